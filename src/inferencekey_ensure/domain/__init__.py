@@ -1,0 +1,1 @@
+"""Pure domain: slugs, secrets, the spec model. No I/O lives here."""
