@@ -1,0 +1,1 @@
+"""Talking to the InferenceKey control plane over HTTP: settings, retries, errors, readiness."""

@@ -1,0 +1,201 @@
+"""A scripted HTTP server on 127.0.0.1 for precise fault sequences.
+
+Each request takes the next step of the script (a ``Step`` callable that writes
+the answer); when the script runs out, the fallback step answers. Every request
+is recorded, so tests can count what reached the server.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+Step = Callable[["_Handler"], None]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    method: str
+    path: str
+    headers: Dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class ScriptedServer:
+    def __init__(self, fallback: Optional[Step] = None) -> None:
+        self.requests: List[Recorded] = []
+        self.released = threading.Event()  # set at stop: frees handlers that sleep
+        self._script: List[Step] = []
+        self._fallback = fallback or reply(500, {"error": {"message": "unscripted request"}})
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(_Handler):
+            owner = server
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def script(self, *steps: Step) -> "ScriptedServer":
+        with self._lock:
+            self._script.extend(steps)
+        return self
+
+    def next_step(self) -> Step:
+        with self._lock:
+            return self._script.pop(0) if self._script else self._fallback
+
+    def record(self, entry: Recorded) -> None:
+        with self._lock:
+            self.requests.append(entry)
+
+    def methods(self) -> List[str]:
+        return [entry.method for entry in self.requests]
+
+    def start(self) -> "ScriptedServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.released.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=10)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: ScriptedServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.owner.record(Recorded(self.command, self.path, dict(self.headers.items()), body))
+        self.owner.next_step()(self)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = _handle
+
+    def send_bytes(self, status: int, data: bytes, headers: Dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _encode(body: Any) -> bytes:
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body).encode()
+
+
+def reply(status: int, body: Any = b"", headers: Optional[Dict[str, str]] = None) -> Step:
+    """Answer with ``body`` (JSON-encoded unless str/bytes)."""
+
+    def step(handler: _Handler) -> None:
+        handler.send_bytes(status, _encode(body), {"Content-Type": "application/json", **(headers or {})})
+
+    return step
+
+
+def echo_authorization(status: int) -> Step:
+    """A hostile server that quotes the caller's Authorization header back in its error."""
+
+    def step(handler: _Handler) -> None:
+        seen = handler.headers.get("Authorization", "")
+        body = {"error": {"code": "echo", "message": f"rejected credentials {seen}"}}
+        handler.send_bytes(status, _encode(body), {"Content-Type": "application/json"})
+
+    return step
+
+
+def close_mid_response() -> Step:
+    """Promise 200 bytes of JSON, send a few, then close: a connection dropped mid-response."""
+
+    def step(handler: _Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", "200")
+        handler.end_headers()
+        handler.wfile.write(b'[{"id": "w')
+        handler.wfile.flush()
+        handler.connection.shutdown(socket.SHUT_RDWR)
+        handler.close_connection = True
+
+    return step
+
+
+def close_without_response() -> Step:
+    """Read the request, answer nothing, close: the response is lost."""
+
+    def step(handler: _Handler) -> None:
+        handler.connection.shutdown(socket.SHUT_RDWR)
+        handler.close_connection = True
+
+    return step
+
+
+def stall(seconds: float, then: Step) -> Step:
+    """Hold the answer for ``seconds`` (cut short when the server stops)."""
+
+    def step(handler: _Handler) -> None:
+        handler.owner.released.wait(seconds)
+        then(handler)
+
+    return step
+
+
+def event_stream(lines: Sequence[str], *, status: int = 200, keep_alive_every: Optional[float] = None) -> Step:
+    """Send ``lines`` (each followed by a newline) as text/event-stream, then close.
+
+    With ``keep_alive_every`` the stream then stays open, sending a comment line at
+    that interval until the server stops: a quiet but live stream.
+    """
+
+    def step(handler: _Handler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        try:
+            for line in lines:
+                handler.wfile.write(line.encode() + b"\n")
+                handler.wfile.flush()
+            while keep_alive_every is not None and not handler.owner.released.wait(keep_alive_every):
+                handler.wfile.write(b": keep-alive\n")
+                handler.wfile.flush()
+        except OSError:
+            return
+
+    return step
+
+
+def sse_event(payload: Dict[str, Any]) -> List[str]:
+    """One readiness event as SSE lines (data line + blank line)."""
+    return [f"data: {json.dumps(payload)}", ""]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
