@@ -78,6 +78,8 @@ class ScriptedServer:
 class _Handler(BaseHTTPRequestHandler):
     owner: ScriptedServer
     protocol_version = "HTTP/1.1"
+    # Buffered, so head and body leave in one segment (no Nagle/delayed-ACK stall).
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return
