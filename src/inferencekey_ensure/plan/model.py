@@ -48,7 +48,8 @@ class PlannedWorkload:
 
     ``payload`` is the create body or the PATCH fields (None when nothing is sent);
     ``refusal`` is the error ``on_drift: fail`` raises. ``diffs`` of a create list
-    every field it would send, with a null live value.
+    every field it would send, with a null live value; ``replacement`` is the
+    ``task_type`` change no PATCH can make.
     """
 
     target: Target
@@ -60,6 +61,7 @@ class PlannedWorkload:
     live: Optional[LiveWorkload] = None
     payload: Optional[Dict[str, Any]] = None
     refusal: Optional[str] = None
+    replacement: Optional[FieldDiff] = None
     notes: Tuple[str, ...] = ()
 
     @property

@@ -118,6 +118,7 @@ def _plan_present(
         target, live.slug, action, on_drift, ref, diffs, live=live,
         payload=patch_fields(diffs) if action == UPDATE else None,
         refusal=drift_message(drifted) if action == DRIFT_REFUSED else None,
+        replacement=replacement,
         notes=tuple(notes),
     )
 

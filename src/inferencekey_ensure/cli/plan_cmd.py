@@ -1,0 +1,200 @@
+"""``ik-ensure plan`` (preview) and ``ik-ensure apply`` (reconcile).
+
+Exit codes. plan: 0 ok, 1 error; with ``--detailed-exitcode`` 0 no changes,
+2 changes pending, 1 error. apply: 0 every workload ok, 1 any failed or refused.
+Both: 2 usage (bad flag, missing path). Every failure is one located or
+categorised message with the token redacted, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
+
+from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.domain.secrets import redact_text
+from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
+from inferencekey_ensure.emulator import LOCAL_STATE_PATH
+from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, report_to_json, run
+from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
+from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_CHANGES = 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text}")
+    return value
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATHS",
+                        help="spec files, folders or globs (default: inferencekey/)")
+    parser.add_argument("--project", help="project for specs that name none "
+                        "(spec and file `project` win; default: INFERENCEKEY_PROJECT)")
+    parser.add_argument("--base-url", help="control plane URL (default: INFERENCEKEY_BASE_URL, "
+                        "else https://api.inferencekey.com)")
+    parser.add_argument("--on-drift", choices=ON_DRIFT_VALUES, default=DEFAULT_ON_DRIFT,
+                        help="what to do with drift when a spec sets no on_drift of its own "
+                        "(default: reconcile)")
+    parser.add_argument("--prune", action="store_true",
+                        help="delete workloads no spec declares (only apply deletes)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the plan JSON document (format_version 1) instead of text")
+    parser.add_argument("--local", action="store_true",
+                        help=f"use the in-process local control plane ({LOCAL_STATE_PATH}); "
+                        "no token, no network")
+
+
+def register(subparsers: Any) -> None:
+    plan = subparsers.add_parser(
+        "plan", help="preview what apply would change (sends no write)",
+        description="Preview the drift between the spec files and the platform. "
+        "Sends only GET requests.",
+    )
+    _add_common(plan)
+    plan.add_argument("--detailed-exitcode", action="store_true",
+                      help="exit 0 when nothing would change, 2 when changes are pending, 1 on error")
+    plan.set_defaults(func=run_plan)
+
+    apply = subparsers.add_parser(
+        "apply", help="make the platform match the spec files",
+        description="Create and update workloads so the platform matches the spec files.",
+    )
+    _add_common(apply)
+    apply.add_argument("--wait", action="store_true",
+                       help="wait until every created or updated workload is ready")
+    apply.add_argument("--wait-timeout", type=_positive_seconds, default=None, metavar="S",
+                       help="with --wait: seconds to wait per workload (default 600)")
+    apply.add_argument("--parallelism", type=_positive_int, default=DEFAULT_PARALLELISM,
+                       metavar="N", help=f"concurrent writes at most (default {DEFAULT_PARALLELISM})")
+    apply.set_defaults(func=run_apply)
+
+
+def _stderr_printer() -> Callable[[str], None]:
+    """Progress comes from several threads; one line must never cut into another."""
+    lock = threading.Lock()
+
+    def emit(line: str) -> None:
+        with lock:
+            print(line, file=sys.stderr, flush=True)
+    return emit
+
+
+def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> RunRequest:
+    wait_timeout = getattr(args, "wait_timeout", None)
+    extra = {"wait_timeout_s": wait_timeout} if wait_timeout is not None else {}
+    return RunRequest(
+        paths=list(args.paths),
+        mode=mode,
+        on_drift=args.on_drift,
+        prune=args.prune,
+        project=args.project,
+        base_url=args.base_url,
+        env=env,
+        local_state=Path(LOCAL_STATE_PATH) if args.local else None,
+        wait=getattr(args, "wait", False),
+        parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
+        progress=_stderr_printer(),
+        **extra,
+    )
+
+
+def _usage_problem(args: argparse.Namespace) -> Optional[str]:
+    if args.local and args.base_url:
+        return "--local and --base-url exclude each other"
+    if getattr(args, "wait_timeout", None) is not None and not args.wait:
+        return "--wait-timeout needs --wait"
+    return None
+
+
+def _print_problems(report: RunReport) -> None:
+    for problem in report.problems:
+        print(f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: "
+              f"{problem.message} [{problem.rule}]", file=sys.stderr)
+
+
+def _emit(report: RunReport, as_json: bool, env: Mapping[str, str]) -> None:
+    _print_problems(report)
+    for warning in drift_warnings(report):
+        print(warning, file=sys.stderr)
+    if as_json:
+        print(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+    elif report.workloads or report.errors or not report.problems:
+        sys.stdout.write(render_plan(report, colour=use_colour(sys.stdout, env)))
+
+
+def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
+    """The report, or None after printing a usage error."""
+    env = dict(os.environ)
+    problem = _usage_problem(args)
+    if problem:
+        print(f"ik-ensure {args.command}: error: {problem}", file=sys.stderr)
+        return None
+    try:
+        report = run(_request(args, mode, env))
+    except UsageError as exc:
+        print(f"ik-ensure {args.command}: error: {exc}", file=sys.stderr)
+        return None
+    _emit(report, args.json, env)
+    return report
+
+
+def _guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Last line of defence: an unexpected failure is one redacted line, not a traceback."""
+    try:
+        return body(args)
+    except Exception as exc:  # noqa: BLE001 - printed, categorised, exit 1
+        message = redact_text(f"{type(exc).__name__}: {exc}", [os.environ.get(TOKEN_ENV)])
+        print(f"ik-ensure {args.command}: internal error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _plan(args: argparse.Namespace) -> int:
+    report = _execute(args, PREVIEW)
+    if report is None:
+        return EXIT_USAGE
+    if report.has_errors:
+        return EXIT_ERROR
+    if args.detailed_exitcode and report.summary()["changes"]:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _apply(args: argparse.Namespace) -> int:
+    report = _execute(args, RECONCILE)
+    if report is None:
+        return EXIT_USAGE
+    return EXIT_OK if report.succeeded else EXIT_ERROR
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    return _guarded(_plan, args)
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    return _guarded(_apply, args)

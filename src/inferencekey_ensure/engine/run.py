@@ -1,0 +1,86 @@
+"""One run of ``plan`` or ``apply``, as a sequence of small named steps.
+
+load + validate -> resolve projects -> list each project once -> plan (pure)
+-> reconcile only: write -> optionally wait for readiness -> RunReport.
+Each step can end the run with a report; nothing is requested before the specs
+are valid and every one of them has a project and the settings are usable.
+Preview never reaches the write step, so it cannot send a mutating request.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+from inferencekey_ensure.apply.client import ControlPlaneClient
+from inferencekey_ensure.apply.errors import ConfigurationError
+from inferencekey_ensure.emulator import StateError
+from inferencekey_ensure.engine.connection import open_client
+from inferencekey_ensure.engine.listing import list_projects
+from inferencekey_ensure.engine.outcomes import settled_result
+from inferencekey_ensure.engine.projects import resolve_targets
+from inferencekey_ensure.engine.request import RECONCILE, RunRequest
+from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
+from inferencekey_ensure.engine.waiting import wait_for_ready
+from inferencekey_ensure.engine.writes import apply_plan
+from inferencekey_ensure.loading.workloads import load_workloads
+from inferencekey_ensure.plan.model import Target
+from inferencekey_ensure.plan.planner import build_plan
+from inferencekey_ensure.validation.result import Problem
+
+
+def _projects_in_order(targets: Sequence[Target]) -> List[str]:
+    return list(dict.fromkeys(target.project for target in targets))
+
+
+def _against_platform(
+    request: RunRequest,
+    targets: Sequence[Target],
+    client: ControlPlaneClient,
+    problems: List[Problem],
+) -> RunReport:
+    live, list_errors = list_projects(client, _projects_in_order(targets), request.parallelism)
+    plan = build_plan(targets, live, on_drift=request.on_drift, prune=request.prune)
+    errors_by_project: Dict[str, RunError] = {
+        error.project: error for error in list_errors if error.project is not None
+    }
+    if request.mode != RECONCILE:
+        return RunReport(
+            request.mode,
+            workloads=[settled_result(planned, request.mode, errors_by_project)
+                       for planned in plan.workloads],
+            unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
+            errors=list_errors,
+            problems=problems,
+        )
+    workloads, unmanaged = apply_plan(client, plan, errors_by_project, request.parallelism)
+    if request.wait:
+        workloads = wait_for_ready(client, workloads, timeout_s=request.wait_timeout_s,
+                                   parallelism=request.parallelism, progress=request.progress)
+    return RunReport(request.mode, workloads, unmanaged, list_errors, problems)
+
+
+def run(request: RunRequest, *, client: Optional[ControlPlaneClient] = None) -> RunReport:
+    """Run ``request``; ``client`` replaces the one the request's settings would open.
+
+    Raises the loader's ``UsageError`` for a path that does not exist (a usage
+    mistake, exit 2); every other failure is inside the report.
+    """
+    loaded = load_workloads(request.paths)
+    problems = list(loaded.problems)
+    if not loaded.ok:
+        return RunReport(request.mode, problems=problems)
+    targets, unresolved = resolve_targets(loaded.workloads, request.project, request.env)
+    if unresolved or not targets:
+        return RunReport(request.mode, errors=unresolved, problems=problems)
+    if client is not None:
+        return _against_platform(request, targets, client, problems)
+    try:
+        with open_client(request) as opened:
+            return _against_platform(request, targets, opened, problems)
+    except ConfigurationError as exc:
+        return RunReport(request.mode, errors=[RunError(exc.message, fix=exc.fix)],
+                         problems=problems)
+    except StateError as exc:
+        return RunReport(request.mode, problems=problems, errors=[RunError(
+            str(exc), fix="Delete the local state file to start the local control plane afresh.",
+        )])

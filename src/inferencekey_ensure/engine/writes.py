@@ -1,0 +1,142 @@
+"""Reconcile: send the writes the plan decided, concurrently, each failure its own.
+
+A create whose answer was lost is never sent again blindly: the project is
+re-listed, a workload now holding the slug counts as created, and only a slug
+still free is created again (a few times at most). A create the platform stored
+under another slug (someone created ours between our list and our create) is
+deleted again, so no run leaves a ``-1`` duplicate behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Tuple, Union
+
+from inferencekey_ensure.apply.client import ControlPlaneClient
+from inferencekey_ensure.apply.errors import (
+    ApiError, EnsureError, NotFoundError, OutcomeUnknownError,
+)
+from inferencekey_ensure.domain.wire import MalformedWorkload
+from inferencekey_ensure.engine.listing import list_project
+from inferencekey_ensure.engine.outcomes import failed_result, settled_result
+from inferencekey_ensure.engine.pool import run_bounded
+from inferencekey_ensure.engine.request import RECONCILE
+from inferencekey_ensure.engine.results import (
+    FAILED, OK, RunError, UnmanagedResult, WorkloadResult,
+)
+from inferencekey_ensure.plan.model import (
+    CREATE, PRUNE, UPDATE, Plan, PlannedWorkload, UnmanagedWorkload,
+)
+from inferencekey_ensure.plan.planner import endpoint_ref_for
+
+# A create whose answer was lost is sent again only after a re-list shows the slug
+# still free; this bounds how often a failing platform sees the same create.
+MAX_CREATE_ATTEMPTS = 3
+LOST_CREATE_FOUND = (
+    "the create's answer was lost; re-listing the project found the workload, so it was created"
+)
+LOST_CREATE_ABSENT = (
+    f"the create's answer was lost {MAX_CREATE_ATTEMPTS} times and re-listing the project "
+    "never found the workload, so it was not created (a re-run creates it)"
+)
+
+Job = Union[PlannedWorkload, UnmanagedWorkload]
+
+
+def _created(planned: PlannedWorkload, workload_slug: str, note: str = "") -> WorkloadResult:
+    notes = tuple(planned.notes) + ((note,) if note else ())
+    return WorkloadResult(
+        planned, OK, exists=True,
+        endpoint_ref=endpoint_ref_for(planned.target, workload_slug), notes=notes,
+    )
+
+
+def _project_holds(client: ControlPlaneClient, planned: PlannedWorkload) -> bool:
+    """Re-list the project: does a workload hold the slug now?"""
+    return any(workload.slug == planned.slug for workload in list_project(client, planned.project))
+
+
+def _undo_duplicate(
+    client: ControlPlaneClient, planned: PlannedWorkload, created: Dict[str, Any]
+) -> WorkloadResult:
+    stored = created.get("slug")
+    race = (f'another writer created "{planned.slug}" in project "{planned.project}" during '
+            f'this run, so the platform stored this create as "{stored}"')
+    try:
+        client.delete_workload(str(created.get("id")))
+    except EnsureError as exc:
+        return failed_result(planned, ApiError(
+            f"{race}; deleting that duplicate failed: {exc.message}",
+            fix=f'Delete the workload "{stored}" by hand, then re-run apply.',
+        ), exists=True)
+    return failed_result(planned, ApiError(
+        f"{race}; that duplicate was deleted again",
+        fix="Re-run apply: it reconciles the workload that now holds the slug.",
+    ), exists=True)
+
+
+def _create(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadResult:
+    """Create; after a lost answer, re-list and create again only if the slug is still free."""
+    lost: List[OutcomeUnknownError] = []
+    while len(lost) < MAX_CREATE_ATTEMPTS:
+        try:
+            created = client.create_workload(planned.project, dict(planned.payload or {}))
+        except OutcomeUnknownError as exc:
+            lost.append(exc)
+            try:
+                if _project_holds(client, planned):
+                    return _created(planned, planned.slug, LOST_CREATE_FOUND)
+            except (EnsureError, MalformedWorkload) as relist:
+                return failed_result(planned, exc, exists=False,
+                                     note=f"re-listing the project to find out failed: {relist}")
+            continue
+        except EnsureError as exc:
+            return failed_result(planned, exc, exists=False)
+        if created.get("slug") != planned.slug:
+            return _undo_duplicate(client, planned, created)
+        return _created(planned, planned.slug)
+    return failed_result(planned, lost[-1], exists=False, note=LOST_CREATE_ABSENT)
+
+
+def _update(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadResult:
+    workload_id = planned.live.id if planned.live is not None else ""
+    try:
+        client.patch_workload(workload_id, dict(planned.payload or {}))
+    except EnsureError as exc:
+        return failed_result(planned, exc, exists=not isinstance(exc, NotFoundError))
+    return settled_result(planned, RECONCILE, {})
+
+
+def _prune(client: ControlPlaneClient, workload: UnmanagedWorkload) -> UnmanagedResult:
+    try:
+        client.delete_workload(workload.workload_id)
+    except EnsureError as exc:
+        return UnmanagedResult(workload, FAILED, exc.message)
+    return UnmanagedResult(workload, OK)
+
+
+def _run_job(
+    client: ControlPlaneClient, job: Job, list_errors: Mapping[str, RunError]
+) -> Union[WorkloadResult, UnmanagedResult]:
+    if isinstance(job, UnmanagedWorkload):
+        return _prune(client, job) if job.action == PRUNE else UnmanagedResult(job)
+    if job.action == CREATE:
+        return _create(client, job)
+    if job.action == UPDATE:
+        return _update(client, job)
+    return settled_result(job, RECONCILE, list_errors)
+
+
+def apply_plan(
+    client: ControlPlaneClient,
+    plan: Plan,
+    list_errors: Mapping[str, RunError],
+    parallelism: int,
+) -> Tuple[List[WorkloadResult], List[UnmanagedResult]]:
+    """Every write of ``plan`` (creates, patches, prunes) through one bounded pool."""
+    jobs: List[Job] = [*plan.workloads, *plan.unmanaged]
+    outcomes = run_bounded(lambda job: _run_job(client, job, list_errors), jobs, parallelism)
+    split = len(plan.workloads)
+    workloads = [outcome for outcome in outcomes[:split] if isinstance(outcome, WorkloadResult)]
+    unmanaged = [outcome for outcome in outcomes[split:] if isinstance(outcome, UnmanagedResult)]
+    return workloads, unmanaged
+

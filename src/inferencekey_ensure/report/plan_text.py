@@ -1,0 +1,173 @@
+"""The human view of a run: the plan with ``-``/``+`` field diffs, then the EndpointRefs.
+
+Written for a CI log first (plain text, one finding per line, stable wording), a
+terminal second (colour, only when the stream is a terminal and NO_COLOR is not
+set: escape codes in a saved log are noise).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, List, Mapping, Sequence, TextIO
+
+from inferencekey_ensure.engine.request import RECONCILE
+from inferencekey_ensure.engine.results import (
+    FAILED, OK, REFUSED, RunError, RunReport, UnmanagedResult, WorkloadResult,
+)
+from inferencekey_ensure.plan.model import (
+    CREATE, DRIFT_LEFT, DRIFT_REFUSED, NO_CHANGE, PRUNE, REPLACE, UNKNOWN, UPDATE,
+)
+
+RESET = "\033[0m"
+RED, GREEN, YELLOW, BOLD, DIM = "\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[2m"
+
+SYMBOLS = {CREATE: "+", UPDATE: "~", NO_CHANGE: "=", REPLACE: "!", DRIFT_LEFT: "?",
+           DRIFT_REFUSED: "x", UNKNOWN: "?"}
+PREVIEW_LABELS = {
+    CREATE: "will be created", UPDATE: "will be updated", NO_CHANGE: "no change",
+    REPLACE: "needs replacement", DRIFT_LEFT: "drift left in place",
+    DRIFT_REFUSED: "drift refused", UNKNOWN: "unknown (project not listed)",
+}
+RECONCILE_LABELS = {**PREVIEW_LABELS, CREATE: "created", UPDATE: "updated"}
+ACTION_COLOURS = {CREATE: GREEN, UPDATE: YELLOW, REPLACE: RED, DRIFT_LEFT: YELLOW,
+                  DRIFT_REFUSED: RED, UNKNOWN: RED}
+
+Paint = Callable[[str, str], str]
+
+
+def use_colour(stream: TextIO, env: Mapping[str, str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    isatty = getattr(stream, "isatty", None)
+    return "NO_COLOR" not in env and bool(isatty and isatty())
+
+
+def _painter(colour: bool) -> Paint:
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if colour and code else text
+    return paint
+
+
+def format_value(value: Any) -> str:
+    """JSON, compact: strings quoted, so ``""`` and a missing value read differently."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _label(result: WorkloadResult, mode: str) -> str:
+    labels = RECONCILE_LABELS if mode == RECONCILE else PREVIEW_LABELS
+    label = labels.get(result.action, result.action)
+    return f"{label} - FAILED" if result.status == FAILED else label
+
+
+def _diff_lines(result: WorkloadResult, paint: Paint) -> List[str]:
+    lines = []
+    for diff in result.planned.diffs:
+        if result.action != CREATE:
+            lines.append(paint(f"    - {diff.field}: {format_value(diff.live)}", RED))
+        lines.append(paint(f"    + {diff.field}: {format_value(diff.desired)}", GREEN))
+    return lines
+
+
+def _workload_lines(result: WorkloadResult, mode: str, paint: Paint) -> List[str]:
+    planned = result.planned
+    symbol = SYMBOLS.get(result.action, "?")
+    colour = RED if result.status in (FAILED, REFUSED) else ACTION_COLOURS.get(result.action, "")
+    head = f"{symbol} {planned.project}/{planned.slug}  {_label(result, mode)}"
+    lines = [f"{paint(head, colour)}  {paint(str(planned.declared.location), DIM)}"]
+    lines.extend(_diff_lines(result, paint))
+    lines.extend(f"    note: {note}" for note in result.notes)
+    if result.error:
+        lines.append(paint(f"    error: {result.error}", RED))
+    if result.fix:
+        lines.append(f"    fix: {result.fix}")
+    return lines
+
+
+def _unmanaged_lines(results: Sequence[UnmanagedResult], mode: str, paint: Paint) -> List[str]:
+    if not results:
+        return []
+    lines = ["", "Unmanaged (on the platform, declared by no spec):"]
+    for result in results:
+        workload = result.workload
+        name = f' "{workload.name}"' if workload.name else ""
+        if workload.action != PRUNE:
+            what = "kept (pass --prune to delete it)"
+        elif mode != RECONCILE:
+            what = paint("will be deleted (--prune)", RED)
+        elif result.status == OK:
+            what = paint("deleted (--prune)", RED)
+        else:
+            what = paint(f"delete FAILED: {result.error}", RED)
+        lines.append(f"  - {workload.project}/{workload.slug}{name}  {what}")
+    return lines
+
+
+def _error_lines(errors: Sequence[RunError], paint: Paint) -> List[str]:
+    lines = []
+    for error in errors:
+        where = f"project {error.project}: " if error.project else ""
+        lines.append(paint(f"error: {where}{error.message}", RED))
+        if error.fix:
+            lines.append(f"  fix: {error.fix}")
+    return lines
+
+
+def summary_line(report: RunReport) -> str:
+    counts = report.summary()
+    verbs = ("created", "updated", "deleted") if report.mode == RECONCILE else (
+        "to create", "to update", "to prune")
+    parts = [
+        f"{counts['create']} {verbs[0]}", f"{counts['update']} {verbs[1]}",
+        f"{counts['replace']} needing replacement", f"{counts['no_change']} unchanged",
+        f"{counts['drift_left']} drift left", f"{counts['refused']} refused",
+        f"{counts['prune']} {verbs[2]}", f"{counts['unmanaged']} unmanaged",
+    ]
+    if counts["failed"]:
+        parts.append(f"{counts['failed']} failed")
+    return "Summary: " + ", ".join(parts) + "."
+
+
+def endpoint_table(results: Sequence[WorkloadResult]) -> List[str]:
+    rows = [("PROJECT", "WORKLOAD", "STATUS", "EXISTS", "ENDPOINT")]
+    for result in results:
+        ref = result.endpoint_ref
+        rows.append((ref.project_slug, ref.workload_slug, result.status,
+                     "yes" if result.exists else "no", ref.endpoint_path))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+            for row in rows]
+
+
+def render_plan(report: RunReport, *, colour: bool = False) -> str:
+    """The whole human report (validation problems are printed by the caller)."""
+    paint = _painter(colour)
+    title = "Apply (reconcile)" if report.mode == RECONCILE else "Plan (preview, nothing is changed)"
+    projects = sorted({result.planned.project for result in report.workloads})
+    lines = [paint(f"{title}: {len(report.workloads)} workload(s) in "
+                   f"{len(projects)} project(s)", BOLD), ""]
+    for result in report.workloads:
+        lines.extend(_workload_lines(result, report.mode, paint))
+    lines.extend(_unmanaged_lines(report.unmanaged, report.mode, paint))
+    if report.errors:
+        lines.append("")
+        lines.extend(_error_lines(report.errors, paint))
+    lines.extend(["", summary_line(report)])
+    if report.workloads:
+        lines.extend(["", "EndpointRefs:"])
+        lines.extend(endpoint_table(report.workloads))
+    return "\n".join(lines) + "\n"
+
+
+def drift_warnings(report: RunReport) -> List[str]:
+    """One warning per workload whose drift ``on_drift: warn`` left in place (the SDK is silent)."""
+    warnings = []
+    for result in report.workloads:
+        planned = result.planned
+        if result.action == DRIFT_LEFT and planned.on_drift == "warn":
+            fields = [diff.field for diff in planned.diffs]
+            if planned.replacement is not None:
+                fields.append(planned.replacement.field)
+            warnings.append(
+                f"warning: {planned.project}/{planned.slug} ({planned.declared.location}) "
+                f"drifted from spec: {', '.join(fields)}; on_drift=warn left it in place"
+            )
+    return warnings
