@@ -35,6 +35,8 @@ reported as unknown; a re-list costs one GET, a duplicate costs a cleanup.
 
 from __future__ import annotations
 
+import functools
+import ssl
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Generator, Iterator, List, Optional, TypeVar
 from urllib.parse import quote
@@ -96,6 +98,7 @@ class ControlPlaneClient:
             timeout=self._timeout(settings.read_timeout),
             # A redirect to another host must not take the token along.
             follow_redirects=False,
+            verify=_tls_context(),
             transport=transport,
         )
 
@@ -332,6 +335,16 @@ class ControlPlaneClient:
     def _timeout(self, read_timeout: float) -> httpx.Timeout:
         connect = self.settings.connect_timeout
         return httpx.Timeout(connect=connect, read=read_timeout, write=read_timeout, pool=connect)
+
+
+@functools.lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS setup, built once per process.
+
+    httpx reads the CA bundle afresh for every client (about 0.1 s); a run makes
+    one client, but tests and the emulator-backed local mode make many.
+    """
+    return httpx.create_ssl_context()
 
 
 def _project_path(project: str) -> str:
