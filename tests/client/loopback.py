@@ -10,27 +10,17 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from inferencekey_ensure.emulator import RecordedRequest
 
 Step = Callable[["_Handler"], None]
 
 
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    path: str
-    headers: Dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
 class ScriptedServer:
     def __init__(self, fallback: Optional[Step] = None) -> None:
-        self.requests: List[Recorded] = []
+        self.requests: List[RecordedRequest] = []
         self.released = threading.Event()  # set at stop: frees handlers that sleep
         self._script: List[Step] = []
         self._fallback = fallback or reply(500, {"error": {"message": "unscripted request"}})
@@ -42,7 +32,7 @@ class ScriptedServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -57,7 +47,7 @@ class ScriptedServer:
         with self._lock:
             return self._script.pop(0) if self._script else self._fallback
 
-    def record(self, entry: Recorded) -> None:
+    def record(self, entry: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(entry)
 
@@ -87,7 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        self.owner.record(Recorded(self.command, self.path, dict(self.headers.items()), body))
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self.owner.record(RecordedRequest(self.command, self.path, headers, body))
         self.owner.next_step()(self)
 
     do_GET = do_POST = do_PATCH = do_DELETE = _handle

@@ -78,8 +78,8 @@ def test_requests_carry_bearer_token_user_agent_and_the_documented_routes(
         ("DELETE", "/api/workloads/w1"),
     ]
     for request in server.requests:
-        assert request.headers["Authorization"] == f"Bearer {TOKEN}"
-        assert request.headers["User-Agent"].startswith("ik-ensure/")
+        assert request.headers["authorization"] == f"Bearer {TOKEN}"
+        assert request.headers["user-agent"].startswith("ik-ensure/")
     assert server.requests[1].json() == CREATE_BODY
     assert server.requests[2].json() == {"model_name": "llama3.1"}
 

@@ -28,8 +28,8 @@ def test_events_are_parsed_from_one_stream_ignoring_keep_alives(
     assert events == [SCHEDULING, {"phase": "provisioning", "message": "m"}, READY]
     request = server.requests[0]
     assert request.path == "/api/projects/acme/workloads/support-bot/readiness-events"
-    assert request.headers["Accept"] == "text/event-stream"
-    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["accept"] == "text/event-stream"
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
 
 
 def test_crlf_line_endings_are_understood(server: ScriptedServer, make_client: MakeClient) -> None:
