@@ -7,7 +7,7 @@ import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 
-from .support import TIMEOUT, TOKEN, bearer, scoped_config
+from .support import http_client, scoped_config
 
 StartEmulator = Callable[..., EmulatorServer]
 
@@ -34,5 +34,5 @@ def emulator(start_emulator: StartEmulator) -> EmulatorServer:
 
 @pytest.fixture
 def client(emulator: EmulatorServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emulator.url, headers=bearer(TOKEN), timeout=TIMEOUT) as http:
+    with http_client(emulator.url) as http:
         yield http

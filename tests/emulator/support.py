@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+import ssl
+from typing import Any, Dict, List, Optional
 
 import httpx
 
@@ -16,10 +17,19 @@ READ_TOKEN = "ik_sdk_read1234_readsecretvalue0001"
 OTHER_TOKEN = "ik_sdk_beta1234_betasecretvalue0001"
 LIVE_KEY = "ik_live_data1234_datasecretvalue0001"
 TIMEOUT = httpx.Timeout(30.0)
+# The emulator speaks plain HTTP; one shared TLS context spares every client the
+# cost of loading the CA bundle it would never use.
+_TLS = ssl.create_default_context()
 
 
 def bearer(token: str) -> Dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def http_client(base_url: str, token: Optional[str] = TOKEN) -> httpx.Client:
+    """A client of one emulator, sending ``token`` (none when None) on every request."""
+    headers = bearer(token) if token is not None else {}
+    return httpx.Client(base_url=base_url, headers=headers, timeout=TIMEOUT, verify=_TLS)
 
 
 def scoped_config(**settings: Any) -> EmulatorConfig:
