@@ -31,11 +31,21 @@ from .loopback import (
     echo_authorization,
     reply,
     stall,
+    unaccepting_port,
 )
 
 WORKLOAD: Dict[str, Any] = {"id": "w1", "slug": "support-bot", "name": "Support bot", "project_id": "p1"}
 CREATE_BODY = {"name": "Support bot", "slug": "support-bot", "task_type": "text2text", "backend": "ollama",
                "model_name": "llama3"}
+
+
+def _client_at(port: int, clock: FakeClock, max_attempts: int, connect_timeout: float = 5.0) -> ControlPlaneClient:
+    """A client of a loopback port that will not answer (nothing listens, or nothing accepts)."""
+    settings = resolve_settings(
+        f"http://127.0.0.1:{port}", {"INFERENCEKEY_SDK_TOKEN": TOKEN},
+        connect_timeout=connect_timeout, retry=RetryPolicy(max_attempts=max_attempts),
+    )
+    return ControlPlaneClient(settings, timing=clock.timing())
 
 
 def _error_text(error: EnsureError) -> str:
@@ -205,10 +215,7 @@ def test_a_connection_closed_mid_response_is_retried_for_a_read(
 
 
 def test_a_refused_connection_is_retried_then_reported_as_a_network_error(clock: FakeClock) -> None:
-    settings = resolve_settings(
-        f"http://127.0.0.1:{closed_port()}", {"INFERENCEKEY_SDK_TOKEN": TOKEN}, retry=RetryPolicy(max_attempts=3)
-    )
-    with ControlPlaneClient(settings, timing=clock.timing()) as client, pytest.raises(NetworkError) as caught:
+    with _client_at(closed_port(), clock, max_attempts=3) as client, pytest.raises(NetworkError) as caught:
         client.list_workloads("acme")
     assert len(clock.sleeps) == 2
     assert str(caught.value).startswith("network error: could not connect to http://127.0.0.1:")
@@ -263,10 +270,7 @@ def test_a_rate_limited_create_is_resent_because_it_was_not_processed(
 
 
 def test_a_create_that_could_not_connect_is_retried_and_never_reported_unknown(clock: FakeClock) -> None:
-    settings = resolve_settings(
-        f"http://127.0.0.1:{closed_port()}", {"INFERENCEKEY_SDK_TOKEN": TOKEN}, retry=RetryPolicy(max_attempts=2)
-    )
-    with ControlPlaneClient(settings, timing=clock.timing()) as client, pytest.raises(NetworkError) as caught:
+    with _client_at(closed_port(), clock, max_attempts=2) as client, pytest.raises(NetworkError) as caught:
         client.create_workload("acme", CREATE_BODY)
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert len(clock.sleeps) == 1
@@ -313,6 +317,15 @@ def test_the_read_timeout_is_enforced(server: ScriptedServer, make_client: MakeC
     with pytest.raises(NetworkError) as caught:
         make_client(max_attempts=1, read_timeout=0.3).list_workloads("acme")
     assert caught.value.code == "timeout" and caught.value.transient
+
+
+def test_the_connect_timeout_is_enforced_and_a_create_that_never_connected_is_retried(clock: FakeClock) -> None:
+    with unaccepting_port() as port, _client_at(port, clock, max_attempts=2, connect_timeout=0.2) as client:
+        with pytest.raises(NetworkError) as caught:
+            client.create_workload("acme", CREATE_BODY)
+    assert not isinstance(caught.value, OutcomeUnknownError)
+    assert caught.value.code == "timeout" and len(clock.sleeps) == 1
+    assert "could not connect" in str(caught.value)
 
 
 def test_a_slow_read_is_retried_within_the_policy(server: ScriptedServer, make_client: MakeClient) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 
 import pytest
 from hypothesis import given
@@ -115,3 +117,12 @@ def test_the_token_never_survives_into_any_error_message(prefix: str, suffix: st
     for body in (prefix + TOKEN + suffix, json.dumps({"error": {"code": TOKEN, "message": prefix + TOKEN}})):
         error = error_for_response(status, body, secrets=[TOKEN])
         assert SECRET_TAIL not in str(error) + error.fix + error.code
+
+
+def test_copies_and_pickles_keep_the_message_and_attributes_exactly() -> None:
+    original = error_for_response(403, _body("scope_insufficient", "read-only"), attempts=2)
+    for clone in (copy.deepcopy(original), pickle.loads(pickle.dumps(original))):
+        assert type(clone) is PermissionDenied
+        assert str(clone) == str(original) == "permission denied [scope_insufficient]: read-only (gave up after 2 attempts)"
+        assert (clone.code, clone.fix, clone.status, clone.transient) == (
+            original.code, original.fix, original.status, original.transient)

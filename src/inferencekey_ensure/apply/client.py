@@ -248,7 +248,7 @@ class ControlPlaneClient:
                     failure = self._status_failure(response)
             failed += 1
             if not idempotent and may_have_been_processed(failure.delivery, failure.status):
-                raise self._outcome_unknown(what or f"{method} {path}", failure.error(failed))
+                raise self._outcome_unknown(what or f"{method} {path}", failure.error(1))
             if not failure.transient:
                 raise failure.error(failed)
             delay = policy.delay_before_retry(

@@ -51,11 +51,23 @@ class EnsureError(Exception):
         self.fix = redact_text(fix or self._default_fix_for_code(), known)
         super().__init__(self.message)
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # The default rebuilds from ``args`` (the shaped message) and would shape it
+        # twice; copies and pickles must keep the message exactly.
+        return (_restore, (type(self), dict(self.__dict__)))
+
     def _shape(self, detail: str) -> str:
         return f"{self.prefix}{detail}"
 
     def _default_fix_for_code(self) -> str:
         return self.default_fix
+
+
+def _restore(cls: type, state: Dict[str, Any]) -> EnsureError:
+    error: EnsureError = cls.__new__(cls)
+    Exception.__init__(error, state["message"])
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(EnsureError):
