@@ -60,10 +60,16 @@ def _label(result: WorkloadResult, mode: str) -> str:
 
 def _diff_lines(result: WorkloadResult, paint: Paint) -> List[str]:
     lines = []
-    for diff in result.planned.diffs:
+    planned = result.planned
+    for diff in planned.diffs:
         if result.action != CREATE:
             lines.append(paint(f"    - {diff.field}: {format_value(diff.live)}", RED))
         lines.append(paint(f"    + {diff.field}: {format_value(diff.desired)}", GREEN))
+    if planned.replacement is not None:
+        change = planned.replacement
+        lines.append(paint(f"    - {change.field}: {format_value(change.live)}", RED))
+        lines.append(paint(f"    + {change.field}: {format_value(change.desired)}"
+                           "  (cannot be changed in place)", GREEN))
     return lines
 
 

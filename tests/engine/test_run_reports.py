@@ -1,0 +1,117 @@
+"""The two renderings of a run: the format_version 1 JSON document and the human plan."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from inferencekey_ensure.engine import PREVIEW, RECONCILE, report_to_json
+from inferencekey_ensure.engine.outcomes import settled_result
+from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
+from inferencekey_ensure.plan.planner import build_plan
+from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
+from inferencekey_ensure.validation.result import Problem
+
+from .support import make_live, make_target
+
+WORKLOAD_KEYS = ["file", "line", "column", "name", "project", "slug", "declared_slug", "action",
+                 "on_drift", "diffs", "endpoint_ref", "exists", "status", "error", "notes"]
+
+
+def preview_report(prune: bool = False, on_drift: str = "reconcile") -> RunReport:
+    targets = [
+        make_target(slug="Support Bot", line=3),
+        make_target(slug="summarizer", name="Summarizer", model="new/model", line=9),
+        make_target(slug="steady", line=15),
+        make_target(slug="legacy", task_type="embedding", line=21),
+    ]
+    live = [
+        make_live(id="w-2", slug="summarizer", name="Summarizer", model_name="old/model"),
+        make_live(id="w-3", slug="steady"),
+        make_live(id="w-4", slug="legacy"),
+        make_live(id="w-9", slug="old-bot", name="Old bot"),
+    ]
+    plan = build_plan(targets, {"acme": live}, on_drift=on_drift, prune=prune)
+    return RunReport(
+        PREVIEW,
+        workloads=[settled_result(planned, PREVIEW, {}) for planned in plan.workloads],
+        unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
+    )
+
+
+def test_the_json_document_has_the_documented_shape():
+    document = report_to_json(preview_report())
+    assert list(document) == ["format_version", "tool", "mode", "summary", "workloads", "unmanaged", "errors"]
+    assert document["format_version"] == 1
+    assert document["tool"] == {"name": "ik-ensure", "version": "0.1.0"}
+    assert document["mode"] == "preview"
+    assert document["summary"] == {"create": 1, "update": 1, "replace": 1, "no_change": 1,
+                                   "drift_left": 0, "refused": 0, "prune": 0, "failed": 0,
+                                   "unmanaged": 1, "changes": 3}
+    first = document["workloads"][0]
+    assert list(first) == WORKLOAD_KEYS
+    assert (first["file"], first["line"], first["column"]) == ("inferencekey/app.yaml", 3, 3)
+    assert (first["slug"], first["declared_slug"], first["action"]) == ("support-bot", "Support Bot", "create")
+    assert first["endpoint_ref"] == {"project_slug": "acme", "workload_slug": "support-bot"}
+    assert (first["exists"], first["status"], first["error"]) == (False, "ok", None)
+    update = document["workloads"][1]
+    assert update["diffs"] == [{"field": "model_name", "live": "old/model", "desired": "new/model"}]
+    assert any("needs replacement" in note for note in document["workloads"][3]["notes"])
+    assert document["unmanaged"] == [{"project": "acme", "slug": "old-bot", "name": "Old bot",
+                                      "action": "none", "status": "ok", "error": None}]
+    assert document["errors"] == []
+    json.dumps(document)
+
+
+def test_prune_counts_as_a_change():
+    summary = report_to_json(preview_report(prune=True))["summary"]
+    assert (summary["prune"], summary["changes"]) == (1, 4)
+
+
+def test_run_errors_and_invalid_specs_are_json_errors_with_their_fix_and_location():
+    report = RunReport(
+        RECONCILE,
+        errors=[RunError("authentication failed: unknown token", project="acme", fix="Set the token.")],
+        problems=[Problem("specs/a.yaml", 4, 5, "$.workloads[0].backend", "bad backend"),
+                  Problem("specs/a.yaml", 9, 1, "$", "style", severity="warning", rule="style")],
+    )
+    assert report_to_json(report)["errors"] == [
+        {"project": "acme", "message": "authentication failed: unknown token (fix: Set the token.)"},
+        {"project": None, "message": "specs/a.yaml:4:5: bad backend [schema]"},
+    ]
+
+
+def test_the_text_plan_shows_minus_live_and_plus_desired_and_the_endpoint_table():
+    text = render_plan(preview_report(prune=True))
+    assert "+ acme/support-bot  will be created  inferencekey/app.yaml:3:3" in text
+    assert '    - model_name: "old/model"\n    + model_name: "new/model"' in text
+    assert "= acme/steady  no change" in text
+    assert "! acme/legacy  needs replacement" in text
+    assert '    + task_type: "embedding"  (cannot be changed in place)' in text
+    assert "acme/old-bot \"Old bot\"  will be deleted (--prune)" in text
+    assert "Summary: 1 to create, 1 to update, 1 needing replacement, 1 unchanged" in text
+    assert "/endpoint/acme/support-bot/v1/" in text
+    assert "\033[" not in text
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert use_colour(Tty(), {})
+    assert not use_colour(Tty(), {"NO_COLOR": ""})
+    assert not use_colour(Tty(), {"NO_COLOR": "1"})
+    assert not use_colour(io.StringIO(), {})
+    assert "\033[32m" in render_plan(preview_report(), colour=True)
+
+
+def test_warn_prints_a_warning_the_sdk_never_prints():
+    warnings = drift_warnings(preview_report(on_drift="warn"))
+    assert warnings == [
+        "warning: acme/summarizer (inferencekey/app.yaml:9:3) drifted from spec: model_name; "
+        "on_drift=warn left it in place",
+        "warning: acme/legacy (inferencekey/app.yaml:21:3) drifted from spec: task_type; "
+        "on_drift=warn left it in place",
+    ]
+    assert drift_warnings(preview_report(on_drift="ignore")) == []
