@@ -84,7 +84,6 @@ class ControlPlaneClient:
         settings: ClientSettings,
         *,
         timing: Optional[Timing] = None,
-        transport: Optional[httpx.BaseTransport] = None,
     ) -> None:
         self.settings = settings
         self._timing = timing or Timing()
@@ -99,7 +98,6 @@ class ControlPlaneClient:
             # A redirect to another host must not take the token along.
             follow_redirects=False,
             verify=_tls_context(),
-            transport=transport,
         )
 
     def close(self) -> None:
@@ -116,9 +114,7 @@ class ControlPlaneClient:
 
     def list_workloads(self, project: str) -> List[Dict[str, Any]]:
         """Every workload of ``project`` (one request, retried while transient)."""
-        return self._call(
-            "GET", _project_path(project), idempotent=True, decode=workload_list
-        )
+        return self._call("GET", _project_path(project), idempotent=True, decode=workload_list)
 
     def create_workload(self, project: str, body: Dict[str, Any]) -> Dict[str, Any]:
         """Create a workload; ``OutcomeUnknownError`` when it may have been stored anyway."""
