@@ -86,14 +86,15 @@ def test_extra_keys_in_the_live_config_are_drift(spec, live):
 
 
 def test_a_kind_switch_carries_its_declared_config_even_when_unchanged(spec, live):
-    current = live(execution_policy="fixed", execution_policy_config={"replicas": 1})
-    desired = spec(execution_policy="scheduled", execution_policy_config={"replicas": 1})
+    window = {"window": "09:00-17:00"}
+    current = live(execution_policy="fixed", execution_policy_config=window)
+    desired = spec(execution_policy="scheduled", execution_policy_config=window)
     diffs = compute_drift(desired, current)
     assert diffs == [
         FieldDiff("execution_policy", "fixed", "scheduled"),
-        FieldDiff("execution_policy_config", {"replicas": 1}, {"replicas": 1}),
+        FieldDiff("execution_policy_config", window, window),
     ]
-    assert patch_fields(diffs) == {"execution_policy": "scheduled", "execution_policy_config": {"replicas": 1}}
+    assert patch_fields(diffs) == {"execution_policy": "scheduled", "execution_policy_config": window}
 
 
 def test_a_kind_switch_without_declared_config_sends_the_kind_alone(spec, live):
