@@ -11,10 +11,10 @@ import sys
 from typing import List, Optional, Sequence
 
 from inferencekey_ensure import __version__
-from inferencekey_ensure.cli import emulator_cmd, validate_cmd
+from inferencekey_ensure.cli import emulator_cmd, plan_cmd, validate_cmd
 
 EXIT_USAGE = 2
-COMMANDS = (validate_cmd, emulator_cmd)
+COMMANDS = (validate_cmd, plan_cmd, emulator_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
