@@ -34,6 +34,7 @@ from inferencekey_ensure.emulator.recording import RecordedRequest
 from inferencekey_ensure.emulator.state import Clock, WorkloadStore
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_DISCARD_BYTES = 64 * 1024 * 1024
 # How often an open readiness stream looks at its workload between phase changes
 # (it also notices a PATCH, a delete or the server stopping within this time).
 STREAM_POLL_S = 0.05
@@ -109,7 +110,8 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         except _BodyProblem as problem:
             context.record(RecordedRequest(self.command, self.path, headers, b""))
             self.close_connection = True
-            self._send(error_response(problem.status, "invalid_request", str(problem)))
+            code = "payload_too_large" if problem.status == 413 else "invalid_request"
+            self._send(error_response(problem.status, code, str(problem)))
             return
         context.record(RecordedRequest(self.command, self.path, headers, body))
         config, fault = context.faults.next_request()
@@ -149,8 +151,19 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         if length < 0:
             raise _BodyProblem(400, "invalid Content-Length header")
         if length > MAX_BODY_BYTES:
+            self._discard(length)
             raise _BodyProblem(413, f"request body larger than {MAX_BODY_BYTES} bytes")
         return self.rfile.read(length)
+
+    def _discard(self, length: int) -> None:
+        """Read and drop a refused body, so closing the connection does not reset it
+        before the client has read the 413 (unread input makes the kernel send RST)."""
+        remaining = min(length, MAX_DISCARD_BYTES)
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 65536))
+            if not chunk:
+                return
+            remaining -= len(chunk)
 
     def _read_chunked(self) -> bytes:
         chunks: List[bytes] = []
