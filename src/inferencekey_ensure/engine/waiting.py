@@ -31,7 +31,7 @@ def progress_line(label: str, event: Dict[str, Any]) -> str:
     if event.get("step"):
         parts.append(f"[{event['step']}]")
     if event.get("message"):
-        parts.append(str(event["message"]))
+        parts.append(f"- {event['message']}")
     parts.append(f"({seconds:.1f}s)")
     return " ".join(parts)
 
