@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 
 from inferencekey_ensure.domain.slug import canonical_slug
+from inferencekey_ensure.emulator import EmulatorServer
 
-from .support import OTHER_TOKEN, bearer, create_body, workloads_path
+from .support import OTHER_TOKEN, bearer, create_body, http_client, workloads_path
 
 
 @pytest.mark.parametrize(
@@ -67,3 +70,15 @@ def test_readiness_events_find_the_workload_by_its_non_canonical_slug(client: ht
     response = client.get("/api/projects/acme/workloads/Support%20Bot/readiness-events")
 
     assert response.status_code == 200
+
+
+def test_concurrent_creates_of_one_slug_each_get_a_distinct_suffix(emulator: EmulatorServer) -> None:
+    def create(_: int) -> str:
+        with http_client(emulator.url) as http:
+            return http.post(workloads_path(), json=create_body(slug="bot")).json()["slug"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        slugs = list(pool.map(create, range(16)))
+
+    assert sorted(slugs) == sorted(["bot"] + [f"bot-{n}" for n in range(1, 16)])
+    assert len(emulator.workloads("acme")) == 16

@@ -72,10 +72,10 @@ def _not_found(message: str) -> ApiResponse:
     return error_response(404, "not_found", message)
 
 
+@dataclass(frozen=True)
 class _Route:
-    def __init__(self, methods: Tuple[str, ...], params: Dict[str, str]) -> None:
-        self.methods = methods
-        self.params = params
+    methods: Tuple[str, ...]
+    params: Dict[str, str]
 
 
 def _match(path: str) -> Optional[_Route]:
@@ -153,11 +153,8 @@ class ControlPlaneApi:
             if not self._store.delete_workload(workload_id):
                 return _not_found(f"workload {workload_id!r} not found")
             return ApiResponse(204)
-        current = self._store.get_workload(workload_id)
-        if current is None:
-            return _not_found(f"workload {workload_id!r} not found")
-        changes = validated_patch(parse_json_object(body), current)
-        patched = self._store.patch_workload(workload_id, changes)
+        fields = parse_json_object(body)
+        patched = self._store.patch_workload(workload_id, lambda current: validated_patch(fields, current))
         if patched is None:
             return _not_found(f"workload {workload_id!r} not found")
         return ApiResponse(200, patched)

@@ -102,11 +102,6 @@ class WorkloadStore:
                 if workload["project_id"] == record["id"]
             ]
 
-    def get_workload(self, workload_id: str) -> Optional[Dict[str, Any]]:
-        with self._lock:
-            workload = self._workloads.get(workload_id)
-            return _wire(workload) if workload is not None else None
-
     def project_of(self, workload_id: str) -> Optional[str]:
         with self._lock:
             workload = self._workloads.get(workload_id)
@@ -145,15 +140,21 @@ class WorkloadStore:
             self._changed()
             return _wire(workload)
 
-    def patch_workload(self, workload_id: str, changes: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
-        """Apply validated changes (``None`` removes a field); None when the id is unknown.
+    def patch_workload(
+        self, workload_id: str, changes_for: Callable[[Dict[str, Any]], Mapping[str, Any]]
+    ) -> Optional[Dict[str, Any]]:
+        """Apply ``changes_for(current)`` (``None`` removes a field); None when the id is unknown.
 
-        A PATCH that changes nothing leaves ``updated_at`` and readiness alone.
+        The changes are computed under the store's lock from the workload as it is
+        at that moment, so two concurrent PATCHes are each validated against the
+        state they will really change. One that changes nothing leaves
+        ``updated_at`` and readiness alone.
         """
         with self._lock:
             workload = self._workloads.get(workload_id)
             if workload is None:
                 return None
+            changes = changes_for(_wire(workload))
             updated = copy.deepcopy(workload)
             for name, value in changes.items():
                 if value is None:
