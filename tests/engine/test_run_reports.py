@@ -77,7 +77,7 @@ def test_run_errors_and_invalid_specs_are_json_errors_with_their_fix_and_locatio
     )
     assert report_to_json(report)["errors"] == [
         {"project": "acme", "message": "authentication failed: unknown token (fix: Set the token.)"},
-        {"project": None, "message": "specs/a.yaml:4:5: bad backend [schema]"},
+        {"project": None, "message": "specs/a.yaml:4:5: $.workloads[0].backend: bad backend [schema]"},
     ]
 
 
@@ -115,3 +115,12 @@ def test_warn_prints_a_warning_the_sdk_never_prints():
         "on_drift=warn left it in place",
     ]
     assert drift_warnings(preview_report(on_drift="ignore")) == []
+
+
+def test_a_dry_run_workload_that_does_not_exist_reads_as_not_created():
+    plan = build_plan([make_target(on_drift="dry_run")], {"acme": []}, on_drift="reconcile", prune=False)
+    report = RunReport(PREVIEW, workloads=[settled_result(plan.workloads[0], PREVIEW, {})])
+    text = render_plan(report)
+    assert "? acme/support-bot  missing, not created (on_drift=dry_run)" in text
+    assert '    + name: "Support bot"' in text and "    - name:" not in text
+    assert "does not exist yet" in text

@@ -24,6 +24,7 @@ from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
+from inferencekey_ensure.report.validation_text import problem_line
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -134,8 +135,7 @@ def _usage_problem(args: argparse.Namespace) -> Optional[str]:
 
 def _print_problems(report: RunReport) -> None:
     for problem in report.problems:
-        print(f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: "
-              f"{problem.message} [{problem.rule}]", file=sys.stderr)
+        print(problem_line(problem), file=sys.stderr)
 
 
 def _emit(report: RunReport, as_json: bool, env: Mapping[str, str]) -> None:

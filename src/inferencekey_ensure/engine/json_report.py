@@ -10,6 +10,7 @@ from typing import Any, Dict
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult, WorkloadResult
+from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.validation.result import Problem
 
 FORMAT_VERSION = 1
@@ -65,8 +66,7 @@ def _error(error: RunError) -> Dict[str, Any]:
 
 
 def _problem(problem: Problem) -> Dict[str, Any]:
-    where = f"{problem.path}:{problem.line}:{problem.column}"
-    return {"project": None, "message": f"{where}: {problem.message} [{problem.rule}]"}
+    return {"project": None, "message": problem_line(problem)}
 
 
 def report_to_json(report: RunReport) -> Dict[str, Any]:

@@ -55,6 +55,8 @@ def format_value(value: Any) -> str:
 def _label(result: WorkloadResult, mode: str) -> str:
     labels = RECONCILE_LABELS if mode == RECONCILE else PREVIEW_LABELS
     label = labels.get(result.action, result.action)
+    if result.action == DRIFT_LEFT and result.planned.live is None:
+        label = f"missing, not created (on_drift={result.planned.on_drift})"
     return f"{label} - FAILED" if result.status == FAILED else label
 
 
@@ -62,7 +64,7 @@ def _diff_lines(result: WorkloadResult, paint: Paint) -> List[str]:
     lines = []
     planned = result.planned
     for diff in planned.diffs:
-        if result.action != CREATE:
+        if planned.live is not None:
             lines.append(paint(f"    - {diff.field}: {format_value(diff.live)}", RED))
         lines.append(paint(f"    + {diff.field}: {format_value(diff.desired)}", GREEN))
     if planned.replacement is not None:
