@@ -1,0 +1,1 @@
+"""Finding spec files and parsing them into values that remember their positions."""

@@ -1,0 +1,95 @@
+"""Which files a run looks at: named files, folders searched recursively, and globs.
+
+Named files are taken whatever their extension (pre-commit and users choose them
+on purpose); files found inside a folder or by a glob count only with a spec
+extension. Folders are walked in sorted order so output is stable, hidden folders
+(``.git``, ``.venv``) are skipped, and a folder reached twice through symbolic
+links is walked once, so a link loop cannot make a run endless.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List, Sequence, Set, Tuple
+
+from inferencekey_ensure.loading.errors import UsageError
+
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+DEFAULT_SPEC_DIR = "inferencekey"
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True)
+class SpecPath:
+    """A file to check: where to open it and how to name it in messages."""
+
+    path: Path
+    display: str
+
+
+def _is_spec_name(name: str) -> bool:
+    return name.lower().endswith(SPEC_SUFFIXES)
+
+
+def _display(path: str) -> str:
+    return os.path.normpath(path).replace(os.sep, "/")
+
+
+def _walk(folder: str) -> Iterator[str]:
+    seen: Set[Tuple[int, int]] = set()
+    for root, dirnames, filenames in os.walk(folder, followlinks=True):
+        info = os.stat(root)
+        if (info.st_dev, info.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+        for name in sorted(filenames):
+            if _is_spec_name(name):
+                yield os.path.join(root, name)
+
+
+def _expand(raw: str) -> Iterator[str]:
+    if os.path.isdir(raw):
+        yield from _walk(raw)
+    elif os.path.exists(raw):
+        yield raw
+    elif _GLOB_CHARS & set(raw):
+        matches = sorted(glob.glob(raw, recursive=True))
+        if not matches:
+            raise UsageError(f"no file matches {raw!r}")
+        for match in matches:
+            if os.path.isdir(match):
+                yield from _walk(match)
+            elif _is_spec_name(match):
+                yield match
+    elif os.path.lexists(raw):
+        raise UsageError(f"{raw!r} is a broken symbolic link")
+    else:
+        raise UsageError(f"path not found: {raw!r}")
+
+
+def discover_spec_files(paths: Sequence[str], default_dir: str = DEFAULT_SPEC_DIR) -> List[SpecPath]:
+    """Every spec file named by ``paths`` (``default_dir`` when none), each once, in order.
+
+    Raises ``UsageError`` for a path that does not exist, a glob that matches
+    nothing, or when nothing at all is found: a check of zero files proves nothing.
+    """
+    if not paths and not os.path.isdir(default_dir):
+        raise UsageError(f"no paths given and no {default_dir!r} folder here; name the spec files or folders to check")
+    named = list(paths) or [default_dir]
+    found: List[SpecPath] = []
+    seen: Set[str] = set()
+    for raw in named:
+        for path in _expand(raw):
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                found.append(SpecPath(Path(path), _display(path)))
+    if not found:
+        listed = ", ".join(repr(raw) for raw in named)
+        raise UsageError(f"no spec files ({', '.join('*' + s for s in SPEC_SUFFIXES)}) found in {listed}")
+    return found

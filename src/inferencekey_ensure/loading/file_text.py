@@ -1,0 +1,50 @@
+"""Reading a spec file's bytes into text, refusing what cannot be a spec.
+
+The size is checked before anything is read, and the read itself is capped, so a
+huge or growing file costs nothing; binary and non-UTF-8 content are refused
+before a parser sees them (parsers report such bytes confusingly, or guess an
+encoding). A UTF-8 byte-order mark is dropped: some editors write one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Union
+
+from inferencekey_ensure.validation.result import Problem, file_problem
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def read_spec_text(path: Path, display: str, max_bytes: int) -> Union[str, Problem]:
+    """The file's text, or the one problem that makes it unreadable as a spec."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            return file_problem(display, f"file is too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})")
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        return file_problem(display, f"cannot read file: {error.strerror or error}")
+    if len(data) > max_bytes:
+        return file_problem(display, f"file is too large (over {_megabytes(max_bytes)}, the limit)")
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    if not data.strip():
+        return file_problem(display, "file is empty; a spec file holds one workload or `workloads: [...]`")
+    if b"\x00" in data:
+        return file_problem(display, "file is binary (it contains NUL bytes), not YAML or JSON text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return file_problem(
+            display,
+            f"file is not UTF-8 text: invalid byte 0x{data[error.start]:02x} at line {line}, column {column} (byte)",
+        )

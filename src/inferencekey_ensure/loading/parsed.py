@@ -1,0 +1,49 @@
+"""What reading one file's text yields, whatever the syntax."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, List, Sequence, Tuple
+
+from inferencekey_ensure.loading.nodes import Document, ScalarNode, SequenceNode
+from inferencekey_ensure.validation.result import PathPart, Problem, json_path
+
+
+@dataclass
+class ParsedText:
+    """The documents read (possibly fewer than written) and the problems met on the way."""
+
+    documents: List[Document] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+
+
+def line_and_column(text: str, offset: int) -> Tuple[int, int]:
+    """1-based line and column of a character offset into ``text``."""
+    offset = max(0, min(offset, len(text)))
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def next_child_path(stack: Sequence[Any]) -> Tuple[PathPart, ...]:
+    """Where a reader's next complete node lands, given its stack of open containers.
+
+    Each frame has ``node`` (the open mapping or sequence), ``path`` and, for a
+    mapping, ``pending``: the key node waiting for its value (anything else when none).
+    """
+    if not stack:
+        return ()
+    frame = stack[-1]
+    if isinstance(frame.node, SequenceNode):
+        return frame.path + (len(frame.node.items),)
+    if isinstance(frame.pending, ScalarNode):
+        return frame.path + (frame.pending.value,)
+    return frame.path
+
+
+def duplicate_key(display: str, parent_path: Tuple[PathPart, ...], first: ScalarNode, again: ScalarNode) -> Problem:
+    """The problem for a key written twice in one mapping, at its second occurrence."""
+    message = (
+        f"duplicate key '{again.value}' (first at line {first.line}, column {first.column}); "
+        "readers silently keep only one of the two"
+    )
+    return Problem(display, again.line, again.column, json_path(parent_path + (again.value,)), message, rule="duplicate-key")

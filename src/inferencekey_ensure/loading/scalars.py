@@ -1,0 +1,54 @@
+"""Turning one YAML scalar into a JSON value, the way PyYAML's safe loader would.
+
+PyYAML's own resolver and constructors decide the type (so a value means here what
+it means to anyone loading the file with ``yaml.safe_load``), but only JSON types
+are accepted: a date, an infinity or a custom tag has no JSON form, and the
+control plane only ever sees JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional, Tuple
+
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import ScalarNode as YamlScalar
+from yaml.resolver import Resolver
+
+TAG_PREFIX = "tag:yaml.org,2002:"
+STR_TAG = TAG_PREFIX + "str"
+MERGE_TAG = TAG_PREFIX + "merge"
+
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+_CONSTRUCTORS = {
+    TAG_PREFIX + "null": _CONSTRUCTOR.construct_yaml_null,
+    TAG_PREFIX + "bool": _CONSTRUCTOR.construct_yaml_bool,
+    TAG_PREFIX + "int": _CONSTRUCTOR.construct_yaml_int,
+    TAG_PREFIX + "float": _CONSTRUCTOR.construct_yaml_float,
+}
+
+
+def resolve_tag(tag: Optional[str], text: str, implicit: Tuple[bool, bool]) -> str:
+    """The full tag of a scalar: explicit, or guessed from plain text (YAML 1.1 rules)."""
+    if tag is None or tag == "!":
+        return _RESOLVER.resolve(YamlScalar, text, implicit)
+    return tag
+
+
+def construct(tag: str, text: str) -> Tuple[Any, Optional[str]]:
+    """The JSON value for ``text`` read as ``tag``, or the text and why it is refused."""
+    if tag == STR_TAG:
+        return text, None
+    if tag == TAG_PREFIX + "timestamp":
+        return text, f"`{text}` is read as a date/time (YAML 1.1), which JSON has no type for; quote it"
+    constructor = _CONSTRUCTORS.get(tag)
+    if constructor is None:
+        return text, f"unsupported YAML tag {tag!r}; spec files hold plain JSON-like values"
+    try:
+        value = constructor(YamlScalar(tag, text))
+    except (ValueError, KeyError, ConstructorError):
+        return text, f"`{text}` is not a valid {tag[len(TAG_PREFIX):] if tag.startswith(TAG_PREFIX) else tag}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return text, f"`{text}` is not a JSON number (infinity and NaN have no JSON form); quote it"
+    return value, None

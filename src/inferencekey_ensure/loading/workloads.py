@@ -1,0 +1,61 @@
+"""Spec files -> declared workloads for the engine (contract A).
+
+Validation comes first and decides: only workloads of files without an error are
+turned into ``WorkloadSpec`` objects, and ``ok`` is false whenever any error was
+found, so the engine never acts on a run with a bad file in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Sequence
+
+from pydantic import ValidationError
+
+from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
+from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.validation.documents import SCHEMA_HINT_KEY
+from inferencekey_ensure.validation.file_check import FoundWorkload
+from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.validation.run import validate_paths
+
+__all__ = ["LoadResult", "UsageError", "load_workloads"]
+
+
+@dataclass
+class LoadResult:
+    """The declared workloads, every problem found, and the files that were read."""
+
+    workloads: List[DeclaredWorkload] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    files: List[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(problem.is_error for problem in self.problems)
+
+
+def _declare(found: FoundWorkload) -> DeclaredWorkload:
+    fields = {key: value for key, value in found.fields.items() if key != SCHEMA_HINT_KEY}
+    location = SourceLocation(found.display, found.node.line, found.node.column)
+    return DeclaredWorkload(WorkloadSpec(**fields), location, found.file_project)
+
+
+def load_workloads(paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR) -> LoadResult:
+    """Validate ``paths`` (``default_dir`` when empty) and declare their workloads.
+
+    Raises ``UsageError`` for a missing path or a glob matching nothing.
+    """
+    run = validate_paths(paths, default_dir=default_dir)
+    result = LoadResult(problems=list(run.problems), files=list(run.files))
+    for found in run.clean_workloads:
+        try:
+            result.workloads.append(_declare(found))
+        except ValidationError as error:
+            # The schema accepted what the model refuses: a bug, but reported, never raised.
+            reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'workload'}: {e['msg']}" for e in error.errors())
+            result.problems.append(
+                Problem(found.display, found.node.line, found.node.column, found.json_path, f"spec refused: {reasons}", rule="model")
+            )
+    return result

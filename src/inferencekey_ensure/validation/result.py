@@ -1,0 +1,55 @@
+"""What a check found, in the one shape every reporter and the engine consume.
+
+A problem carries its own location (file, 1-based line and column, JSON path) so a
+reporter never needs the parsed document to print it, and so problems from every
+file can be sorted and merged without keeping the files around.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Union
+
+ERROR = "error"
+WARNING = "warning"
+
+PathPart = Union[str, int]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding. ``rule`` is a short stable id users can grep for and CI can count."""
+
+    path: str
+    line: int
+    column: int
+    json_path: str
+    message: str
+    severity: str = ERROR
+    rule: str = "schema"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def json_path(parts: Iterable[PathPart]) -> str:
+    """``("workloads", 0, "backend")`` -> ``$.workloads[0].backend``; odd keys get brackets."""
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}")
+        else:
+            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
+            out.append(f"['{escaped}']")
+    return "".join(out)
+
+
+def file_problem(path: str, message: str, rule: str = "file") -> Problem:
+    """A problem of the whole file (empty, binary, too large...): reported at line 1."""
+    return Problem(path=path, line=1, column=1, json_path="$", message=message, rule=rule)
