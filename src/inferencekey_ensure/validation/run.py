@@ -1,0 +1,67 @@
+"""A validation run over paths: find the files, check each, then check across them.
+
+This is the one place that reads the disk for validation (through ``loading``);
+every check it calls is pure. The validate command and ``load_workloads`` both
+start here, and neither imports more than validation needs (no pydantic, no
+HTTP), because the validator runs on every commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Sequence
+
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files
+from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
+from inferencekey_ensure.loading.schema_resource import load_schema
+from inferencekey_ensure.loading.spec_file import parse_spec_file
+from inferencekey_ensure.validation.collisions import slug_collisions
+from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload
+from inferencekey_ensure.validation.result import Problem
+
+
+@dataclass
+class ValidationRun:
+    """What a run found: files in order, their workloads, and every problem."""
+
+    files: List[str] = field(default_factory=list)
+    workloads: List[FoundWorkload] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    # Workloads of files with no error: the ones a spec may be built from.
+    clean_workloads: List[FoundWorkload] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for problem in self.problems if problem.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+def validate_paths(
+    paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ValidationRun:
+    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths."""
+    spec_paths = discover_spec_files(paths, default_dir)
+    checker = FileChecker(load_schema())
+    run = ValidationRun()
+    for spec_path in spec_paths:
+        parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
+        checked = checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
+        run.files.append(spec_path.display)
+        run.workloads += checked.workloads
+        run.problems += checked.problems
+        if checked.ok:
+            run.clean_workloads += checked.workloads
+    collisions = slug_collisions(run.workloads)
+    run.problems += collisions
+    colliding_files = {problem.path for problem in collisions}
+    run.clean_workloads = [workload for workload in run.clean_workloads if workload.display not in colliding_files]
+    order = {display: index for index, display in enumerate(run.files)}
+    run.problems.sort(key=lambda problem: (order.get(problem.path, len(order)), problem.line, problem.column))
+    return run

@@ -1,0 +1,118 @@
+"""Checks on one workload that a JSON Schema cannot express.
+
+Each returns problems located at the field concerned: a custom backend name one
+typo away from a native engine (almost always a typo, and the platform would
+accept it and fail later), fields the chosen backend ignores, worker bounds the
+wrong way round, and policy keys that look like misspellings of checked ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, FrozenSet, List, Optional
+
+from inferencekey_ensure.domain.slug import canonical_slug
+from inferencekey_ensure.domain.vocabulary import (
+    COMMAND_UNSUPPORTED_BACKENDS,
+    LLAMACPP_SERVER,
+    NATIVE_BACKENDS,
+    VLLM_BACKENDS,
+)
+from inferencekey_ensure.loading.nodes import MappingNode
+from inferencekey_ensure.validation.documents import WorkloadEntry
+from inferencekey_ensure.validation.result import ERROR, WARNING, PathPart, Problem, json_path
+from inferencekey_ensure.validation.wording import closest, show_value
+
+
+class _Findings:
+    """Problems for one workload, each placed at one of its fields."""
+
+    def __init__(self, entry: WorkloadEntry, display: str) -> None:
+        self.entry = entry
+        self.display = display
+        self.problems: List[Problem] = []
+
+    def add(self, parts: List[PathPart], message: str, rule: str, severity: str = ERROR) -> None:
+        node: Any = self.entry.node
+        for part in parts:
+            if isinstance(node, MappingNode) and part in node.children:
+                node = node.children[part]  # type: ignore[index]
+        where = json_path(self.entry.path + tuple(parts))
+        self.problems.append(Problem(self.display, node.line, node.column, where, message, severity, rule))
+
+
+def _backend_typo(fields: Dict[str, Any], found: _Findings) -> None:
+    backend = fields.get("backend")
+    # Only a name the schema accepts as a custom backend slug (one that is its own
+    # canonical form): any other name already got a did-you-mean from the schema.
+    if isinstance(backend, str) and backend not in NATIVE_BACKENDS and backend == canonical_slug(backend):
+        native = closest(backend, NATIVE_BACKENDS, max_distance=1)
+        if native is not None:
+            found.add(["backend"], f"{show_value(backend)} is not a known backend; did you mean '{native}'?", "backend")
+
+
+def _ignored_fields(fields: Dict[str, Any], found: _Findings) -> None:
+    backend = fields.get("backend")
+    if not isinstance(backend, str):
+        return
+    if "command" in fields and backend in COMMAND_UNSUPPORTED_BACKENDS:
+        found.add(["command"], f"the {backend} backend does not run a command; leave `command` unset", "command-unused", WARNING)
+    if "vllm_version" in fields and backend not in VLLM_BACKENDS:
+        found.add(
+            ["vllm_version"],
+            f"vllm_version applies to the vllm and vllm-omni backends only; {show_value(backend)} ignores it",
+            "vllm-version-unused",
+            WARNING,
+        )
+    command = fields.get("command")
+    if backend == "llamacpp" and isinstance(command, str) and LLAMACPP_SERVER not in command:
+        found.add(["command"], f"a llamacpp command must launch {LLAMACPP_SERVER} on a GGUF model", "llamacpp-command", WARNING)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _worker_bounds(fields: Dict[str, Any], found: _Findings) -> None:
+    config = fields.get("execution_policy_config")
+    if fields.get("execution_policy") != "autoscaling" or not isinstance(config, dict):
+        return
+    low, high = config.get("min_workers"), config.get("max_workers")
+    if _is_count(low) and _is_count(high) and high < low:
+        found.add(
+            ["execution_policy_config", "max_workers"],
+            f"max_workers ({show_value(high)}) is below min_workers ({show_value(low)})",
+            "policy",
+        )
+
+
+def _policy_key_typos(fields: Dict[str, Any], found: _Findings, policy_keys: Dict[str, FrozenSet[str]]) -> None:
+    config = fields.get("execution_policy_config")
+    if not isinstance(config, dict):
+        return
+    policy = fields.get("execution_policy")
+    known = policy_keys.get(policy) if isinstance(policy, str) else None
+    checked = known if known is not None else frozenset().union(*policy_keys.values())
+    for key in config:
+        near: Optional[str] = None if key in checked else closest(key, sorted(checked))
+        if near is not None:
+            found.add(
+                ["execution_policy_config", key],
+                f"{show_value(key)} is not a key the platform checks; did you mean '{near}'?",
+                "unknown-key",
+                WARNING,
+            )
+
+
+def workload_problems(entry: WorkloadEntry, display: str, policy_keys: Dict[str, FrozenSet[str]]) -> List[Problem]:
+    """Every beyond-the-schema finding for one workload.
+
+    ``policy_keys`` maps each execution policy to the config keys the schema
+    lists for it (read from the schema, so the two cannot disagree).
+    """
+    found = _Findings(entry, display)
+    fields = entry.node.value
+    _backend_typo(fields, found)
+    _ignored_fields(fields, found)
+    _worker_bounds(fields, found)
+    _policy_key_typos(fields, found, policy_keys)
+    return found.problems
