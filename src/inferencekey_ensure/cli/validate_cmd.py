@@ -1,0 +1,88 @@
+"""``ik-ensure validate [PATHS...]``: check spec files, offline, at commit time.
+
+Exit codes: 0 valid (warnings allowed unless ``--strict``), 1 invalid, 2 when the
+run could not check anything (a missing path, a bad flag, a broken install).
+Everything beyond argument parsing is imported when the command runs, so other
+subcommands do not pay for it and this one pays for nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+EXIT_VALID = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+FORMATS = ("text", "json", "github")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check spec files against the JSON Schema and the spec rules (offline)",
+        description=(
+            "Check InferenceKey workload spec files: every problem in every file, each as "
+            "path:line:col: <json path>: <message>. No network, no token."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="spec files, folders (searched for *.yaml, *.yml, *.json) or globs; default: inferencekey/",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
+    )
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.set_defaults(func=run)
+
+
+def _format(requested: Any) -> str:
+    if requested:
+        return str(requested)
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def run(args: argparse.Namespace) -> int:
+    from inferencekey_ensure.domain.secrets import redact_text
+    from inferencekey_ensure.loading.errors import InstallationError, UsageError
+
+    try:
+        return _validate(args)
+    except (UsageError, InstallationError) as error:
+        print(f"ik-ensure validate: error: {redact_text(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``| head``); nothing left to say to it.
+        sys.stderr.close()
+        return EXIT_INVALID
+    except Exception as error:  # noqa: BLE001 - the contract is "never a traceback"
+        print(
+            f"ik-ensure validate: internal error ({type(error).__name__}: {redact_text(str(error))}); please report it",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from inferencekey_ensure.validation.run import validate_paths
+
+    result = validate_paths(args.paths)
+    output_format = _format(args.format)
+    if output_format == "json":
+        from inferencekey_ensure.report.validation_json import render_json as render
+    elif output_format == "github":
+        from inferencekey_ensure.report.validation_github import render_github as render
+    else:
+        from inferencekey_ensure.report.validation_text import render_text as render
+    sys.stdout.write(render(result, args.strict))
+    sys.stdout.flush()
+    failed = result.errors > 0 or (args.strict and result.warnings > 0)
+    return EXIT_INVALID if failed else EXIT_VALID
