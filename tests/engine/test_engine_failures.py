@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Dict
 
 import pytest
@@ -159,3 +160,34 @@ def test_the_project_comes_from_the_option_then_the_environment(emulator, tmp_pa
         from_env = run(RunRequest(paths=[str(specs)], env=env), client=client)
     assert from_option.workloads[0].planned.project == "acme"
     assert from_env.workloads[0].planned.project == "beta"
+
+
+class InFlightClient(ControlPlaneClient):
+    """Counts creates in flight at once."""
+
+    def __init__(self, settings: ClientSettings) -> None:
+        super().__init__(settings)
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most = 0
+
+    def create_workload(self, project: str, body: Dict[str, Any]) -> Dict[str, Any]:
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+        try:
+            return super().create_workload(project, body)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+def test_writes_overlap_up_to_the_parallelism_bound(emulator, tmp_path):
+    emulator.set_faults(FaultConfig(latency_ms=50))
+    specs = write_specs(tmp_path, [dict(BOT, slug=f"bot-{i}") for i in range(9)])
+    env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: emulator.url}
+    with InFlightClient(fast_settings(emulator.url)) as client:
+        report = run(RunRequest(paths=[str(specs)], env=env, mode=RECONCILE, parallelism=3), client=client)
+    assert report.succeeded
+    assert 1 < client.most <= 3
+    assert len(by_slug(emulator)) == 9
