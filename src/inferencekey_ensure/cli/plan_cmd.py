@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
+from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.apply.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
@@ -108,7 +109,6 @@ def _stderr_printer() -> Callable[[str], None]:
 
 def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
-    extra = {"wait_timeout_s": wait_timeout} if wait_timeout is not None else {}
     return RunRequest(
         paths=list(args.paths),
         mode=mode,
@@ -119,9 +119,9 @@ def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> Run
         env=env,
         local_state=Path(LOCAL_STATE_PATH) if args.local else None,
         wait=getattr(args, "wait", False),
+        wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         progress=_stderr_printer(),
-        **extra,
     )
 
 
