@@ -41,19 +41,20 @@ def test_create_without_a_required_field_is_400(client: httpx.Client, field: str
         ({"on_drift": "fail"}, "unknown field(s): on_drift"),
         ({"id": "wl_mine"}, "read-only"),
         ({"execution_policy": "autoscaling", "execution_policy_config": {"replicas": 2}}, "'replicas' belongs to 'fixed'"),
-        ({"execution_policy": "autoscaling", "execution_policy_config": {"min_replicas": 1}}, "did you mean 'min_workers'"),
-        ({"execution_policy": "fixed", "execution_policy_config": {"replicas": 0}}, "'replicas' must be"),
-        ({"execution_policy": "scheduled", "execution_policy_config": {}}, "needs 'cron' or 'window'"),
+        ({"execution_policy": "autoscaling", "execution_policy_config": {"min_replicas": 1}}, "min_replicas is refused: use min_workers"),
+        ({"execution_policy": "fixed", "execution_policy_config": {"replicas": 0}}, "replicas is invalid"),
+        ({"execution_policy": "scheduled", "execution_policy_config": {}}, "scheduled needs cron or window"),
         (
             {"execution_policy": "autoscaling", "execution_policy_config": {"workers": {"source": "cloud", "cloud_pool": {"gpu_pool": ["A100"]}}}},
-            "need 'max_hourly_cost_usd'",
+            "cloud workers need max_hourly_cost_usd",
         ),
         (
             {"execution_policy": "autoscaling", "execution_policy_config": {"max_hourly_cost_usd": 2, "workers": {"source": "cloud", "cloud_pool": {"gpu_pool": []}}}},
             "gpu_pool",
         ),
         ({"execution_policy": "autoscaling", "execution_policy_config": {"workers": {"source": "private"}}}, "private_worker_ids"),
-        ({"execution_policy": "autoscaling", "execution_policy_config": {"min_workers": 3, "max_workers": 2}}, "must not exceed"),
+        ({"execution_policy": "fixed", "execution_policy_config": {"max_workers": 2}}, "'max_workers' belongs to 'autoscaling'"),
+        ({"execution_policy": "scheduled", "execution_policy_config": {"cron": "  "}}, "cron is invalid"),
     ],
 )
 def test_create_with_an_invalid_field_is_400_and_stores_nothing(

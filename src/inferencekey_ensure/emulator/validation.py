@@ -11,7 +11,7 @@ import json
 from typing import Any, Dict, Mapping, Optional
 
 from inferencekey_ensure.domain.slug import canonical_slug
-from inferencekey_ensure.domain.spec import DEFAULT_TASK_TYPE, EXECUTION_POLICIES, TASK_TYPES
+from inferencekey_ensure.domain.vocabulary import DEFAULT_TASK_TYPE, EXECUTION_POLICIES, TASK_TYPES
 from inferencekey_ensure.emulator.policy import policy_config_problem
 
 REQUIRED_FIELDS = ("name", "slug", "backend", "model_name")
