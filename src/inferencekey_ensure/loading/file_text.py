@@ -9,6 +9,7 @@ encoding). A UTF-8 byte-order mark is dropped: some editors write one.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Union
 
@@ -24,7 +25,11 @@ def _megabytes(size: int) -> str:
 def read_spec_text(path: Path, display: str, max_bytes: int) -> Union[str, Problem]:
     """The file's text, or the one problem that makes it unreadable as a spec."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A named pipe or device would block the read or never end.
+            return file_problem(display, "not a regular file (a pipe, device or socket?)")
+        size = info.st_size
         if size > max_bytes:
             return file_problem(display, f"file is too large ({_megabytes(size)}; the limit is {_megabytes(max_bytes)})")
         with open(path, "rb") as handle:

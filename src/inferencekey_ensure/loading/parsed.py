@@ -7,6 +7,7 @@ from typing import Any, List, Sequence, Tuple
 
 from inferencekey_ensure.loading.nodes import Document, ScalarNode, SequenceNode
 from inferencekey_ensure.validation.result import PathPart, Problem, json_path
+from inferencekey_ensure.validation.wording import show_value
 
 
 @dataclass
@@ -43,7 +44,7 @@ def next_child_path(stack: Sequence[Any]) -> Tuple[PathPart, ...]:
 def duplicate_key(display: str, parent_path: Tuple[PathPart, ...], first: ScalarNode, again: ScalarNode) -> Problem:
     """The problem for a key written twice in one mapping, at its second occurrence."""
     message = (
-        f"duplicate key '{again.value}' (first at line {first.line}, column {first.column}); "
+        f"duplicate key {show_value(again.value)} (first at line {first.line}, column {first.column}); "
         "readers silently keep only one of the two"
     )
     return Problem(display, again.line, again.column, json_path(parent_path + (again.value,)), message, rule="duplicate-key")

@@ -6,11 +6,17 @@ editors, terminals and pre-commit output make each line a link to the spot.
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.validation.result import Problem
 from inferencekey_ensure.validation.run import ValidationRun
+
+
+# A file name or key may hold a line break: printed raw, it would start a line of
+# its own (and, under GitHub Actions, possibly a workflow command).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def _plural(count: int, word: str) -> str:
@@ -20,7 +26,8 @@ def _plural(count: int, word: str) -> str:
 def problem_line(problem: Problem) -> str:
     severity = "" if problem.is_error else f"{problem.severity}: "
     message = redact_text(problem.message)
-    return f"{problem.path}:{problem.line}:{problem.column}: {problem.json_path}: {severity}{message} [{problem.rule}]"
+    line = f"{problem.path}:{problem.line}:{problem.column}: {problem.json_path}: {severity}{message} [{problem.rule}]"
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", line)
 
 
 def summary_line(run: ValidationRun, strict: bool) -> str:

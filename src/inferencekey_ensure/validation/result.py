@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Union
 
+from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, redact_text
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -42,12 +44,22 @@ def json_path(parts: Iterable[PathPart]) -> str:
     for part in parts:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif _IDENTIFIER.match(part):
-            out.append(f".{part}")
         else:
-            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
-            out.append(f"['{escaped}']")
+            key = _safe_key(part)
+            if _IDENTIFIER.match(key):
+                out.append(f".{key}")
+            else:
+                escaped = key.replace("\\", "\\\\").replace("'", "\\'")
+                out.append(f"['{escaped}']")
     return "".join(out)
+
+
+def _safe_key(key: str) -> str:
+    """A key as a path may show it: a credential used as a key is cut to its prefix."""
+    for prefix in FORBIDDEN_VALUE_PREFIXES:
+        if key.startswith(prefix):
+            return prefix + "\u2026"
+    return redact_text(key)
 
 
 def file_problem(path: str, message: str, rule: str = "file") -> Problem:
