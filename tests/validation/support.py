@@ -1,0 +1,46 @@
+"""Helpers of the validation tests: write spec files, run the checks and the CLI."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import List, Tuple
+
+from inferencekey_ensure.cli.main import main
+from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.validation.run import validate_paths
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA_PATH = REPO / "schemas" / "workload-spec.schema.json"
+EXAMPLES = REPO / "examples"
+
+MINIMAL = """\
+name: Chat
+slug: chat
+model: Qwen/Qwen2.5-7B-Instruct
+backend: vllm
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` (dedented) to ``folder/name``, creating folders on the way."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def check(folder: Path, name: str, text: str) -> List[Problem]:
+    """Every problem ``ik-ensure validate`` reports for one file holding ``text``."""
+    path = write(folder, name, text)
+    return validate_paths([str(path)]).problems
+
+
+def run_cli(capsys, *args: str) -> Tuple[int, str, str]:
+    """Run ``ik-ensure`` in this process; returns (exit code, stdout, stderr)."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse refuses a bad flag this way
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
