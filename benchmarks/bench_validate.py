@@ -1,0 +1,113 @@
+"""How fast ``ik-ensure validate`` is next to check-jsonschema, on the same schema.
+
+Both tools run as the commands users run (a new process each time, start-up
+included, since pre-commit starts one per batch of files), on the same generated
+spec files: 1 file and 500 files. Each case is timed ``--runs`` times (at least 5)
+and the median is reported, with the ratio ours / check-jsonschema.
+
+Targets: at most 0.5x check-jsonschema's wall time on one file (that is mostly
+start-up) and at most 0.35x on 500 files. ``--validate-only`` also times the
+validate command without the other subcommands' imports, to show what start-up
+the command itself costs. Usage: ``python benchmarks/bench_validate.py [--runs 7]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "schemas" / "workload-spec.schema.json"
+BIN = Path(sys.executable).parent
+
+SPEC = """\
+# yaml-language-server: $schema=../schemas/workload-spec.schema.json
+name: Support chat {index}
+slug: support-chat-{index}
+project: bench
+model: Qwen/Qwen2.5-7B-Instruct
+backend: vllm
+vllm_version: "0.10.1"
+command: vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 32768 --port 8000
+task_type: text2text
+execution_policy: autoscaling
+execution_policy_config:
+  min_workers: 0
+  max_workers: 4
+  max_hourly_cost_usd: 6.0
+  workers:
+    source: cloud
+    cloud_pool:
+      gpu_pool: ["NVIDIA L4", "NVIDIA A10G"]
+      max_instances: 4
+on_drift: reconcile
+"""
+
+# Runs the validate command alone: the same code path, minus the other subcommands.
+VALIDATE_ONLY = (
+    "import argparse, sys\n"
+    "from inferencekey_ensure.cli import validate_cmd\n"
+    "parser = argparse.ArgumentParser(prog='ik-ensure')\n"
+    "validate_cmd.register(parser.add_subparsers())\n"
+    "args = parser.parse_args(sys.argv[1:])\n"
+    "sys.exit(args.func(args))\n"
+)
+
+
+def generate(folder: Path, count: int) -> List[str]:
+    folder.mkdir(parents=True)
+    paths = []
+    for index in range(count):
+        path = folder / f"workload-{index:04d}.yaml"
+        path.write_text(SPEC.format(index=index), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def median_seconds(command: Sequence[str], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        completed = subprocess.run(command, capture_output=True, text=True)
+        timings.append(time.perf_counter() - started)
+        if completed.returncode != 0:
+            raise SystemExit(f"{command[0]} failed:\n{completed.stdout}{completed.stderr}")
+    return statistics.median(timings)
+
+
+def commands(paths: List[str], validate_only: bool) -> Dict[str, List[str]]:
+    out = {
+        "ik-ensure validate": [str(BIN / "ik-ensure"), "validate", *paths],
+        "check-jsonschema": [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), *paths],
+    }
+    if validate_only:
+        out["validate command alone"] = [sys.executable, "-c", VALIDATE_ONLY, "validate", *paths]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per case (median; at least 5)")
+    parser.add_argument("--validate-only", action="store_true", help="also time the validate command alone")
+    args = parser.parse_args()
+    runs = max(args.runs, 5)
+    with tempfile.TemporaryDirectory() as scratch:
+        for count, target in ((1, 0.5), (500, 0.35)):
+            paths = generate(Path(scratch) / f"n{count}", count)
+            timed = {name: median_seconds(command, runs) for name, command in commands(paths, args.validate_only).items()}
+            reference = timed["check-jsonschema"]
+            print(f"{count} file(s), median of {runs} runs:")
+            for name, seconds in timed.items():
+                print(f"  {name:<24} {seconds:7.3f} s   {seconds / reference:5.2f}x check-jsonschema")
+            verdict = "met" if timed["ik-ensure validate"] / reference <= target else "MISSED"
+            print(f"  target: ik-ensure validate at most {target}x -> {verdict}")
+
+
+if __name__ == "__main__":
+    main()
