@@ -205,6 +205,10 @@ def test_vllm_version_on_another_backend_is_a_warning(tmp_path):
     assert (problem.json_path, problem.rule, problem.severity) == ("$.vllm_version", "vllm-version-unused", "warning")
 
 
+def test_vllm_version_on_a_custom_backend_is_fine_since_it_may_run_vllm(tmp_path):
+    assert check(tmp_path, "s.yaml", MINIMAL.replace("vllm", "my-vllm-fork") + "vllm_version: '0.10'\n") == []
+
+
 def test_a_llamacpp_command_must_launch_llama_server(tmp_path):
     problems = check(tmp_path, "s.yaml", MINIMAL.replace("vllm", "llamacpp") + "command: ./main -m x.gguf\n")
     assert [(p.rule, p.severity) for p in problems] == [("llamacpp-command", "warning")]

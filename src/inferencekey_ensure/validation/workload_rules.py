@@ -56,7 +56,8 @@ def _ignored_fields(fields: Dict[str, Any], found: _Findings) -> None:
         return
     if "command" in fields and backend in COMMAND_UNSUPPORTED_BACKENDS:
         found.add(["command"], f"the {backend} backend does not run a command; leave `command` unset", "command-unused", WARNING)
-    if "vllm_version" in fields and backend not in VLLM_BACKENDS:
+    # A custom backend may well be vLLM-based: only native non-vLLM engines ignore it.
+    if "vllm_version" in fields and backend in NATIVE_BACKENDS and backend not in VLLM_BACKENDS:
         found.add(
             ["vllm_version"],
             f"vllm_version applies to the vllm and vllm-omni backends only; {show_value(backend)} ignores it",
