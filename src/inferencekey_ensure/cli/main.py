@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional, Sequence
+from typing import List, NoReturn, Optional, Sequence
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import emulator_cmd, plan_cmd, validate_cmd
+from inferencekey_ensure.domain.secrets import redact_text
 
 EXIT_USAGE = 2
 COMMANDS = (validate_cmd, plan_cmd, emulator_cmd)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes the offending argument in its error; a token pasted as one
+    (``--token ik_sdk_...``, a misplaced ``$INFERENCEKEY_SDK_TOKEN``) must not reach the log.
+    Subcommand parsers inherit this class."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(redact_text(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ik-ensure",
         description="Validate InferenceKey workload specs and ensure() them on the platform.",
     )
