@@ -5,8 +5,14 @@ project that "the same final state" is judged by."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from inferencekey_ensure.apply.client import ControlPlaneClient
 from inferencekey_ensure.apply.retry import RetryPolicy
@@ -143,3 +149,62 @@ def failed_slugs(report: RunReport) -> List[str]:
 
 def slug_of_id(server: EmulatorServer, workload_id: str, project: str = PROJECT) -> Optional[str]:
     return next((w["slug"] for w in server.workloads(project) if w["id"] == workload_id), None)
+
+
+# ---------------------------------------------------------------------------
+# Child processes: the CLI as users run it, with per-child peak memory.
+
+BATCH_SCRIPT = Path(__file__).with_name("cli_batch.py")
+CHILD_TIMEOUT_S = 300.0  # generous: a hang fails the test, slowness does not
+
+
+def child_env(**extra: str) -> Dict[str, str]:
+    """The test runner's environment without any INFERENCEKEY_/GITHUB_ setting, plus ``extra``."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("INFERENCEKEY_", "GITHUB_"))}
+    env.update(NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1", **extra)
+    return env
+
+
+@dataclass(frozen=True)
+class Child:
+    code: int
+    stdout: str
+    stderr: str
+    max_rss_mib: float
+
+
+def run_child(args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
+              timeout_s: float = CHILD_TIMEOUT_S) -> Child:
+    """Run ``args`` to completion; its own peak RSS comes from ``wait4``, not a shared maximum."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(list(args), cwd=str(cwd), env=dict(env), stdout=out, stderr=err,
+                                   stdin=subprocess.DEVNULL)
+        timer = threading.Timer(timeout_s, process.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Child(process.returncode, out.read().decode("utf-8", "replace"),
+                     err.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024)
+
+
+def ik_ensure(*args: str) -> List[str]:
+    """The command line of ``ik-ensure ARGS`` with the interpreter running these tests."""
+    return [sys.executable, "-m", "inferencekey_ensure", *args]
+
+
+def run_batch(jobs: Sequence[Sequence[str]], *, cwd: Path, env: Mapping[str, str]
+              ) -> Tuple[List[Dict[str, Any]], Child]:
+    """Each argv of ``jobs`` through ``main()`` in one child; (per-job results, the child)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        jobs_path, results_path = Path(scratch, "jobs.json"), Path(scratch, "results.json")
+        jobs_path.write_text(json.dumps([list(job) for job in jobs]), encoding="utf-8")
+        child = run_child([sys.executable, str(BATCH_SCRIPT), str(jobs_path), str(results_path)],
+                          cwd=cwd, env=env)
+        assert child.code == 0, child.stderr
+        return json.loads(results_path.read_text(encoding="utf-8")), child
