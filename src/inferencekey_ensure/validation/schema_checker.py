@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from inferencekey_ensure.validation.result import PathPart
 
@@ -83,7 +83,7 @@ class SchemaChecker:
     """A schema compiled once into nested closures, then evaluated per document.
 
     Compiling resolves every reference and pattern up front, so evaluating a
-    document is plain function calls: about ten times faster than interpreting
+    document is plain function calls: about five times faster than interpreting
     the schema dictionary on each call.
     """
 
@@ -92,15 +92,14 @@ class SchemaChecker:
         self._compiled: Dict[int, Validator] = {}
         self._validate = self._compile(schema, "#")
 
-    def errors(self, instance: Any, schema: Optional[Schema] = None) -> List[SchemaError]:
-        """Every leaf error of ``instance`` against ``schema`` (the whole schema by default)."""
-        validate = self._validate if schema is None else self._compile(schema, "#")
+    def errors(self, instance: Any) -> List[SchemaError]:
+        """Every leaf error of ``instance`` against the schema."""
         out: List[SchemaError] = []
-        validate(instance, (), out)
+        self._validate(instance, (), out)
         return out
 
-    def is_valid(self, instance: Any, schema: Optional[Schema] = None) -> bool:
-        return not self.errors(instance, schema)
+    def is_valid(self, instance: Any) -> bool:
+        return not self.errors(instance)
 
     def resolve(self, ref: str) -> Schema:
         """A local JSON-pointer reference (``#/$defs/workload``)."""
