@@ -89,7 +89,7 @@ def test_a_file_name_with_a_line_break_cannot_inject_a_workflow_command(tmp_path
     _, out, _ = run_cli(capsys, "validate", "--format", "github", str(path))
     lines = out.splitlines()
     assert len(lines) == 3 and [line.startswith("::") for line in lines] == [True, False, False]
-    assert "evil%0A%3A%3Aerror%3A%3Apwned 100%25.yaml" in lines[0]
+    assert "evil\\x0a%3A%3Aerror%3A%3Apwned 100%25.yaml" in lines[0]
     assert "evil\\x0a::error::pwned 100%.yaml:5:1:" in lines[1]
 
 
@@ -107,3 +107,11 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path):
         )
         assert completed.returncode == expected
         assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def test_no_format_prints_a_raw_control_character(tmp_path, capsys):
+    write(tmp_path, "s.yaml", MINIMAL + '"bad\\x1b[31mkey": 1\n')
+    for output_format in ("text", "json", "github"):
+        _, out, _ = run_cli(capsys, "validate", "--format", output_format, str(tmp_path / "s.yaml"))
+        assert "\x1b" not in out
+        assert "x1b" in out or "u001b" in out  # shown escaped, not dropped

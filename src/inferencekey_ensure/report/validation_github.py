@@ -12,7 +12,7 @@ from typing import List
 
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.github.commands import Annotation, format_annotation
-from inferencekey_ensure.report.validation_text import problem_line, summary_line
+from inferencekey_ensure.report.validation_text import printable, problem_line, summary_line
 from inferencekey_ensure.validation.result import Problem
 from inferencekey_ensure.validation.run import ValidationRun
 
@@ -21,8 +21,8 @@ def annotation(problem: Problem) -> str:
     return format_annotation(
         Annotation(
             kind="error" if problem.is_error else "warning",
-            message=f"{problem.json_path}: {redact_text(problem.message)}",
-            file=problem.path,
+            message=printable(f"{problem.json_path}: {redact_text(problem.message)}"),
+            file=printable(problem.path),
             line=problem.line,
             column=problem.column,
             title=f"ik-ensure validate [{problem.rule}]",

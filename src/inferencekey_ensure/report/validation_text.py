@@ -19,6 +19,11 @@ from inferencekey_ensure.validation.run import ValidationRun
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
+def printable(text: str) -> str:
+    """``text`` with each control character shown as ``\\xNN``: one line, no terminal escapes."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -26,8 +31,7 @@ def _plural(count: int, word: str) -> str:
 def problem_line(problem: Problem) -> str:
     severity = "" if problem.is_error else f"{problem.severity}: "
     message = redact_text(problem.message)
-    line = f"{problem.path}:{problem.line}:{problem.column}: {problem.json_path}: {severity}{message} [{problem.rule}]"
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", line)
+    return printable(f"{problem.path}:{problem.line}:{problem.column}: {problem.json_path}: {severity}{message} [{problem.rule}]")
 
 
 def summary_line(run: ValidationRun, strict: bool) -> str:
