@@ -1,0 +1,1 @@
+"""The GitHub side of the action: runner context, workflow commands, outputs, job summary, PR comment."""

@@ -1,0 +1,62 @@
+"""Workflow commands are escaped so logged data can never become a command."""
+
+from __future__ import annotations
+
+from inferencekey_ensure.github.commands import (
+    Annotation,
+    add_mask,
+    endgroup,
+    escape_data,
+    escape_property,
+    format_annotation,
+    group,
+    prioritised,
+    resume_commands,
+    stop_commands,
+    stop_commands_token,
+)
+
+
+def test_data_escapes_percent_and_line_breaks() -> None:
+    assert escape_data("100%\r\n::error::x") == "100%25%0D%0A::error::x"
+
+
+def test_properties_also_escape_colon_and_comma() -> None:
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_annotation_with_file_line_and_column() -> None:
+    line = format_annotation(Annotation("error", "bad value", file="inferencekey/a,b.yaml", line=3, column=5, title="ik: x"))
+    assert line == "::error file=inferencekey/a%2Cb.yaml,line=3,col=5,title=ik%3A x::bad value"
+
+
+def test_annotation_end_line_follows_line() -> None:
+    line = format_annotation(Annotation("warning", "m", file="f.yaml", line=3, end_line=9))
+    assert line == "::warning file=f.yaml,line=3,endLine=9::m"
+
+
+def test_annotation_message_cannot_start_a_second_command() -> None:
+    line = format_annotation(Annotation("notice", "x\n::add-mask::y"))
+    assert "\n" not in line and line == "::notice::x%0A::add-mask::y"
+
+
+def test_only_the_first_ten_of_each_kind_are_kept_in_the_given_order() -> None:
+    errors = [Annotation("error", f"e{i}") for i in range(12)]
+    warnings = [Annotation("warning", f"w{i}") for i in range(3)]
+    kept, dropped = prioritised(errors + warnings)
+    assert [a.message for a in kept] == [f"e{i}" for i in range(10)] + ["w0", "w1", "w2"]
+    assert dropped == 2
+
+
+def test_groups_and_masks() -> None:
+    assert group("Plan\nx") == "::group::Plan%0Ax"
+    assert endgroup() == "::endgroup::"
+    assert add_mask("ik_sdk_abc_def%") == ["::add-mask::ik_sdk_abc_def%25"]
+    assert add_mask("line1\nline2") == ["::add-mask::line1", "::add-mask::line2"]
+
+
+def test_stop_commands_tokens_are_unguessable_and_resume_with_the_same_token() -> None:
+    token = stop_commands_token()
+    assert token != stop_commands_token() and len(token) > 20
+    assert stop_commands(token) == f"::stop-commands::{token}"
+    assert resume_commands(token) == f"::{token}::"
