@@ -1,0 +1,56 @@
+"""Carry out the sticky-comment decision against the GitHub API.
+
+Kept apart from ``sticky`` (which only decides) so the decision is testable without
+a server and this module is only the order of requests: list, decide, write. A
+create whose answer was lost is resolved by listing again, never by a blind re-post.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from inferencekey_ensure.github import sticky
+from inferencekey_ensure.github.comments_api import OUTCOME_UNKNOWN, CommentsApi, GitHubApiError, IssueComment
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    outcome: str
+    url: Optional[str] = None
+    reason: str = ""
+
+
+def _written(outcome: str, comment: IssueComment, reason: str) -> SyncResult:
+    return SyncResult(outcome, comment.html_url or None, reason)
+
+
+def sync_comment(
+    api: CommentsApi, number: int, marker: str, body: str, policy: str, worth_reporting: bool
+) -> SyncResult:
+    """Make the PR's comment for ``marker`` show ``body`` (or leave it, per ``policy``)."""
+    if policy == sticky.NEVER:
+        return SyncResult(SKIPPED, reason="comment: never")
+    existing = sticky.find_ours(api.list_comments(number), marker)
+    decision = sticky.decide(policy, existing, body, worth_reporting)
+    if decision.action == sticky.SKIP:
+        return SyncResult(UNCHANGED if existing else SKIPPED, existing.html_url if existing else None, decision.reason)
+    if decision.action == sticky.UPDATE and decision.comment_id is not None:
+        return _written(UPDATED, api.update_comment(decision.comment_id, body), decision.reason)
+    try:
+        return _written(CREATED, api.create_comment(number, body), decision.reason)
+    except GitHubApiError as error:
+        if error.kind != OUTCOME_UNKNOWN:
+            raise
+    # The create may have been stored although its answer was lost: look before posting again.
+    stored = sticky.find_ours(api.list_comments(number), marker)
+    if stored is None:
+        return _written(CREATED, api.create_comment(number, body), "posted again after a lost answer")
+    if stored.body != body:
+        return _written(UPDATED, api.update_comment(stored.id, body), "the lost create had been stored")
+    return _written(CREATED, stored, "the lost create had been stored")

@@ -1,0 +1,37 @@
+"""Step outputs through ``$GITHUB_OUTPUT`` (never the retired ``::set-output``).
+
+Every value is written in the multi-line form ``name<<DELIM`` ... ``DELIM`` with a
+random delimiter checked against the value: a plan carries user-controlled text, and
+a guessable delimiter inside it would end the value early and let the rest of the
+text define outputs of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import Callable, Mapping
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _random_delimiter() -> str:
+    return f"ik_ensure_{secrets.token_hex(16)}"
+
+
+def format_output(name: str, value: str, new_delimiter: Callable[[], str] = _random_delimiter) -> str:
+    """One output in the heredoc form, with a delimiter that occurs nowhere in ``value``."""
+    if not _NAME.match(name):
+        raise ValueError(f"invalid output name {name!r}")
+    delimiter = new_delimiter()
+    while delimiter in value or delimiter in name:
+        delimiter = new_delimiter()
+    return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
+
+
+def write_outputs(path: Path, outputs: Mapping[str, str]) -> None:
+    """Append every output to the file the runner reads after the step."""
+    with path.open("a", encoding="utf-8", newline="\n") as handle:
+        for name, value in outputs.items():
+            handle.write(format_output(name, value))

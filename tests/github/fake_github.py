@@ -1,0 +1,206 @@
+"""A fake of GitHub's issue-comment REST API on 127.0.0.1, for the action's tests.
+
+Real HTTP (stdlib ``http.server`` in a thread) so the adapter's headers, pagination
+and retries are exercised for real. It serves list (paginated with ``Link``
+headers, like GitHub), create and update; it records every request and can be told
+to misbehave: 5xx, secondary rate limits, a missing permission, a create that is
+stored but answered 502.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import parse_qs, urlsplit
+
+SECONDARY_RATE_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+NO_PERMISSION_MESSAGE = "Resource not accessible by integration"
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: Dict[str, List[str]]
+    headers: Dict[str, str]
+    body: Optional[Any]
+
+
+@dataclass
+class Fault:
+    """Answer the next ``times`` requests of ``method`` with ``status`` (and maybe store first)."""
+
+    method: str
+    status: int
+    times: int = 1
+    headers: Dict[str, str] = field(default_factory=dict)
+    message: str = "Server Error"
+    store_first: bool = False
+
+
+class FakeGitHub:
+    """Comments per ``owner/repo#number``; ``.url`` is the API base (GITHUB_API_URL)."""
+
+    def __init__(self, token: Optional[str] = None, per_page_cap: int = 100) -> None:
+        self.token = token
+        self.per_page_cap = per_page_cap
+        self.requests: List[RecordedRequest] = []
+        self.comments: Dict[Tuple[str, int], List[Dict[str, Any]]] = {}
+        self.faults: List[Fault] = []
+        self.read_only = False
+        # Where pagination links point; None means this server (set it to test a hostile link).
+        self.link_base: Optional[str] = None
+        self._next_id = 1000
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "FakeGitHub":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "FakeGitHub":
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    # --- test controls -------------------------------------------------------------
+
+    def seed(self, repository: str, number: int, body: str, user_type: str = "User") -> Dict[str, Any]:
+        with self._lock:
+            return self._store(repository, number, body, user_type)
+
+    def comments_on(self, repository: str, number: int) -> List[Dict[str, Any]]:
+        with self._lock:
+            return [dict(comment) for comment in self.comments.get((repository, number), [])]
+
+    def fail(self, fault: Fault) -> None:
+        with self._lock:
+            self.faults.append(fault)
+
+    def requests_of(self, method: str) -> List[RecordedRequest]:
+        return [request for request in self.requests if request.method == method]
+
+    # --- behaviour ---------------------------------------------------------------
+
+    def _store(self, repository: str, number: int, body: str, user_type: str) -> Dict[str, Any]:
+        self._next_id += 1
+        comment = {
+            "id": self._next_id,
+            "body": body,
+            "html_url": f"https://github.example/{repository}/pull/{number}#issuecomment-{self._next_id}",
+            "user": {"login": "github-actions[bot]" if user_type == "Bot" else "someone", "type": user_type},
+        }
+        self.comments.setdefault((repository, number), []).append(comment)
+        return comment
+
+    def _take_fault(self, method: str) -> Optional[Fault]:
+        for fault in self.faults:
+            if fault.method == method and fault.times > 0:
+                fault.times -= 1
+                return fault
+        return None
+
+    def _handler_class(self) -> type:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                return None
+
+            def _reply(self, status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> None:
+                data = json.dumps(payload).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _handle(self, method: str) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = json.loads(raw) if raw else None
+                with fake._lock:
+                    fake.requests.append(
+                        RecordedRequest(method, parts.path, parse_qs(parts.query), dict(self.headers.items()), body)
+                    )
+                    if fake.token is not None and self.headers.get("Authorization") != f"Bearer {fake.token}":
+                        self._reply(401, {"message": "Bad credentials"})
+                        return
+                    fault = fake._take_fault(method)
+                    if fault is not None and not fault.store_first:
+                        self._reply(fault.status, {"message": fault.message}, fault.headers)
+                        return
+                    if fake.read_only and method != "GET":
+                        self._reply(403, {"message": NO_PERMISSION_MESSAGE})
+                        return
+                    status, payload, headers = fake._route(method, parts.path, parse_qs(parts.query), body)
+                    if fault is not None:
+                        status, payload, headers = fault.status, {"message": fault.message}, fault.headers
+                self._reply(status, payload, headers)
+
+            def do_GET(self) -> None:
+                self._handle("GET")
+
+            def do_POST(self) -> None:
+                self._handle("POST")
+
+            def do_PATCH(self) -> None:
+                self._handle("PATCH")
+
+        return Handler
+
+    def _route(
+        self, method: str, path: str, query: Dict[str, List[str]], body: Optional[Any]
+    ) -> Tuple[int, Any, Dict[str, str]]:
+        segments = path.strip("/").split("/")
+        # /repos/{owner}/{repo}/issues/{number}/comments
+        if len(segments) == 6 and segments[0] == "repos" and segments[3] == "issues" and segments[5] == "comments":
+            repository, number = f"{segments[1]}/{segments[2]}", int(segments[4])
+            if method == "GET":
+                return self._page(repository, number, query, path)
+            if method == "POST" and isinstance(body, dict) and isinstance(body.get("body"), str):
+                return 201, self._store(repository, number, body["body"], "Bot"), {}
+        # /repos/{owner}/{repo}/issues/comments/{id}
+        if len(segments) == 6 and segments[0] == "repos" and segments[3] == "issues" and segments[4] == "comments":
+            repository = f"{segments[1]}/{segments[2]}"
+            if method == "PATCH" and isinstance(body, dict) and isinstance(body.get("body"), str):
+                for (repo, _number), comments in self.comments.items():
+                    for comment in comments:
+                        if repo == repository and comment["id"] == int(segments[5]):
+                            comment["body"] = body["body"]
+                            return 200, comment, {}
+            return 404, {"message": "Not Found"}, {}
+        return 404, {"message": "Not Found"}, {}
+
+    def _page(
+        self, repository: str, number: int, query: Dict[str, List[str]], path: str
+    ) -> Tuple[int, Any, Dict[str, str]]:
+        per_page = min(int(query.get("per_page", ["30"])[0]), self.per_page_cap)
+        page = int(query.get("page", ["1"])[0])
+        comments = self.comments.get((repository, number), [])
+        last = max((len(comments) + per_page - 1) // per_page, 1)
+        items = comments[(page - 1) * per_page : page * per_page]
+        links = []
+        base = self.link_base or self.url
+        if page < last:
+            links.append(f'<{base}{path}?per_page={per_page}&page={page + 1}>; rel="next"')
+            links.append(f'<{base}{path}?per_page={per_page}&page={last}>; rel="last"')
+        return 200, items, ({"Link": ", ".join(links)} if links else {})

@@ -1,0 +1,73 @@
+"""Outputs reach $GITHUB_OUTPUT in a form no value can break; summaries are appended."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Dict, Iterator
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from inferencekey_ensure.github.outputs import format_output, write_outputs
+from inferencekey_ensure.github.summary import append_summary
+
+
+def parse_output_file(text: str) -> Dict[str, str]:
+    """Read the file the way the runner does: ``name=value`` or ``name<<DELIM`` ... ``DELIM``."""
+    values: Dict[str, str] = {}
+    lines: Iterator[str] = iter(text.split("\n"))
+    for line in lines:
+        if not line:
+            continue
+        heredoc = re.match(r"^([^=<]+)<<(.+)$", line)
+        if heredoc:
+            name, delimiter = heredoc.groups()
+            body = []
+            for inner in lines:
+                if inner == delimiter:
+                    break
+                body.append(inner)
+            else:
+                raise AssertionError(f"unterminated value {name}")
+            values[name] = "\n".join(body)
+        else:
+            name, value = line.split("=", 1)
+            values[name] = value
+    return values
+
+
+def test_values_are_written_with_a_random_heredoc_delimiter(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(out, {"has-changes": "true", "plan": '{"a": 1}\nsecond line'})
+    text = out.read_text()
+    assert "::set-output" not in text
+    assert parse_output_file(text) == {"has-changes": "true", "plan": '{"a": 1}\nsecond line'}
+    delimiters = re.findall(r"<<(.+)", text)
+    assert len(set(delimiters)) == 2
+
+
+def test_a_value_containing_the_delimiter_gets_another_one() -> None:
+    proposals = iter(["EOF", "EOF", "SAFE"])
+    text = format_output("plan", "line\nEOF\nhas-changes=true", new_delimiter=lambda: next(proposals))
+    assert text.startswith("plan<<SAFE\n")
+    assert parse_output_file(text) == {"plan": "line\nEOF\nhas-changes=true"}
+
+
+def test_outputs_are_appended_after_what_earlier_steps_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.write_text("earlier=1\n")
+    write_outputs(out, {"changes": "2"})
+    assert parse_output_file(out.read_text()) == {"earlier": "1", "changes": "2"}
+
+
+@given(st.lists(st.sampled_from(["a", "\n", "<<", "=", "ik_ensure_", "EOF", "0"]), max_size=30).map("".join))
+def test_no_value_can_end_early_or_define_another_output(value: str) -> None:
+    assert parse_output_file(format_output("plan", value)) == {"plan": value}
+
+
+def test_summary_is_appended_with_a_final_newline(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    append_summary(summary, "# one")
+    append_summary(summary, "# two\n")
+    assert summary.read_text() == "# one\n# two\n"
