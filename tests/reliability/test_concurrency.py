@@ -1,0 +1,146 @@
+"""Several ``apply`` runs at once on the same specs and the same platform.
+
+Two CI jobs that both list a project before either creates will both create the
+missing workloads; the platform answers the second create of a slug with a ``-1``
+copy. The engine deletes the copy it made and fails that workload with the reason,
+so the platform ends with one workload per slug in the desired state. Threads with
+a barrier make the race certain; child processes show the same for real CLI runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from inferencekey_ensure.domain.slug import canonical_slug
+from inferencekey_ensure.emulator import FaultConfig
+from inferencekey_ensure.engine import PREVIEW, RunReport
+
+from .support import (
+    TOKEN, child_env, desired_bodies, drifted_states, engine_apply, ik_ensure, normalised,
+    requests_of, seed, start_emulator, twenty_specs, write_spec_files,
+)
+
+SPECS = twenty_specs()
+SLUGS = sorted(canonical_slug(spec["slug"]) for spec in SPECS)
+RACE_LOST = "during this run, so the platform stored this create as"
+
+
+@pytest.fixture(scope="module")
+def spec_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_spec_files(tmp_path_factory.mktemp("specs"), SPECS)
+
+
+def _solo(folder: Path, seeds=()):
+    """The final state one run alone reaches from ``seeds``."""
+    server = start_emulator()
+    try:
+        seed(server, seeds)
+        assert engine_apply(server, folder).succeeded
+        return normalised(server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def desired(spec_folder: Path):
+    return _solo(spec_folder)
+
+
+def _at_once(server, folder: Path, runs: int) -> List[RunReport]:
+    """``runs`` applies released together, each with its own client."""
+    barrier = threading.Barrier(runs)
+    reports: List[RunReport] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        barrier.wait()
+        report = engine_apply(server, folder)
+        with lock:
+            reports.append(report)
+
+    threads = [threading.Thread(target=one) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(reports) == runs
+    return reports
+
+
+def _assert_only_races_failed(reports: List[RunReport]) -> None:
+    for report in reports:
+        assert not report.errors
+        for result in report.workloads:
+            assert result.status == "ok" or RACE_LOST in (result.error or ""), result.error
+
+
+@pytest.mark.parametrize("runs", [2, 3])
+def test_concurrent_fresh_applies_end_with_one_workload_per_slug(spec_folder, desired, runs):
+    server = start_emulator(faults=FaultConfig(latency_ms=100))
+    try:
+        reports = _at_once(server, spec_folder, runs)
+        _assert_only_races_failed(reports)
+        assert normalised(server) == desired
+        # the race happened, and every duplicate it minted was deleted by the run that made it
+        created = [body["slug"] for _, body in requests_of(server, "POST")]
+        assert len(created) > len(SLUGS)
+        assert len(requests_of(server, "DELETE")) == len(created) - len(SLUGS)
+        server.set_faults(FaultConfig())
+        assert engine_apply(server, spec_folder, mode=PREVIEW).summary()["changes"] == 0
+    finally:
+        server.stop()
+
+
+def test_concurrent_drift_reconciles_patch_the_same_fields_to_the_same_values(spec_folder):
+    server = start_emulator(faults=FaultConfig(latency_ms=50))
+    try:
+        seed(server, drifted_states(SPECS))
+        reports = _at_once(server, spec_folder, 2)
+        assert all(report.succeeded for report in reports)
+        assert normalised(server) == _solo(spec_folder, drifted_states(SPECS))
+        assert requests_of(server, "POST") == [] and requests_of(server, "DELETE") == []
+    finally:
+        server.stop()
+
+
+def test_concurrent_applies_under_transient_faults_still_leave_no_duplicate(spec_folder, desired):
+    server = start_emulator(faults=FaultConfig(fail_every_n=3, fail_status=503))
+    try:
+        reports = _at_once(server, spec_folder, 2)
+        for report in reports:
+            for result in report.workloads:
+                assert result.status == "ok" or result.error, result
+        assert set(normalised(server)) <= set(SLUGS)
+        server.set_faults(FaultConfig())
+        assert engine_apply(server, spec_folder).succeeded
+        assert normalised(server) == desired
+    finally:
+        server.stop()
+
+
+def test_two_apply_processes_at_once_end_with_one_workload_per_slug(spec_folder, desired):
+    server = start_emulator(faults=FaultConfig(latency_ms=100))
+    try:
+        env = child_env(INFERENCEKEY_SDK_TOKEN=TOKEN, INFERENCEKEY_BASE_URL=server.url)
+        processes = [subprocess.Popen(ik_ensure("apply", str(spec_folder)), env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(2)]
+        outputs = [process.communicate(timeout=300) for process in processes]
+        for process, (stdout, stderr) in zip(processes, outputs):
+            assert process.returncode in (0, 1), stderr
+            assert "Traceback" not in stderr
+            if process.returncode == 1:
+                assert RACE_LOST in stdout
+        assert normalised(server) == desired
+        assert sorted(slug for slug in normalised(server)) == SLUGS
+    finally:
+        server.stop()
+
+
+def test_the_desired_state_is_the_specs(desired):
+    assert sorted(desired) == sorted(body["slug"] for body in desired_bodies(SPECS))
