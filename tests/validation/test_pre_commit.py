@@ -44,7 +44,7 @@ def user_repo(tmp_path):
 
 
 def test_the_manifest_declares_a_serial_python_hook_named_as_documented():
-    assert HOOK_IDS == ["ik-ensure-validate", "inferencekey-validate"]
+    assert HOOK_IDS == ["inferencekey-validate"]
     for hook in MANIFEST:
         assert hook["entry"] == "ik-ensure validate" and hook["language"] == "python"
         assert hook["pass_filenames"] is True and hook["require_serial"] is True
@@ -102,7 +102,7 @@ def _try_repo(user_repo: Path, hook_id: str, home: Path) -> subprocess.Completed
 def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request):
     # One hook environment per checkout state, reused across runs of the suite.
     home = Path(request.config.cache.mkdir("pre-commit-home"))
-    passed = _try_repo(user_repo, "ik-ensure-validate", home)
+    passed = _try_repo(user_repo, "inferencekey-validate", home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"validate InferenceKey workload specs\.+Passed", passed.stdout)
     write(user_repo, "inferencekey/broken.yaml", MINIMAL + "vllm_version: 0.10\n")
