@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, Iterator
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,29 +11,7 @@ from hypothesis import strategies as st
 from inferencekey_ensure.github.outputs import format_output, write_outputs
 from inferencekey_ensure.github.summary import append_summary
 
-
-def parse_output_file(text: str) -> Dict[str, str]:
-    """Read the file the way the runner does: ``name=value`` or ``name<<DELIM`` ... ``DELIM``."""
-    values: Dict[str, str] = {}
-    lines: Iterator[str] = iter(text.split("\n"))
-    for line in lines:
-        if not line:
-            continue
-        heredoc = re.match(r"^([^=<]+)<<(.+)$", line)
-        if heredoc:
-            name, delimiter = heredoc.groups()
-            body = []
-            for inner in lines:
-                if inner == delimiter:
-                    break
-                body.append(inner)
-            else:
-                raise AssertionError(f"unterminated value {name}")
-            values[name] = "\n".join(body)
-        else:
-            name, value = line.split("=", 1)
-            values[name] = value
-    return values
+from .action_harness import parse_output_file
 
 
 def test_values_are_written_with_a_random_heredoc_delimiter(tmp_path: Path) -> None:

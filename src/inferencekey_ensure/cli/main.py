@@ -11,11 +11,11 @@ import sys
 from typing import List, NoReturn, Optional, Sequence
 
 from inferencekey_ensure import __version__
-from inferencekey_ensure.cli import emulator_cmd, plan_cmd, validate_cmd
+from inferencekey_ensure.cli import action_cmd, emulator_cmd, plan_cmd, validate_cmd
 from inferencekey_ensure.domain.secrets import redact_text
 
 EXIT_USAGE = 2
-COMMANDS = (validate_cmd, plan_cmd, emulator_cmd)
+COMMANDS = (validate_cmd, plan_cmd, emulator_cmd, action_cmd)
 
 
 class _Parser(argparse.ArgumentParser):

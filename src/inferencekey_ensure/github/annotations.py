@@ -1,0 +1,104 @@
+"""What the action annotates, in priority order, and how it words its warnings.
+
+GitHub shows only the first 10 annotations of each kind per step, so order is
+the point: invalid specs before failed workloads before refused drift; drift
+before spec warnings. Paths are made relative to the repository root, where
+GitHub looks for them, even when the action ran in a ``working-directory``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import List, Optional, Sequence
+
+from inferencekey_ensure.github.commands import Annotation
+from inferencekey_ensure.github.comments_api import PERMISSION, GitHubApiError
+from inferencekey_ensure.report.plan_document import PlanDocument, WorkloadEntry
+from inferencekey_ensure.validation.result import Problem
+
+TITLE = "ik-ensure"
+PERMISSIONS_FIX = "permissions:\n  contents: read\n  pull-requests: write"
+
+
+def repository_path(path: str, workspace: Optional[str], cwd: str) -> str:
+    """``path`` (relative to ``cwd``) as GitHub expects it: relative to the workspace root."""
+    if not workspace or not path:
+        return path
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    relative = os.path.relpath(absolute, os.path.normpath(workspace))
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+def problem_annotation(problem: Problem, workspace: Optional[str], cwd: str) -> Annotation:
+    return Annotation(
+        kind="error" if problem.is_error else "warning",
+        message=f"{problem.json_path}: {problem.message}",
+        file=repository_path(problem.path, workspace, cwd),
+        line=problem.line or None,
+        column=problem.column or None,
+        title=f"{TITLE} [{problem.rule}]",
+    )
+
+
+def _fields(entry: WorkloadEntry) -> str:
+    return ", ".join(diff.field for diff in entry.diffs) or "no field listed"
+
+
+def _workload_annotation(entry: WorkloadEntry, mode: str, workspace: Optional[str], cwd: str) -> Optional[Annotation]:
+    name = f"{entry.project}/{entry.slug}"
+    if entry.is_problem:
+        kind, message = "error", f"{name}: {entry.status}: {entry.error or 'no detail'}"
+    elif entry.is_drift:
+        verb = "was reconciled" if mode == "reconcile" and entry.status == "ok" and entry.is_change else "drifted from its spec"
+        kind, message = "warning", f"{name} {verb} ({entry.action}): {_fields(entry)}"
+    elif entry.action == "create":
+        kind = "notice"
+        message = f"{name} was created" if mode == "reconcile" else f"{name} does not exist yet and would be created"
+    else:
+        return None
+    return Annotation(
+        kind=kind,
+        message=message,
+        file=repository_path(entry.file, workspace, cwd),
+        line=entry.line or None,
+        column=entry.column or None,
+        title=f"{TITLE} {mode}",
+    )
+
+
+def _rank(annotation: Annotation, from_spec: bool) -> int:
+    """Errors: specs first. Warnings: drift first, spec warnings after."""
+    if annotation.kind == "error":
+        return 0 if from_spec else 1
+    if annotation.kind == "warning":
+        return 3 if from_spec else 2
+    return 4
+
+
+def run_annotations(
+    problems: Sequence[Problem], doc: Optional[PlanDocument], workspace: Optional[str], cwd: str
+) -> List[Annotation]:
+    """Every annotation for a run, most important first within each kind."""
+    ranked = [(_rank(a, True), a) for a in (problem_annotation(p, workspace, cwd) for p in problems)]
+    if doc is not None:
+        for entry in doc.workloads:
+            annotation = _workload_annotation(entry, doc.mode, workspace, cwd)
+            if annotation is not None:
+                ranked.append((_rank(annotation, False), annotation))
+    return [annotation for _rank_value, annotation in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def comment_failure(error: GitHubApiError) -> Annotation:
+    """The warning for a comment that could not be written; the run's result stands."""
+    if error.kind == PERMISSION:
+        message = (
+            f"Could not write the pull-request comment ({error}). The job's token needs permission to "
+            f"comment on pull requests; add this to the job (or workflow):\n{PERMISSIONS_FIX}\n"
+            "The plan above and the job summary are complete; only the comment is missing."
+        )
+    else:
+        message = (
+            f"Could not write the pull-request comment: {error}. The plan above and the job summary "
+            "are complete; the next run will bring the comment up to date."
+        )
+    return Annotation(kind="warning", message=message, title=f"{TITLE}: no PR comment")

@@ -1,0 +1,125 @@
+"""The action's inputs, read from the ``INPUT_*`` variables ``action.yml`` sets, and checked.
+
+Inputs arrive as environment variables (never interpolated into a script: that is a
+script-injection hole), all as strings; this turns them into typed values once and
+says exactly which input is wrong and what it accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Mapping, Optional, Tuple
+
+from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
+from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
+from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.github.sticky import ON_CHANGE, POLICIES
+
+MODES = (PREVIEW, RECONCILE)
+DEFAULT_SPECS = "inferencekey/"
+DEFAULT_COMMENT_KEY = "default"
+_COMMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0", "")
+
+
+class InputError(ValueError):
+    """An input the action cannot use; the message names the input and what it accepts."""
+
+
+@dataclass(frozen=True, repr=False)
+class ActionInputs:
+    specs: Tuple[str, ...]
+    mode: str = PREVIEW
+    on_drift: str = DEFAULT_ON_DRIFT
+    project: Optional[str] = None
+    sdk_token: Optional[str] = None
+    base_url: Optional[str] = None
+    github_token: Optional[str] = None
+    comment: str = ON_CHANGE
+    comment_key: str = DEFAULT_COMMENT_KEY
+    fail_on_drift: bool = False
+    wait: bool = False
+    wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
+    prune: bool = False
+    working_directory: Optional[str] = None
+
+    def __repr__(self) -> str:
+        # Tokens never reach a log through a repr.
+        return f"ActionInputs(specs={self.specs!r}, mode={self.mode!r}, comment_key={self.comment_key!r})"
+
+    @property
+    def secrets(self) -> List[str]:
+        return [token for token in (self.sdk_token, self.github_token) if token]
+
+
+def env_name(input_name: str) -> str:
+    """``sdk-token`` -> ``INPUT_SDK_TOKEN``: the variable action.yml sets for an input."""
+    return "INPUT_" + input_name.upper().replace("-", "_")
+
+
+def _text(env: Mapping[str, str], name: str) -> Optional[str]:
+    value = env.get(env_name(name), "").strip()
+    return value or None
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: Tuple[str, ...], default: str) -> str:
+    value = (_text(env, name) or default).lower()
+    if value not in allowed:
+        raise InputError(f"input `{name}` must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = (_text(env, name) or "").lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InputError(f"input `{name}` must be true or false; got {value!r}")
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _text(env, name)
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise InputError(f"input `{name}` must be a number of seconds; got {value!r}") from None
+    if not 0 < seconds < float("inf"):
+        raise InputError(f"input `{name}` must be more than 0 seconds; got {value!r}")
+    return seconds
+
+
+def read_inputs(env: Mapping[str, str]) -> ActionInputs:
+    """Parse every input; raises ``InputError`` for the first unusable one.
+
+    ``specs`` takes one path, folder or glob per line. The SDK token may also come
+    from ``INFERENCEKEY_SDK_TOKEN`` in the step's environment.
+    """
+    specs = tuple(line.strip() for line in (_text(env, "specs") or DEFAULT_SPECS).splitlines() if line.strip())
+    comment_key = _text(env, "comment-key") or DEFAULT_COMMENT_KEY
+    if not _COMMENT_KEY.match(comment_key):
+        raise InputError(
+            "input `comment-key` must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter "
+            f"or digit; got {comment_key!r}"
+        )
+    return ActionInputs(
+        specs=specs,
+        mode=_choice(env, "mode", MODES, PREVIEW),
+        on_drift=_choice(env, "on-drift", ON_DRIFT_VALUES, DEFAULT_ON_DRIFT),
+        project=_text(env, "project"),
+        sdk_token=_text(env, "sdk-token") or (env.get(TOKEN_ENV, "").strip() or None),
+        base_url=_text(env, "base-url"),
+        github_token=_text(env, "github-token"),
+        comment=_choice(env, "comment", POLICIES, ON_CHANGE),
+        comment_key=comment_key,
+        fail_on_drift=_flag(env, "fail-on-drift"),
+        wait=_flag(env, "wait"),
+        wait_timeout_s=_seconds(env, "wait-timeout", DEFAULT_WAIT_TIMEOUT_S),
+        prune=_flag(env, "prune"),
+        working_directory=_text(env, "working-directory"),
+    )

@@ -1,0 +1,80 @@
+"""Validation results as Markdown for the job summary, including runs that could only validate.
+
+With no SDK token, or on a pull request from a fork, the action validates and then
+explains why no preview ran and how to give it a token safely: a run that silently
+did less than the user expects is worse than one that says so.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence
+
+from inferencekey_ensure.report.escaping import markdown_text, table_code
+from inferencekey_ensure.validation.result import Problem
+
+NO_TOKEN = "no-token"
+FORK = "fork"
+PROBLEM_ROWS = 300
+
+_EXPLANATIONS = {
+    NO_TOKEN: [
+        "**No preview ran: this job has no InferenceKey SDK token.** A preview reads the live workloads, "
+        "which takes a control-plane token (`ik_sdk_...`, scoped to one project).",
+        "To set it up safely:",
+        "1. Create an SDK token for the one project these specs target. Never use a data-plane key "
+        "(`ik_live_...`); ik-ensure refuses it.",
+        "2. Store it as an encrypted Actions secret, e.g. `INFERENCEKEY_SDK_TOKEN` (for the reconcile job, "
+        "an environment secret behind required reviewers).",
+        "3. Pass it to the action: `sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}`. "
+        "The action masks it in the log before anything else runs.",
+    ],
+    FORK: [
+        "**No preview ran: this pull request comes from a fork.** GitHub gives fork pull requests no "
+        "secrets, and ik-ensure does not preview them even under `pull_request_target`, where a token "
+        "would be available: the fork's spec files would reach your control plane with your token.",
+        "The specs were validated. Their drift shows on the first run after a maintainer merges them "
+        "(or pushes the branch to this repository).",
+    ],
+}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def problems_table(problems: Sequence[Problem]) -> str:
+    """One row per problem (capped), every cell escaped."""
+    if not problems:
+        return ""
+    lines = ["| Location | Severity | Rule | Problem |", "|---|---|---|---|"]
+    for problem in problems[:PROBLEM_ROWS]:
+        location = table_code(f"{problem.path}:{problem.line}:{problem.column}", 160)
+        message = markdown_text(f"{problem.json_path}: {problem.message}", 400)
+        lines.append(f"| {location} | {markdown_text(problem.severity, 10)} | {table_code(problem.rule, 40)} | {message} |")
+    if len(problems) > PROBLEM_ROWS:
+        lines.append(f"| \u2026 | | | {len(problems) - PROBLEM_ROWS} more in the step log |")
+    return "\n".join(lines)
+
+
+def validation_verdict(problems: Sequence[Problem], files: int, workloads: int) -> str:
+    errors = sum(1 for problem in problems if problem.is_error)
+    warnings = len(problems) - errors
+    counted = f"{_plural(files, 'spec file')}, {_plural(workloads, 'workload')}"
+    if errors:
+        return f"\u274c {counted}: **{_plural(errors, 'error')}**" + (f", {_plural(warnings, 'warning')}" if warnings else "")
+    if warnings:
+        return f"\u26a0\ufe0f {counted}: valid, {_plural(warnings, 'warning')}"
+    return f"\u2705 {counted}: all valid"
+
+
+def render_validation_summary(
+    problems: Sequence[Problem], files: int, workloads: int, reason: Optional[str]
+) -> str:
+    """The job summary of a run that stopped after validation (``reason`` says why, if not errors)."""
+    blocks: List[str] = ["### InferenceKey ensure \u00b7 validate", validation_verdict(problems, files, workloads)]
+    if reason in _EXPLANATIONS:
+        blocks.append("\n".join("> " + line for line in ["[!NOTE]"] + _EXPLANATIONS[reason]))
+    table = problems_table(problems)
+    if table:
+        blocks.append(table)
+    return "\n\n".join(blocks) + "\n"
