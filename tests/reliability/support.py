@@ -12,7 +12,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from inferencekey_ensure.apply.client import ControlPlaneClient
 from inferencekey_ensure.apply.retry import RetryPolicy
@@ -198,12 +198,20 @@ def ik_ensure(*args: str) -> List[str]:
     return [sys.executable, "-m", "inferencekey_ensure", *args]
 
 
-def run_batch(jobs: Sequence[Sequence[str]], *, cwd: Path, env: Mapping[str, str]
+Job = Union[Sequence[str], Tuple[Sequence[str], Mapping[str, Optional[str]]]]
+
+
+def run_batch(jobs: Sequence[Job], *, cwd: Path, env: Mapping[str, str]
               ) -> Tuple[List[Dict[str, Any]], Child]:
-    """Each argv of ``jobs`` through ``main()`` in one child; (per-job results, the child)."""
+    """Each job through ``main()`` in one child; (per-job results, the child).
+
+    A job is an argv, or (argv, environment changes for that job alone).
+    """
+    encoded = [{"argv": list(job[0]), "env": dict(job[1])} if isinstance(job, tuple)
+               else {"argv": list(job), "env": {}} for job in jobs]
     with tempfile.TemporaryDirectory() as scratch:
         jobs_path, results_path = Path(scratch, "jobs.json"), Path(scratch, "results.json")
-        jobs_path.write_text(json.dumps([list(job) for job in jobs]), encoding="utf-8")
+        jobs_path.write_text(json.dumps(encoded), encoding="utf-8")
         child = run_child([sys.executable, str(BATCH_SCRIPT), str(jobs_path), str(results_path)],
                           cwd=cwd, env=env)
         assert child.code == 0, child.stderr

@@ -217,14 +217,7 @@ def test_every_validate_format_locates_every_hostile_file(corpus_runs, fmt):
         assert SECRET_TAIL not in result["stdout"] + result["stderr"]
 
 
-@pytest.mark.parametrize("fmt", [
-    "text",
-    "json",
-    pytest.param("github", marks=pytest.mark.xfail(strict=True, reason=(
-        "validate --format github writes a key's raw ESC characters into the ::error annotation "
-        "(the text format escapes them as \\x1b); report/validation_github.py + github/commands.py "
-        "belong to the validator and GitHub helpers, still in progress"))),
-])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_no_validate_format_prints_a_raw_control_character(corpus_runs, fmt):
     for path, *_ in CASES:
         result = corpus_runs[0][("validate", "--format", fmt, path)]
