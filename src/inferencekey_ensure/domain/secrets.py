@@ -19,12 +19,18 @@ TOKEN_PATTERN = re.compile(r"\bik_([a-z]+)_([A-Za-z0-9]{4,})_([A-Za-z0-9_\-]{8,}
 
 
 def redact_token(token: str) -> str:
-    """Return the loggable form of one token (``ik_sdk_1234abcd…``)."""
+    """Return the loggable form of one token (``ik_sdk_1234abcd…``).
+
+    Only a token of the documented shape has a public id before its secret; in any
+    other (``ik_sdk_<secret>``, as pasted by hand) the characters after the prefix
+    may all be secret, so only the prefix is kept.
+    """
     match = re.match(r"ik_([a-z]+)_", token)
     if not match:
         return "…"
-    rest = token[match.end():]
-    token_id = rest.split("_", 1)[0]
+    token_id, separator, _secret = token[match.end():].partition("_")
+    if not separator:
+        return f"{match.group(0)}…"
     return f"{match.group(0)}{token_id[:8]}…"
 
 
