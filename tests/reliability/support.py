@@ -11,7 +11,6 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -218,51 +217,3 @@ def run_batch(jobs: Sequence[Job], *, cwd: Path, env: Mapping[str, str]
         assert child.code == 0, child.stderr
         return json.loads(results_path.read_text(encoding="utf-8")), child
 
-
-class EchoingServer:
-    """A hostile control plane on loopback: every request is answered ``status`` with a
-    body quoting the ``Authorization`` header it received, so any error message built
-    from a server's words would carry the token (JSON error body, or plain text)."""
-
-    def __init__(self, status: int, code: str = "", json_body: bool = True) -> None:
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_args: Any) -> None:
-                return None
-
-            def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                quoted = f"you sent {self.headers.get('Authorization')}"
-                if owner.json_body:
-                    payload = json.dumps({"error": {"code": owner.code, "message": quoted}}).encode()
-                else:
-                    payload = f"<html>{quoted}</html>".encode()
-                self.send_response(owner.status)
-                self.send_header("Content-Type", "application/json" if owner.json_body else "text/html")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_PATCH = do_DELETE = _answer
-
-        self.status, self.code, self.json_body = status, code, json_body
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def start(self) -> "EchoingServer":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
+from client.loopback import ScriptedServer, Step, closed_port, echo_authorization  # tests/client
 from github.action_harness import (  # tests/github: the action's own test harness
     GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec,
 )
@@ -27,9 +27,7 @@ from github.fake_github import FakeGitHub
 
 from inferencekey_ensure.emulator import FaultConfig, TokenGrant
 
-from .support import (
-    PROJECT, SECRET_TAIL, TOKEN, EchoingServer, child_env, ik_ensure, run_batch, start_emulator,
-)
+from .support import PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, start_emulator
 
 LIVE_KEY = f"ik_live_abcd1234efgh_{SECRET_TAIL}"
 # No id segment: the token pattern cannot spot it, only redaction of the known value can.
@@ -63,10 +61,17 @@ def _spec_folder(root: Path, name: str, workloads: List[Dict[str, Any]], **extra
     return str(folder)
 
 
-def _closed_port_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+def _quoting(status: int, code: str, as_json: bool = True) -> Step:
+    """A hostile answer quoting the Authorization header, under a chosen error code or as HTML."""
+    def step(handler: Any) -> None:
+        quoted = f"you sent {handler.headers.get('Authorization')}"
+        body = json.dumps({"error": {"code": code, "message": quoted}}) if as_json else f"<html>{quoted}</html>"
+        handler.send_bytes(status, body.encode(), {"Content-Type": "application/json" if as_json else "text/html"})
+    return step
+
+
+def _hostile(step: Step) -> ScriptedServer:
+    return ScriptedServer(fallback=step).start()
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +83,11 @@ def servers() -> Iterator[Dict[str, Any]]:
         "other-project": start_emulator(tokens={TOKEN: TokenGrant("beta")}),
         "read-only": start_emulator(tokens={TOKEN: TokenGrant.read_only(PROJECT)}),
         "always-503": start_emulator(faults=FaultConfig(fail_every_n=1, retry_after_s=0)),
-        "echo-403": EchoingServer(403, "wrong_credential_type").start(),
-        "echo-401": EchoingServer(401, "unauthenticated").start(),
-        "echo-400": EchoingServer(400, "invalid_request").start(),
-        "echo-500": EchoingServer(500, "internal").start(),
-        "echo-html-200": EchoingServer(200, json_body=False).start(),
+        "echo-403": _hostile(_quoting(403, "wrong_credential_type")),
+        "echo-401": _hostile(echo_authorization(401)),
+        "echo-400": _hostile(echo_authorization(400)),
+        "echo-500": _hostile(echo_authorization(500)),
+        "echo-html-200": _hostile(_quoting(200, "", as_json=False)),
     }
     started["ok"].seed(PROJECT, EMBED_LIVE)
     yield started
@@ -123,7 +128,7 @@ def _cli_jobs(root: Path, servers: Dict[str, Any]) -> List[Tuple[str, List[str],
         ("hostile 500 quoting the token", ["apply", "--json", ok], env("echo-500", ODD_TOKEN), 1),
         ("hostile html 200 quoting the token", ["plan", "--json", ok], env("echo-html-200"), 1),
         ("bad base URL scheme", ["plan", ok], env("ftp://127.0.0.1/api"), 1),
-        ("unreachable base URL", ["plan", "--json", ok], env(_closed_port_url()), 1),
+        ("unreachable base URL", ["plan", "--json", ok], env(f"http://127.0.0.1:{closed_port()}"), 1),
         ("token in the base URL", ["plan", ok], env(f"http://{TOKEN}@127.0.0.1:1"), 1),
         ("token as a flag", ["apply", ok, "--token", TOKEN], env("ok"), 2),
     ]
@@ -180,7 +185,7 @@ def test_the_error_paths_say_what_went_wrong(cli_runs):
     assert "503" in said["5xx until retries give up"]
     assert "failed to become ready" in said["apply readiness error"]
     assert "workload drifted from spec: name" in said["apply refused"]
-    assert "you sent Bearer" in said["hostile 500 quoting the token"]  # the server's words, redacted
+    assert "rejected credentials Bearer" in said["hostile 500 quoting the token"]  # its words, redacted
     assert "ik_sdk_abcd1234…" in said["token as a flag"]
 
 
