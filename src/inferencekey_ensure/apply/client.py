@@ -244,7 +244,7 @@ class ControlPlaneClient:
                     failure = self._status_failure(response)
             failed += 1
             if not idempotent and may_have_been_processed(failure.delivery, failure.status):
-                raise self._outcome_unknown(what or f"{method} {path}", failure.error(1))
+                raise self._outcome_unknown(what or f"{method} {path}", failure)
             if not failure.transient:
                 raise failure.error(failed)
             delay = policy.delay_before_retry(
@@ -320,13 +320,33 @@ class ControlPlaneClient:
             ),
         )
 
-    def _outcome_unknown(self, what: str, cause: EnsureError) -> OutcomeUnknownError:
+    def _outcome_unknown(self, what: str, failure: _Failure) -> OutcomeUnknownError:
+        cause = failure.error(1)
         return OutcomeUnknownError(
             f"{what} may have been stored ({cause.message}); it was not sent again",
             status=cause.status,
             transient=True,
+            retry_after_s=failure.retry_after_s,
             secrets=(self.settings.token,),
         )
+
+    def pause_before_resending(self, lost: OutcomeUnknownError, lost_so_far: int) -> bool:
+        """Wait as the retry policy paces any retry before a create whose answer was lost
+        is sent again (after the caller's re-list), honouring that answer's Retry-After.
+
+        False, without waiting, when the policy allows no further attempt: the create
+        must not be sent again (a re-run will).
+        """
+        delay = self.settings.retry.delay_before_retry(
+            failed_attempts=lost_so_far,
+            elapsed_s=0.0,
+            retry_after_s=lost.retry_after_s,
+            rand=self._timing.random(),
+        )
+        if delay is None:
+            return False
+        self._timing.sleep(delay)
+        return True
 
     def _timeout(self, read_timeout: float) -> httpx.Timeout:
         connect = self.settings.connect_timeout

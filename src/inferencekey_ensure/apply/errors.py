@@ -172,6 +172,8 @@ class OutcomeUnknownError(ApiError):
     """A create that may or may not have been stored; re-list before anything else.
 
     Re-sending it blindly could store a second copy under ``<slug>-1``.
+    ``retry_after_s`` is the wait the answer asked for (``Retry-After``), if any:
+    whoever re-lists and sends again owes the platform that pause.
     """
 
     prefix = "outcome unknown: "
@@ -180,6 +182,10 @@ class OutcomeUnknownError(ApiError):
         "Re-list the project before creating again (a plain re-run does this); "
         "a workload that now has the slug was created."
     )
+
+    def __init__(self, detail: str, *, retry_after_s: Optional[float] = None, **options: Any) -> None:
+        super().__init__(detail, **options)
+        self.retry_after_s = retry_after_s
 
 
 class ReadinessError(ApiError):
