@@ -1,8 +1,9 @@
 """Reconcile: send the writes the plan decided, concurrently, each failure its own.
 
-A create whose answer was lost is never sent again blindly: the project is
-re-listed, a workload now holding the slug counts as created, and only a slug
-still free is created again (a few times at most). A create the platform stored
+A create whose answer was lost is never sent again blindly: after the pause the
+retry policy (and the answer's ``Retry-After``) asks for, the project is re-listed,
+a workload now holding the slug counts as created, and only a slug still free is
+created again, as often as the policy allows retries. A create the platform stored
 under another slug (someone created ours between our list and our create) is
 deleted again, so no run leaves a ``-1`` duplicate behind.
 """
@@ -28,16 +29,14 @@ from inferencekey_ensure.plan.model import (
 )
 from inferencekey_ensure.plan.planner import endpoint_ref_for
 
-# A create whose answer was lost is sent again only after a re-list shows the slug
-# still free; this bounds how often a failing platform sees the same create.
-MAX_CREATE_ATTEMPTS = 3
 LOST_CREATE_FOUND = (
     "the create's answer was lost; re-listing the project found the workload, so it was created"
 )
-LOST_CREATE_ABSENT = (
-    f"the create's answer was lost {MAX_CREATE_ATTEMPTS} times and re-listing the project "
-    "never found the workload, so it was not created (a re-run creates it)"
-)
+
+
+def _lost_create_absent(times: int) -> str:
+    return (f"the create's answer was lost {times} time(s) and re-listing the project never "
+            "found the workload, so it was not created (a re-run creates it)")
 
 Job = Union[PlannedWorkload, UnmanagedWorkload]
 
@@ -75,26 +74,28 @@ def _undo_duplicate(
 
 
 def _create(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadResult:
-    """Create; after a lost answer, re-list and create again only if the slug is still free."""
+    """Create; after a lost answer, pause, re-list and create again only if the slug is still free."""
     lost: List[OutcomeUnknownError] = []
-    while len(lost) < MAX_CREATE_ATTEMPTS:
+    while True:
         try:
             created = client.create_workload(planned.project, dict(planned.payload or {}))
         except OutcomeUnknownError as exc:
             lost.append(exc)
+            may_resend = client.pause_before_resending(exc, len(lost))
             try:
                 if _project_holds(client, planned):
                     return _created(planned, planned.slug, LOST_CREATE_FOUND)
             except (EnsureError, MalformedWorkload) as relist:
                 return failed_result(planned, exc, exists=False,
                                      note=f"re-listing the project to find out failed: {relist}")
+            if not may_resend:
+                return failed_result(planned, exc, exists=False, note=_lost_create_absent(len(lost)))
             continue
         except EnsureError as exc:
             return failed_result(planned, exc, exists=False)
         if created.get("slug") != planned.slug:
             return _undo_duplicate(client, planned, created)
         return _created(planned, planned.slug)
-    return failed_result(planned, lost[-1], exists=False, note=LOST_CREATE_ABSENT)
 
 
 def _update(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadResult:
