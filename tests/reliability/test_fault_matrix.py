@@ -14,14 +14,19 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import pytest
+from client.loopback import ScriptedServer, reply  # tests/client: the scripted loopback server
 
+from inferencekey_ensure.apply.client import ControlPlaneClient
+from inferencekey_ensure.apply.retry import RetryPolicy, Timing
+from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
+from inferencekey_ensure.engine import RunRequest, report_to_json, run
 from inferencekey_ensure.report.plan_text import render_plan
 
 from .support import (
-    PROJECT, UNMANAGED, desired_bodies, drifted_states, engine_apply, failed_slugs, normalised,
+    PROJECT, TOKEN, UNMANAGED, desired_bodies, drifted_states, engine_apply, failed_slugs, normalised,
     requests_of, seed, slug_of_id, start_emulator, twenty_specs, write_spec_files,
 )
 
@@ -165,5 +170,59 @@ def test_a_preview_under_every_fault_sends_nothing_but_reads(spec_folder):
             assert not report.errors, report.errors
         assert {request.method for request in server.request_log} == {"GET"}
         assert normalised(server) == before
+    finally:
+        server.stop()
+
+
+# ---------------------------------------------------------------------------
+# A lost create is paced like any retry: the platform's Retry-After is honoured.
+
+def _paced_apply(server: Any, folder: Path, sleeps: List[float]) -> Any:
+    env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: server.url}
+    timing = Timing(sleep=sleeps.append, random=lambda: 0.5)
+    with ControlPlaneClient(resolve_settings(server.url, env), timing=timing) as client:
+        return run(RunRequest(paths=[str(folder)], mode="reconcile", env=env), client=client)
+
+
+CHAT = {"name": "Chat", "slug": "chat", "model": "m", "backend": "vllm"}
+STORED_CHAT = {"id": "wl_1", "project_id": "prj_1", "name": "Chat", "slug": "chat",
+               "task_type": "text2text", "backend": "vllm", "model_name": "m"}
+BUSY = {"error": {"code": "unavailable", "message": "busy"}}
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["not-stored", "stored"])
+def test_a_create_answered_503_with_retry_after_waits_before_listing_and_sending_again(tmp_path, stored):
+    folder = write_spec_files(tmp_path, [CHAT])
+    server = ScriptedServer().start()
+    try:
+        server.script(
+            reply(200, {"workloads": []}),
+            reply(503, BUSY, {"Retry-After": "7"}),
+            reply(200, {"workloads": [STORED_CHAT] if stored else []}),
+            reply(201, STORED_CHAT),
+        )
+        sleeps: List[float] = []
+        report = _paced_apply(server, folder, sleeps)
+        assert report.succeeded, report_to_json(report)
+        assert sleeps == [7.0]
+        assert server.methods() == ["GET", "POST", "GET"] + ([] if stored else ["POST"])
+    finally:
+        server.stop()
+
+
+def test_creates_lost_again_and_again_give_up_within_the_retry_policy(tmp_path):
+    folder = write_spec_files(tmp_path, [CHAT])
+    server = ScriptedServer().start()
+    try:
+        server.script(reply(200, {"workloads": []}),
+                      *[step for _ in range(10) for step in (reply(503, BUSY), reply(200, {"workloads": []}))])
+        sleeps: List[float] = []
+        report = _paced_apply(server, folder, sleeps)
+        (result,) = report.workloads
+        assert result.status == "failed" and not result.exists
+        assert "re-run" in " ".join(result.notes)
+        posts = server.methods().count("POST")
+        assert posts == RetryPolicy().max_attempts
+        assert len(sleeps) == posts - 1  # a pause before each re-send, none after the last
     finally:
         server.stop()
