@@ -42,7 +42,13 @@ def test_headline_counts_creates_updates_unchanged_and_failed() -> None:
 
 def test_reconcile_headline_speaks_in_the_past_tense() -> None:
     body = comment(plan([workload("a", action="create")], mode="reconcile"))
+    assert "1 change applied." in body
     assert "1 created" in body and "\u2795 created" in body
+
+
+def test_drift_left_in_place_is_called_out_without_changes() -> None:
+    body = comment(plan([workload("a", action="drift-left", on_drift="warn", status="left-drifted")]))
+    assert "Drift left as it is" in body and "1 drift left as is" in body
 
 
 def test_table_lists_workload_action_fields_and_endpoint_ref() -> None:

@@ -84,12 +84,15 @@ def headline(doc: PlanDocument, comment_key: Optional[str] = None) -> str:
     counts += [f"{doc.count('no_change')} unchanged", f"{doc.count('failed')} failed"]
     if doc.count("unmanaged"):
         counts.append(f"{doc.count('unmanaged')} unmanaged")
+    changes = f"{doc.changes} change{'s' if doc.changes != 1 else ''}"
     if doc.failed:
-        status = "\u274c **Something failed.**"
-    elif doc.drift_found:
-        status = f"\u26a0\ufe0f **{doc.changes} change{'s' if doc.changes != 1 else ''}.**"
-        if doc.mode == "preview":
-            status += " Nothing was changed: this is a preview."
+        status = "\u274c **Something failed.** The table and the notices below say what."
+    elif doc.changes and doc.mode == "reconcile":
+        status = f"\u2705 **{changes} applied.**"
+    elif doc.changes:
+        status = f"\u26a0\ufe0f **{changes} to apply.** Nothing was changed: this is a preview."
+    elif doc.count("drift_left"):
+        status = "\u26a0\ufe0f **Drift left as it is**, as the specs' `on_drift` asks."
     else:
         status = f"\u2705 **No changes.** The platform matches the specs ({len(doc.workloads)} workloads)."
     return f"{title}\n\n{status}\n\n" + " \u00b7 ".join(counts)
