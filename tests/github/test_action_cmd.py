@@ -24,7 +24,7 @@ from .action_harness import (
     pull_request_event,
     write_spec,
 )
-from .fake_github import Fault, FakeGitHub
+from .fake_github import SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 
@@ -192,6 +192,16 @@ def test_a_github_api_failure_warns_but_never_fails_the_job(run_action: Runner, 
     result = run_action()
     assert result.code == 0
     assert "Could not write the pull-request comment" in result.log
+
+
+def test_a_rate_limit_that_never_lifts_warns_and_the_result_still_follows_the_plan(run_action: Runner,
+                                                                                  github: FakeGitHub) -> None:
+    github.fail(Fault("GET", 403, times=100, headers={"Retry-After": "0"}, message=SECONDARY_RATE_LIMIT_MESSAGE))
+    result = run_action(fail_on_drift="true")
+    assert result.code == 1 and "fail-on-drift is set" in result.log
+    assert "rate limited by GitHub (HTTP 403); gave up after 4 attempts" in result.log
+    assert len(github.requests_of("GET")) == 4 and github.requests_of("POST") == []
+    assert result.outputs["has-changes"] == "true"
 
 
 def test_comment_never_makes_no_github_request(run_action: Runner, github: FakeGitHub) -> None:
