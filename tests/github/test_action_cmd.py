@@ -170,6 +170,21 @@ def test_invalid_specs_fail_with_located_annotations_and_no_request(run_action: 
     assert "inferencekey/bad.yaml:4" in result.summary
 
 
+def test_invalid_specs_replace_an_earlier_drift_comment_but_never_start_one(run_action: Runner, workspace: Path,
+                                                                           github: FakeGitHub) -> None:
+    (workspace / "inferencekey" / "bad.yaml").write_text("name: x\nslug: x\nmodel: m\nbackend: 42\n")
+    assert run_action().code == 1
+    assert github.requests_of("POST") == []
+    (workspace / "inferencekey" / "bad.yaml").unlink()
+    run_action()
+    (workspace / "inferencekey" / "bad.yaml").write_text("name: x\nslug: x\nmodel: m\nbackend: 42\n")
+    assert run_action().code == 1
+    comments = our_comments(github)
+    assert len(comments) == 1
+    assert "No plan ran; fix the specs to see the drift." in str(comments[0]["body"])
+    assert "`inferencekey/bad.yaml:4:" in str(comments[0]["body"])
+
+
 def test_fail_on_drift_fails_a_preview_with_drift_and_passes_without(run_action: Runner) -> None:
     drifted = run_action(**{"fail_on_drift": "true"})
     assert drifted.code == 1 and "fail-on-drift is set" in drifted.log

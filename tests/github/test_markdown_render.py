@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from inferencekey_ensure.report.markdown import comment_marker, render_comment, render_summary
+from inferencekey_ensure.report.markdown import comment_marker, comment_size, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
+from inferencekey_ensure.report.markdown_validation import render_validation_comment
 from inferencekey_ensure.report.plan_document import parse_plan
+from inferencekey_ensure.validation.result import Problem
 
 from .markdown_checks import fences_balanced, live_mentions, live_text, stray_html, table_cells, table_rows
 from .plan_fixtures import plan, workload
@@ -157,3 +159,13 @@ def test_summary_has_no_marker_and_takes_a_preamble() -> None:
 def test_a_plan_missing_keys_still_renders() -> None:
     body = render_comment(parse_plan({"workloads": [{"slug": "x"}, "junk"], "summary": None}), comment_key="k", info=Footer())
     assert "| x |" in body and fences_balanced(body)
+
+
+def test_the_invalid_specs_comment_lists_few_problems_and_stays_small() -> None:
+    problems = [Problem(f"inferencekey/{i}|x.yaml", i, 1, "$.backend", "@owner <b>" + "x" * 2000) for i in range(1000)]
+    body = render_validation_comment(problems, 1000, 0, "production", INFO)
+    assert body.startswith("<!-- ik-ensure:comment-key=production -->")
+    assert comment_size(body) < 40_000
+    assert "1000 errors" in body and "980 more in the step log" in body
+    assert stray_html(body) == [] and live_mentions(body) == []
+    assert all(len(table_cells(row)) == 6 for row in table_rows(body))

@@ -34,7 +34,13 @@ from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.loading.workloads import LoadResult, load_workloads
 from inferencekey_ensure.report.markdown import comment_marker, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
-from inferencekey_ensure.report.markdown_validation import FORK, NO_TOKEN, problems_table, render_validation_summary
+from inferencekey_ensure.report.markdown_validation import (
+    FORK,
+    NO_TOKEN,
+    problems_table,
+    render_validation_comment,
+    render_validation_summary,
+)
 from inferencekey_ensure.report.plan_document import PlanDocument, parse_plan
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.report.validation_text import problem_line
@@ -98,8 +104,12 @@ class _Step:
                 "notice", f"Specs validated; no preview ran because {why}. The job summary explains how to enable it.",
                 title=f"{TITLE}: validate only",
             ))
-        summary = render_validation_summary(loaded.problems, len(loaded.files), len(loaded.workloads), reason)
-        self.finish(summary, action_outputs(None, None, None))
+        counts = (len(loaded.files), len(loaded.workloads))
+        if reason is None:
+            # Invalid specs on a PR that could be previewed: an earlier drift comment must not go stale.
+            self.comment(render_validation_comment(loaded.problems, *counts, self.inputs.comment_key, self.footer),
+                         worth_reporting=False)
+        self.finish(render_validation_summary(loaded.problems, *counts, reason), action_outputs(None, None, None))
         return EXIT_OK if loaded.ok else EXIT_FAILED
 
     def request(self) -> RunRequest:
@@ -118,20 +128,19 @@ class _Step:
             progress=self.log.plain,
         )
 
-    def comment(self, doc: PlanDocument) -> Optional[str]:
-        """Bring the sticky comment up to date; the URL, or None. Never raises."""
+    def comment(self, body: str, worth_reporting: bool) -> Optional[str]:
+        """Bring the sticky comment up to date with ``body``; the URL, or None. Never raises."""
         context, inputs = self.context, self.inputs
         if not context.is_pull_request or inputs.comment == NEVER or context.pr_number is None:
             return None
         if not inputs.github_token:
             self.log.annotate(Annotation("warning", "No github-token: the pull-request comment was skipped.", title=f"{TITLE}: no PR comment"))
             return None
-        body = self.log.redact(render_comment(doc, comment_key=inputs.comment_key, info=self.footer))
         with self.log.group("Pull-request comment"):
             try:
                 with CommentsApi(context.api_url, inputs.github_token, context.repository) as api:
-                    result = sync_comment(api, context.pr_number, comment_marker(inputs.comment_key), body,
-                                          inputs.comment, doc.worth_reporting)
+                    result = sync_comment(api, context.pr_number, comment_marker(inputs.comment_key),
+                                          self.log.redact(body), inputs.comment, worth_reporting)
             except GitHubApiError as error:
                 self.log.annotate(comment_failure(error))
                 return None
@@ -148,7 +157,8 @@ class _Step:
         plan_json = report_to_json(report)
         doc = parse_plan(plan_json)
         self.annotate(report.problems, doc)
-        comment_url = self.comment(doc)
+        comment_url = self.comment(render_comment(doc, comment_key=self.inputs.comment_key, info=self.footer),
+                                   doc.worth_reporting)
         warnings = [problem for problem in report.problems if not problem.is_error]
         summary = render_summary(doc, info=self.footer, preamble=problems_table(warnings) or None)
         self.finish(summary, action_outputs(doc, plan_json, comment_url))

@@ -10,11 +10,15 @@ from __future__ import annotations
 from typing import List, Optional, Sequence
 
 from inferencekey_ensure.report.escaping import markdown_text, table_code
+from inferencekey_ensure.report.markdown import comment_marker
+from inferencekey_ensure.report.markdown_sections import Footer, footer
 from inferencekey_ensure.validation.result import Problem
 
 NO_TOKEN = "no-token"
 FORK = "fork"
+# Rows of problems in the job summary, and in a PR comment (which must stay far below 65,536 characters).
 PROBLEM_ROWS = 300
+COMMENT_PROBLEM_ROWS = 20
 
 _EXPLANATIONS = {
     NO_TOKEN: [
@@ -42,17 +46,17 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def problems_table(problems: Sequence[Problem]) -> str:
+def problems_table(problems: Sequence[Problem], max_rows: int = PROBLEM_ROWS) -> str:
     """One row per problem (capped), every cell escaped."""
     if not problems:
         return ""
     lines = ["| Location | Severity | Rule | Problem |", "|---|---|---|---|"]
-    for problem in problems[:PROBLEM_ROWS]:
+    for problem in problems[:max_rows]:
         location = table_code(f"{problem.path}:{problem.line}:{problem.column}", 160)
         message = markdown_text(f"{problem.json_path}: {problem.message}", 400)
         lines.append(f"| {location} | {markdown_text(problem.severity, 10)} | {table_code(problem.rule, 40)} | {message} |")
-    if len(problems) > PROBLEM_ROWS:
-        lines.append(f"| \u2026 | | | {len(problems) - PROBLEM_ROWS} more in the step log |")
+    if len(problems) > max_rows:
+        lines.append(f"| \u2026 | | | {len(problems) - max_rows} more in the step log |")
     return "\n".join(lines)
 
 
@@ -78,3 +82,20 @@ def render_validation_summary(
     if table:
         blocks.append(table)
     return "\n\n".join(blocks) + "\n"
+
+
+def render_validation_comment(
+    problems: Sequence[Problem], files: int, workloads: int, comment_key: str, info: Footer
+) -> str:
+    """The sticky comment when the specs are invalid: no plan could run, so no drift is shown.
+
+    Keeps an earlier drift report from going stale while the specs are broken.
+    """
+    blocks = [
+        comment_marker(comment_key),
+        "### InferenceKey ensure \u00b7 validate",
+        validation_verdict(problems, files, workloads) + ". No plan ran; fix the specs to see the drift.",
+        problems_table(problems, COMMENT_PROBLEM_ROWS),
+        footer(info),
+    ]
+    return "\n\n".join(block for block in blocks if block) + "\n"
