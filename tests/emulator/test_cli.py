@@ -22,7 +22,7 @@ LISTENING = "InferenceKey emulator listening on "
 
 
 def _config(argv: List[str]) -> EmulatorConfig:
-    return config_from_args(build_parser().parse_args(["emulator", *argv]))
+    return config_from_args(build_parser(["emulator"]).parse_args(["emulator", *argv]))
 
 
 def test_every_flag_reaches_the_emulator_config(tmp_path: Path) -> None:

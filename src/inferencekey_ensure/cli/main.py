@@ -1,21 +1,41 @@
 """The ``ik-ensure`` entry point: a thin shell that parses arguments and dispatches.
 
 Each subcommand lives in its own module exposing ``register(subparsers)``; the
-module sets ``func`` on its parser, which returns the process exit code.
+module sets ``func`` on its parser, which returns the process exit code. Only the
+module of the command being run is imported: ``validate`` runs on every commit and
+must not pay for httpx, pydantic and the emulator that ``plan`` needs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from typing import List, NoReturn, Optional, Sequence
+from typing import Dict, List, NoReturn, Optional, Sequence
 
 from inferencekey_ensure import __version__
-from inferencekey_ensure.cli import action_cmd, emulator_cmd, plan_cmd, validate_cmd
 from inferencekey_ensure.domain.secrets import redact_text
 
 EXIT_USAGE = 2
-COMMANDS = (validate_cmd, plan_cmd, emulator_cmd, action_cmd)
+COMMAND_MODULES: Dict[str, str] = {
+    "validate": "inferencekey_ensure.cli.validate_cmd",
+    "plan": "inferencekey_ensure.cli.plan_cmd",
+    "apply": "inferencekey_ensure.cli.plan_cmd",
+    "emulator": "inferencekey_ensure.cli.emulator_cmd",
+    "github-action": "inferencekey_ensure.cli.action_cmd",
+}
+
+
+def _modules_for(argv: Sequence[str]) -> List[str]:
+    """The command modules to load: the requested one, or all of them for help and errors.
+
+    Top-level options take no value, so the first word not starting with ``-`` names
+    the command.
+    """
+    requested = next((word for word in argv if not word.startswith("-")), None)
+    if requested in COMMAND_MODULES:
+        return [COMMAND_MODULES[requested]]
+    return list(dict.fromkeys(COMMAND_MODULES.values()))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,21 +47,22 @@ class _Parser(argparse.ArgumentParser):
         super().error(redact_text(message))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ik-ensure",
         description="Validate InferenceKey workload specs and ensure() them on the platform.",
     )
     parser.add_argument("--version", action="version", version=f"ik-ensure {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(subparsers)
+    for module in _modules_for(argv):
+        importlib.import_module(module).register(subparsers)
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    words = list(argv) if argv is not None else sys.argv[1:]
+    parser = build_parser(words)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
