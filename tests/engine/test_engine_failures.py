@@ -96,15 +96,35 @@ class RacingClient(ControlPlaneClient):
         return super().create_workload(project, body)
 
 
-def test_a_create_that_lands_as_a_suffixed_copy_is_deleted_again(emulator, tmp_path):
+def test_a_create_that_lands_as_a_suffixed_copy_is_deleted_and_the_racers_workload_adopted(
+    emulator, tmp_path
+):
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: emulator.url}
     with RacingClient(emulator, fast_settings(emulator.url)) as racing:
         report = run(RunRequest(paths=[str(write_specs(tmp_path, [BOT]))], env=env,
                                 mode=RECONCILE), client=racing)
     result = report.workloads[0]
-    assert result.status == "failed"
-    assert '"support-bot-1"' in result.error and "deleted again" in result.error
+    assert result.status == "ok" and result.error is None
+    assert any('"support-bot-1"' in note and "deleted again" in note for note in result.notes)
     assert sorted(by_slug(emulator)) == ["support-bot"]
+
+
+class DriftedRacingClient(RacingClient):
+    """The other writer creates the slug from an older spec (another model)."""
+
+    def create_workload(self, project: str, body: Dict[str, Any]) -> Dict[str, Any]:
+        self.server.seed(project, {**body, "model_name": "older/model"})
+        return ControlPlaneClient.create_workload(self, project, body)
+
+
+def test_a_racers_workload_that_differs_from_the_spec_is_reconciled(emulator, tmp_path):
+    env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: emulator.url}
+    with DriftedRacingClient(emulator, fast_settings(emulator.url)) as racing:
+        report = run(RunRequest(paths=[str(write_specs(tmp_path, [BOT]))], env=env,
+                                mode=RECONCILE), client=racing)
+    assert report.workloads[0].status == "ok"
+    assert [w["model_name"] for w in emulator.workloads("acme")] == [BOT["model"]]
+    assert [method for method, *_ in writes(emulator)] == ["POST", "DELETE", "PATCH"]
 
 
 def test_wait_follows_each_write_through_a_dropped_stream(emulator, tmp_path):

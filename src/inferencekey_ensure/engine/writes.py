@@ -5,11 +5,14 @@ retry policy (and the answer's ``Retry-After``) asks for, the project is re-list
 a workload now holding the slug counts as created, and only a slug still free is
 created again, as often as the policy allows retries. A create the platform stored
 under another slug (someone created ours between our list and our create) is
-deleted again, so no run leaves a ``-1`` duplicate behind.
+deleted again, so no run leaves a ``-1`` duplicate behind; the workload the other
+writer made is then planned and reconciled like any existing one, so two runs at
+once both end green on the state either alone would reach.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Tuple, Union
 
 from inferencekey_ensure.apply.client import ControlPlaneClient
@@ -27,7 +30,7 @@ from inferencekey_ensure.engine.results import (
 from inferencekey_ensure.plan.model import (
     CREATE, PRUNE, UPDATE, Plan, PlannedWorkload, UnmanagedWorkload,
 )
-from inferencekey_ensure.plan.planner import endpoint_ref_for
+from inferencekey_ensure.plan.planner import endpoint_ref_for, plan_workload
 
 LOST_CREATE_FOUND = (
     "the create's answer was lost; re-listing the project found the workload, so it was created"
@@ -67,10 +70,28 @@ def _undo_duplicate(
             f"{race}; deleting that duplicate failed: {exc.message}",
             fix=f'Delete the workload "{stored}" by hand, then re-run apply.',
         ), exists=True)
-    return failed_result(planned, ApiError(
-        f"{race}; that duplicate was deleted again",
-        fix="Re-run apply: it reconciles the workload that now holds the slug.",
-    ), exists=True)
+    return _adopt(client, planned, f"{race}; that duplicate was deleted again")
+
+
+def _adopt(client: ControlPlaneClient, planned: PlannedWorkload, race: str) -> WorkloadResult:
+    """Plan the spec again against the workload the other writer made, and settle it."""
+    try:
+        replanned = plan_workload(planned.target, list_project(client, planned.project),
+                                  planned.on_drift)
+    except (EnsureError, MalformedWorkload) as exc:
+        return failed_result(planned, ApiError(
+            f"{race}; re-listing the project to reconcile it failed: {exc}",
+            fix="Re-run apply: it reconciles the workload that now holds the slug.",
+        ), exists=True)
+    if replanned.action == CREATE:
+        return failed_result(planned, ApiError(
+            f"{race}, and the other writer's workload is gone again",
+            fix="Re-run apply: the slug is free, so it creates the workload.",
+        ), exists=False)
+    adopted = replace(replanned, notes=tuple(replanned.notes) + (race,))
+    if adopted.action == UPDATE:
+        return _update(client, adopted)
+    return settled_result(adopted, RECONCILE, {})
 
 
 def _create(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadResult:
