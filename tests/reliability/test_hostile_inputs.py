@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
+import yaml
 
 from .support import (
     PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, run_child, start_emulator,
@@ -42,6 +43,24 @@ EMPTY_SLUG = "slugs canonicalising to empty"
 COLLISION = "slug collisions across files"
 KEYS = "hostile keys"
 
+
+def _libyaml_refuses_deep_flow() -> bool:
+    """Newer libyaml builds (bundled with PyYAML 6.0.4) stop a flow collection at 1,000 levels
+    while scanning ahead, before any event reaches our own depth limit; older ones do not."""
+    loader = getattr(yaml, "CBaseLoader", None)
+    if loader is None:
+        return False
+    try:
+        list(yaml.parse("[" * 1001 + "]" * 1001, Loader=loader))
+    except yaml.YAMLError:
+        return True
+    return False
+
+
+# Where the 1,000-deep flow sequence is stopped: libyaml's own limit, else ours at 64 levels.
+DEEP_FLOW_YAML_VERDICT = ("5:1008", "syntax") if _libyaml_refuses_deep_flow() else ("5:72", "depth")
+
+
 # (path under hostile/, category, where the error must point, the rule it must carry)
 CASES: List[Tuple[str, str, str, str]] = [
     ("yaml-unclosed-flow.yaml", MALFORMED_YAML, "4:8", "syntax"),
@@ -59,7 +78,7 @@ CASES: List[Tuple[str, str, str, str]] = [
     ("alias-billion-laughs.yaml", ALIAS_BOMB, "6:8", "alias"),
     ("alias-mapping-bomb.yaml", ALIAS_BOMB, "5:52", "alias"),
     ("alias-self-reference.yaml", ALIAS_BOMB, "1:11", "alias"),
-    ("deep-1000.yaml", DEEP, "5:1008", "syntax"),
+    ("deep-1000.yaml", DEEP, *DEEP_FLOW_YAML_VERDICT),
     ("deep-1000-block.yaml", DEEP, "65:65", "depth"),
     ("deep-1000.json", DEEP, "1:455", "depth"),
     ("latin1.yaml", ENCODING, "1:1", "file"),
