@@ -6,9 +6,8 @@ spec files: 1 file and 500 files. Each case is timed ``--runs`` times (at least 
 and the median is reported, with the ratio ours / check-jsonschema.
 
 Targets: at most 0.5x check-jsonschema's wall time on one file (that is mostly
-start-up) and at most 0.35x on 500 files. ``--validate-only`` also times the
-validate command without the other subcommands' imports, to show what start-up
-the command itself costs. Usage: ``python benchmarks/bench_validate.py [--runs 7]``.
+start-up) and at most 0.35x on 500 files.
+Usage: ``python benchmarks/bench_validate.py [--runs 7]``.
 """
 
 from __future__ import annotations
@@ -49,17 +48,6 @@ execution_policy_config:
 on_drift: reconcile
 """
 
-# Runs the validate command alone: the same code path, minus the other subcommands.
-VALIDATE_ONLY = (
-    "import argparse, sys\n"
-    "from inferencekey_ensure.cli import validate_cmd\n"
-    "parser = argparse.ArgumentParser(prog='ik-ensure')\n"
-    "validate_cmd.register(parser.add_subparsers())\n"
-    "args = parser.parse_args(sys.argv[1:])\n"
-    "sys.exit(args.func(args))\n"
-)
-
-
 def generate(folder: Path, count: int) -> List[str]:
     folder.mkdir(parents=True)
     paths = []
@@ -81,26 +69,22 @@ def median_seconds(command: Sequence[str], runs: int) -> float:
     return statistics.median(timings)
 
 
-def commands(paths: List[str], validate_only: bool) -> Dict[str, List[str]]:
-    out = {
+def commands(paths: List[str]) -> Dict[str, List[str]]:
+    return {
         "ik-ensure validate": [str(BIN / "ik-ensure"), "validate", *paths],
         "check-jsonschema": [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), *paths],
     }
-    if validate_only:
-        out["validate command alone"] = [sys.executable, "-c", VALIDATE_ONLY, "validate", *paths]
-    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per case (median; at least 5)")
-    parser.add_argument("--validate-only", action="store_true", help="also time the validate command alone")
     args = parser.parse_args()
     runs = max(args.runs, 5)
     with tempfile.TemporaryDirectory() as scratch:
         for count, target in ((1, 0.5), (500, 0.35)):
             paths = generate(Path(scratch) / f"n{count}", count)
-            timed = {name: median_seconds(command, runs) for name, command in commands(paths, args.validate_only).items()}
+            timed = {name: median_seconds(command, runs) for name, command in commands(paths).items()}
             reference = timed["check-jsonschema"]
             print(f"{count} file(s), median of {runs} runs:")
             for name, seconds in timed.items():
