@@ -157,6 +157,16 @@ def test_a_misspelt_policy_key_is_a_warning_since_other_keys_pass_through(tmp_pa
     assert "did you mean 'replicas'?" in problem.message
 
 
+def test_a_key_of_another_policy_kind_is_an_error_since_the_platform_refuses_it(tmp_path):
+    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n  replicas: 2\n  max_workers: 2\n")
+    assert located([problem]) == [(7, 13, "$.execution_policy_config.replicas", "policy", "error")]
+    assert problem.message.startswith("'replicas' configures the 'fixed' policy, not 'autoscaling'")
+
+
+def test_keys_no_policy_kind_uses_still_pass_through(tmp_path):
+    assert check(tmp_path, "s.yaml", MINIMAL + "execution_policy: fixed\nexecution_policy_config:\n  replicas: 1\n  zone: eu-west\n") == []
+
+
 @pytest.mark.parametrize("where, text", [
     ("$.command", "command: vllm serve m --api-key ik_sdk_abcd1234_Zq9secretpart0000\n"),
     ("$.description", "description: ik_live_abcd1234_Zq9secretpart0000\n"),

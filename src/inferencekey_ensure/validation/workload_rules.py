@@ -104,6 +104,26 @@ def _policy_key_typos(fields: Dict[str, Any], found: _Findings, policy_keys: Dic
             )
 
 
+def _foreign_policy_keys(fields: Dict[str, Any], found: _Findings, policy_keys: Dict[str, FrozenSet[str]]) -> None:
+    """A key only another policy kind uses: the platform refuses the config at create."""
+    config = fields.get("execution_policy_config")
+    policy = fields.get("execution_policy")
+    own = policy_keys.get(policy) if isinstance(policy, str) else None
+    if not isinstance(config, dict) or own is None:
+        return
+    for key in config:
+        if key in own:
+            continue
+        owner = next((kind for kind, keys in sorted(policy_keys.items()) if key in keys), None)
+        if owner is not None:
+            found.add(
+                ["execution_policy_config", key],
+                f"{show_value(key)} configures the '{owner}' policy, not '{policy}'; the platform "
+                f"refuses a config that does not fit its execution_policy",
+                "policy",
+            )
+
+
 def workload_problems(entry: WorkloadEntry, display: str, policy_keys: Dict[str, FrozenSet[str]]) -> List[Problem]:
     """Every beyond-the-schema finding for one workload.
 
@@ -116,4 +136,5 @@ def workload_problems(entry: WorkloadEntry, display: str, policy_keys: Dict[str,
     _ignored_fields(fields, found)
     _worker_bounds(fields, found)
     _policy_key_typos(fields, found, policy_keys)
+    _foreign_policy_keys(fields, found, policy_keys)
     return found.problems
