@@ -17,6 +17,7 @@ from inferencekey_ensure.github.comments_api import (
     RetryPolicy,
 )
 from inferencekey_ensure.github.sticky import ALWAYS, NEVER, ON_CHANGE
+from inferencekey_ensure.pacing import Timing
 
 from .fake_github import NO_PERMISSION_MESSAGE, SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
 
@@ -38,7 +39,8 @@ def sleeps() -> List[float]:
 
 @pytest.fixture()
 def api(github: FakeGitHub, sleeps: List[float]) -> Iterator[CommentsApi]:
-    with CommentsApi(github.url, TOKEN, REPO, retry=RetryPolicy(attempts=4, base_delay_s=0.5), sleep=sleeps.append, clock=lambda: 1000.0) as client:
+    with CommentsApi(github.url, TOKEN, REPO, retry=RetryPolicy(attempts=4, base_delay_s=0.5),
+                     timing=Timing(sleep=sleeps.append, wall=lambda: 1000.0)) as client:
         yield client
 
 

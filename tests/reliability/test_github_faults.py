@@ -9,6 +9,7 @@ are recorded, not slept, so the suite stays fast and the pacing is checked exact
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Iterator, List
 
@@ -17,8 +18,10 @@ from github.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, RunnerFil
 from github.fake_github import SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
 from github.test_action_cmd import Result, Runner  # tests/github: the action's in-process runner
 
+from inferencekey_ensure.cli import action_cmd
 from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
 from inferencekey_ensure.github.comments_api import CommentsApi
+from inferencekey_ensure.pacing import Timing
 
 from .support import PROJECT, TOKEN, start_emulator
 
@@ -35,7 +38,7 @@ class ActionRun(Runner):
         write_spec(workspace)
         super().__init__(monkeypatch, capsys, workspace, RunnerFiles(root / "runner"), emulator, github)
         self.waits: List[float] = []
-        monkeypatch.setitem(CommentsApi.__init__.__kwdefaults__, "sleep", self.waits.append)
+        monkeypatch.setattr(action_cmd, "CommentsApi", partial(CommentsApi, timing=Timing(sleep=self.waits.append)))
 
     def __call__(self, sdk_token: str = TOKEN, **inputs: str) -> Result:  # type: ignore[override]
         return super().__call__(sdk_token=sdk_token, **inputs)

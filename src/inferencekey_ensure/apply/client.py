@@ -52,15 +52,10 @@ from inferencekey_ensure.apply.errors import (
     with_attempts,
 )
 from inferencekey_ensure.apply.payloads import workload_list, workload_object
-from inferencekey_ensure.apply.retry import (
-    Delivery,
-    Timing,
-    is_transient_status,
-    may_have_been_processed,
-    parse_retry_after,
-)
+from inferencekey_ensure.apply.retry import Delivery, is_transient_status, may_have_been_processed
 from inferencekey_ensure.apply.settings import ClientSettings
 from inferencekey_ensure.apply.sse import SseDecoder, decode_event_objects
+from inferencekey_ensure.pacing import Timing, parse_retry_after
 
 T = TypeVar("T")
 

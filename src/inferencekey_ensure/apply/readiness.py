@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Optional
 
 from inferencekey_ensure.apply.client import ControlPlaneClient
 from inferencekey_ensure.apply.errors import EnsureError, ReadinessError, ReadinessTimeout
-from inferencekey_ensure.apply.retry import Timing
+from inferencekey_ensure.pacing import Timing
 
 REOPEN_DELAYS_S = (1.0, 2.0, 4.0, 5.0)
 DEFAULT_WAIT_TIMEOUT_S = 600.0

@@ -13,18 +13,25 @@ could have been processed; see ``may_have_been_processed`` and the client's docs
 
 from __future__ import annotations
 
-import random
-import time
 from dataclasses import dataclass
-from datetime import timezone
-from email.utils import parsedate_to_datetime
 from enum import Enum
-from typing import Callable, Optional
+from typing import Optional
+
+# Timing and parse_retry_after live in the neutral ``pacing`` module (the GitHub
+# adapter paces its retries with them too); re-exported for the client's callers.
+from inferencekey_ensure.pacing import Timing, exponential_backoff_s, parse_retry_after
+
+__all__ = [
+    "Delivery",
+    "RetryPolicy",
+    "TRANSIENT_STATUSES",
+    "Timing",
+    "is_transient_status",
+    "may_have_been_processed",
+    "parse_retry_after",
+]
 
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
-
-# Keeps 2 ** n finite whatever max_attempts a caller configures.
-_MAX_BACKOFF_EXPONENT = 30
 
 
 class Delivery(Enum):
@@ -58,28 +65,6 @@ def may_have_been_processed(delivery: Delivery, status: Optional[int] = None) ->
     return status is None or status < 300 or status >= 500
 
 
-def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
-    """Seconds to wait from a ``Retry-After`` header (delay-seconds or HTTP-date).
-
-    ``now`` is the wall-clock time (epoch seconds) the HTTP-date is measured from.
-    A date in the past means "now" (0); an unreadable value means "no advice" (None).
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(int(text))
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:  # RFC 7231 dates are GMT; a zone-less one is read the same way
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, when.timestamp() - now)
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
     """Bounds and pacing of retries; the defaults suit a CI job (about a minute at most)."""
@@ -97,9 +82,7 @@ class RetryPolicy:
 
     def backoff_s(self, failed_attempts: int, rand: float) -> float:
         """Full jitter: uniform in [0, min(max_delay, base * 2^(n-1))), from ``rand`` in [0, 1)."""
-        exponent = min(max(failed_attempts - 1, 0), _MAX_BACKOFF_EXPONENT)
-        ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** exponent))
-        return ceiling * rand
+        return exponential_backoff_s(failed_attempts, self.base_delay_s, self.max_delay_s) * rand
 
     def delay_before_retry(
         self,
@@ -124,13 +107,3 @@ class RetryPolicy:
         if elapsed_s + delay > self.total_budget_s:
             return None
         return delay
-
-
-@dataclass(frozen=True)
-class Timing:
-    """The clocks, sleep and randomness retries and waits use; tests pass fakes."""
-
-    sleep: Callable[[float], None] = time.sleep
-    monotonic: Callable[[], float] = time.monotonic
-    wall: Callable[[], float] = time.time
-    random: Callable[[], float] = random.random

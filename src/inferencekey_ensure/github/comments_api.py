@@ -10,14 +10,14 @@ are born; the caller re-lists instead (``OUTCOME_UNKNOWN``).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Set
 from urllib.parse import urlsplit
 
 import httpx
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.pacing import Timing, exponential_backoff_s, parse_retry_after
 
 API_VERSION = "2022-11-28"
 PER_PAGE = 100
@@ -53,14 +53,18 @@ class IssueComment:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded retries: a wait longer than ``max_wait_s`` is not waited for at all."""
+    """Bounded retries: a wait longer than ``max_wait_s`` is not waited for at all.
+
+    Deterministic (no jitter), unlike the control-plane client's policy: one job
+    writes one comment, so there is no herd to spread out.
+    """
 
     attempts: int = 4
     base_delay_s: float = 1.0
     max_wait_s: float = 30.0
 
     def backoff(self, attempt: int) -> float:
-        return min(self.base_delay_s * (2 ** (attempt - 1)), self.max_wait_s)
+        return exponential_backoff_s(attempt, self.base_delay_s, self.max_wait_s)
 
 
 def _header_seconds(value: Optional[str]) -> Optional[float]:
@@ -74,9 +78,9 @@ def rate_limit_wait(response: httpx.Response, now: float, fallback: float) -> Op
     """Seconds to wait when ``response`` is a rate limit; None when it is not one."""
     if response.status_code not in (403, 429):
         return None
-    retry_after = _header_seconds(response.headers.get("retry-after"))
+    retry_after = parse_retry_after(response.headers.get("retry-after"), now)
     if retry_after is not None:
-        return max(retry_after, 0.0)
+        return retry_after
     reset = _header_seconds(response.headers.get("x-ratelimit-reset"))
     if response.headers.get("x-ratelimit-remaining") == "0" and reset is not None:
         return max(reset - now, 0.0)
@@ -112,7 +116,11 @@ def _origin(url: str) -> str:
 
 
 class CommentsApi:
-    """Issue-comment endpoints of one repository, on github.com or a GHES ``api_url``."""
+    """Issue-comment endpoints of one repository, on github.com or a GHES ``api_url``.
+
+    ``timing`` supplies the sleep and wall clock of retries; tests pass one that
+    records the waits instead of sleeping.
+    """
 
     def __init__(
         self,
@@ -121,15 +129,13 @@ class CommentsApi:
         repository: str,
         *,
         retry: RetryPolicy = RetryPolicy(),
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
+        timing: Optional[Timing] = None,
         timeout_s: float = 30.0,
     ) -> None:
         self._api_url = api_url.rstrip("/")
         self._repository = repository
         self._retry = retry
-        self._sleep = sleep
-        self._clock = clock
+        self._timing = timing or Timing()
         self._client = httpx.Client(
             headers={
                 "Authorization": f"Bearer {token}",
@@ -210,7 +216,7 @@ class CommentsApi:
             status = response.status_code
             if 200 <= status < 300:
                 return response
-            wait = rate_limit_wait(response, self._clock(), self._retry.backoff(attempt))
+            wait = rate_limit_wait(response, self._timing.wall(), self._retry.backoff(attempt))
             if wait is not None:
                 self._wait_or_raise(attempt, wait, f"rate limited by GitHub (HTTP {status})", RATE_LIMITED, status)
                 continue
@@ -228,4 +234,4 @@ class CommentsApi:
             raise GitHubApiError(f"{message}; gave up after {attempt} attempts", kind=kind, status=status)
         if wait > self._retry.max_wait_s:
             raise GitHubApiError(f"{message}; the wait of {wait:.0f} s is too long to sit out", kind=kind, status=status)
-        self._sleep(wait)
+        self._timing.sleep(wait)
