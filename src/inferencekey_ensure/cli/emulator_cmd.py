@@ -13,8 +13,9 @@ import sys
 import threading
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
+from inferencekey_ensure.cli.argtypes import non_negative_int, non_negative_seconds
 from inferencekey_ensure.domain.secrets import SDK_PREFIX, redact_token
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig, StateError, TokenGrant
 from inferencekey_ensure.emulator.config import DEFAULT_HOST, DEFAULT_READINESS_STEP_S
@@ -43,25 +44,6 @@ def _token_grant(value: str) -> Tuple[str, TokenGrant]:
     return token, TokenGrant.read_only(project) if read_only else TokenGrant(project)
 
 
-def _not_negative(convert: Callable[[str], Any], what: str) -> Callable[[str], Any]:
-    """An argparse type: ``convert`` the text and refuse anything below zero (or NaN)."""
-
-    def parse(value: str) -> Any:
-        try:
-            number = convert(value)
-        except ValueError:
-            number = None
-        if number is None or not number >= 0:
-            raise argparse.ArgumentTypeError(f"expected {what} >= 0, got {value!r}")
-        return number
-
-    return parse
-
-
-_count = _not_negative(int, "a whole number")
-_seconds = _not_negative(float, "a number of seconds")
-
-
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "emulator",
@@ -72,7 +54,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=_count, default=DEFAULT_PORT, help="port; 0 picks a free one (default: %(default)s)")
+    parser.add_argument("--port", type=non_negative_int, default=DEFAULT_PORT, help="port; 0 picks a free one (default: %(default)s)")
     parser.add_argument("--state", type=Path, metavar="FILE", help="keep the state in FILE across restarts (default: in memory)")
     parser.add_argument(
         "--token",
@@ -85,21 +67,21 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--readiness-step",
-        type=_seconds,
+        type=non_negative_seconds,
         default=DEFAULT_READINESS_STEP_S,
         metavar="S",
         help="seconds each readiness phase lasts (default: %(default)s)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log each request to stderr")
     faults = parser.add_argument_group("faults (for tests)")
-    faults.add_argument("--latency-ms", type=_count, default=0, metavar="N", help="delay every answer by N ms")
-    faults.add_argument("--fail-every", type=_count, default=0, metavar="N", help="answer every N-th request with --fail-status, unapplied")
+    faults.add_argument("--latency-ms", type=non_negative_int, default=0, metavar="N", help="delay every answer by N ms")
+    faults.add_argument("--fail-every", type=non_negative_int, default=0, metavar="N", help="answer every N-th request with --fail-status, unapplied")
     faults.add_argument("--fail-status", type=int, choices=FAIL_STATUSES, default=503, help="status of --fail-every answers (default: %(default)s)")
-    faults.add_argument("--retry-after", type=_count, default=None, metavar="S", help="send 'Retry-After: S' with failure answers")
-    faults.add_argument("--non-json-every", type=_count, default=0, metavar="N", help="apply every N-th request, then answer 200 with an HTML body")
-    faults.add_argument("--close-every", type=_count, default=0, metavar="N", help="apply every N-th request, then close the connection mid-answer")
-    faults.add_argument("--lose-creates", type=_count, default=0, metavar="N", help="store the next N creates, then answer them 503")
-    faults.add_argument("--drop-streams", type=_count, default=0, metavar="N", help="cut each workload's readiness stream N times before it may finish")
+    faults.add_argument("--retry-after", type=non_negative_int, default=None, metavar="S", help="send 'Retry-After: S' with failure answers")
+    faults.add_argument("--non-json-every", type=non_negative_int, default=0, metavar="N", help="apply every N-th request, then answer 200 with an HTML body")
+    faults.add_argument("--close-every", type=non_negative_int, default=0, metavar="N", help="apply every N-th request, then close the connection mid-answer")
+    faults.add_argument("--lose-creates", type=non_negative_int, default=0, metavar="N", help="store the next N creates, then answer them 503")
+    faults.add_argument("--drop-streams", type=non_negative_int, default=0, metavar="N", help="cut each workload's readiness stream N times before it may finish")
     faults.add_argument("--error-slug", action="append", default=[], metavar="SLUG", help="readiness ends in 'error' for SLUG; repeatable")
     parser.set_defaults(func=run)
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
@@ -31,26 +32,6 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_CHANGES = 2
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
-    return value
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text}")
-    return value
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -90,9 +71,9 @@ def register(subparsers: Any) -> None:
     _add_common(apply)
     apply.add_argument("--wait", action="store_true",
                        help="wait until every created or updated workload is ready")
-    apply.add_argument("--wait-timeout", type=_positive_seconds, default=None, metavar="S",
+    apply.add_argument("--wait-timeout", type=positive_seconds, default=None, metavar="S",
                        help="with --wait: seconds to wait per workload (default 600)")
-    apply.add_argument("--parallelism", type=_positive_int, default=DEFAULT_PARALLELISM,
+    apply.add_argument("--parallelism", type=positive_int, default=DEFAULT_PARALLELISM,
                        metavar="N", help=f"concurrent writes at most (default {DEFAULT_PARALLELISM})")
     apply.set_defaults(func=run_apply)
 
