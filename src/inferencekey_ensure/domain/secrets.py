@@ -49,8 +49,3 @@ def redact_text(text: str, known_secrets: Iterable[Optional[str]] = ()) -> str:
 def starts_with_forbidden_prefix(value: str) -> bool:
     """The SDK's rule: no spec string may start with a credential prefix."""
     return value.startswith(FORBIDDEN_VALUE_PREFIXES)
-
-
-def contains_token(value: str) -> bool:
-    """True when a whole token of the documented shape occurs anywhere in ``value``."""
-    return TOKEN_PATTERN.search(value) is not None
