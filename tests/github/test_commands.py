@@ -11,9 +11,6 @@ from inferencekey_ensure.github.commands import (
     format_annotation,
     group,
     prioritised,
-    resume_commands,
-    stop_commands,
-    stop_commands_token,
 )
 
 
@@ -53,10 +50,3 @@ def test_groups_and_masks() -> None:
     assert endgroup() == "::endgroup::"
     assert add_mask("ik_sdk_abc_def%") == ["::add-mask::ik_sdk_abc_def%25"]
     assert add_mask("line1\nline2") == ["::add-mask::line1", "::add-mask::line2"]
-
-
-def test_stop_commands_tokens_are_unguessable_and_resume_with_the_same_token() -> None:
-    token = stop_commands_token()
-    assert token != stop_commands_token() and len(token) > 20
-    assert stop_commands(token) == f"::stop-commands::{token}"
-    assert resume_commands(token) == f"::{token}::"

@@ -139,7 +139,7 @@ def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
     try:
         report = run(_request(args, mode, env))
     except UsageError as exc:
-        print(f"ik-ensure {args.command}: error: {exc}", file=sys.stderr)
+        print(f"ik-ensure {args.command}: error: {redact_text(str(exc))}", file=sys.stderr)
         return None
     _emit(report, args.json, env)
     return report

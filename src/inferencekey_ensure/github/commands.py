@@ -8,7 +8,6 @@ newline in a message would start a second, attacker-chosen command, and a ``,`` 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -81,17 +80,3 @@ def endgroup() -> str:
 def add_mask(value: str) -> List[str]:
     """Mask commands for a secret; one per line, since the runner masks line by line."""
     return [f"::add-mask::{escape_data(part)}" for part in value.splitlines() if part.strip()]
-
-
-def stop_commands_token() -> str:
-    """A fresh token for ``::stop-commands::``; guessable tokens would let logged text resume parsing."""
-    return f"ik-ensure-{secrets.token_hex(16)}"
-
-
-def stop_commands(token: str) -> str:
-    """Everything printed after this is shown verbatim, not parsed, until ``resume_commands``."""
-    return f"::stop-commands::{token}"
-
-
-def resume_commands(token: str) -> str:
-    return f"::{token}::"

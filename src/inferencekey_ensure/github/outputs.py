@@ -1,4 +1,4 @@
-"""Step outputs through ``$GITHUB_OUTPUT`` (never the retired ``::set-output``).
+"""Step outputs through ``$GITHUB_OUTPUT`` (never the retired set-output workflow command).
 
 Every value is written in the multi-line form ``name<<DELIM`` ... ``DELIM`` with a
 random delimiter checked against the value: a plan carries user-controlled text, and
