@@ -14,7 +14,7 @@ from inferencekey_ensure.github.comments_api import (
     SERVER,
     CommentsApi,
     GitHubApiError,
-    RetryPolicy,
+    CommentRetryPolicy,
 )
 from inferencekey_ensure.github.sticky import ALWAYS, NEVER, ON_CHANGE
 from inferencekey_ensure.pacing import Timing
@@ -39,7 +39,7 @@ def sleeps() -> List[float]:
 
 @pytest.fixture()
 def api(github: FakeGitHub, sleeps: List[float]) -> Iterator[CommentsApi]:
-    with CommentsApi(github.url, TOKEN, REPO, retry=RetryPolicy(attempts=4, base_delay_s=0.5),
+    with CommentsApi(github.url, TOKEN, REPO, retry=CommentRetryPolicy(attempts=4, base_delay_s=0.5),
                      timing=Timing(sleep=sleeps.append, wall=lambda: 1000.0)) as client:
         yield client
 

@@ -52,7 +52,7 @@ class IssueComment:
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class CommentRetryPolicy:
     """Bounded retries: a wait longer than ``max_wait_s`` is not waited for at all.
 
     Deterministic (no jitter), unlike the control-plane client's policy: one job
@@ -128,7 +128,7 @@ class CommentsApi:
         token: str,
         repository: str,
         *,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: CommentRetryPolicy = CommentRetryPolicy(),
         timing: Optional[Timing] = None,
         timeout_s: float = 30.0,
     ) -> None:
