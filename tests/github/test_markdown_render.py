@@ -77,6 +77,16 @@ def test_nested_values_diff_line_by_line_with_context() -> None:
     assert '-   "replicas": 1,\n+   "replicas": 2,\n    "x": 1' in body
 
 
+def test_a_create_shows_only_the_desired_side_since_nothing_is_live() -> None:
+    diffs = [{"field": "name", "live": None, "desired": "Bot"},
+             {"field": "config", "live": None, "desired": {"command": "vllm serve m"}}]
+    for mode in ("preview", "reconcile"):
+        created = dict(workload("bot", action="create", diffs=diffs), exists=mode == "reconcile")
+        body = comment(plan([created], mode=mode))
+        assert '```diff\n@@ name @@\n+ "Bot"\n@@ config @@\n+ {\n+   "command": "vllm serve m"\n+ }\n```' in body
+        assert "- null" not in body
+
+
 def test_no_changes_state_says_the_platform_matches() -> None:
     body = comment(plan([workload("a", action="no-change"), workload("b", action="no-change")]))
     assert "No changes" in body and "matches the specs (2 workloads)" in body

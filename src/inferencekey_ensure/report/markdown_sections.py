@@ -162,12 +162,21 @@ def _changed_lines(live: List[str], desired: List[str]) -> List[str]:
     return lines
 
 
+def _has_live_side(entry: WorkloadEntry) -> bool:
+    """A workload that is (or was just) created had nothing live to compare: no ``- null`` noise."""
+    return entry.action != "create" and entry.exists
+
+
 def diff_lines(entry: WorkloadEntry) -> List[str]:
     """``-`` live / ``+`` desired lines per field, with unchanged lines of nested values as context."""
     lines: List[str] = []
     for diff in entry.diffs:
         lines.append(f"@@ {one_line(diff.field)} @@")
-        lines.extend(_changed_lines(_render_value(diff.live), _render_value(diff.desired)))
+        desired = _render_value(diff.desired)
+        if _has_live_side(entry):
+            lines.extend(_changed_lines(_render_value(diff.live), desired))
+        else:
+            lines.extend(f"+ {line}" for line in desired)
     return lines
 
 
