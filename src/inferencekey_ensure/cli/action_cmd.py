@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.apply.settings import TOKEN_ENV
 from inferencekey_ensure.engine import PREVIEW, RunRequest, report_to_json, run
 from inferencekey_ensure.github.action_outputs import action_outputs
@@ -46,9 +47,6 @@ from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.validation.result import Problem
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 TITLE = "ik-ensure"
 
 
@@ -110,7 +108,7 @@ class _Step:
             self.comment(render_validation_comment(loaded.problems, *counts, self.inputs.comment_key, self.footer),
                          worth_reporting=False)
         self.finish(render_validation_summary(loaded.problems, *counts, reason), action_outputs(None, None, None))
-        return EXIT_OK if loaded.ok else EXIT_FAILED
+        return exit_codes.OK if loaded.ok else exit_codes.FAILURE
 
     def request(self) -> RunRequest:
         engine_env = dict(self.env)
@@ -163,14 +161,14 @@ class _Step:
         summary = render_summary(doc, info=self.footer, preamble=problems_table(warnings) or None)
         self.finish(summary, action_outputs(doc, plan_json, comment_url))
         if not report.succeeded:
-            return EXIT_FAILED
+            return exit_codes.FAILURE
         if self.inputs.fail_on_drift and self.inputs.mode == PREVIEW and doc.drift_found:
             self.log.annotate(Annotation(
                 "error", "Drift found and fail-on-drift is set: the platform does not match the specs (see the job summary).",
                 title=f"{TITLE}: drift",
             ))
-            return EXIT_FAILED
-        return EXIT_OK
+            return exit_codes.FAILURE
+        return exit_codes.OK
 
 
 def _preview_blocked(inputs: ActionInputs, context: GitHubContext) -> Optional[str]:
@@ -187,11 +185,11 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         inputs = read_inputs(env)
     except InputError as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
-        return EXIT_USAGE
+        return exit_codes.USAGE
     if inputs.working_directory:
         if not os.path.isdir(inputs.working_directory):
             log.annotate(Annotation("error", f"input `working-directory` is not a folder: {inputs.working_directory}", title=f"{TITLE}: bad input"))
-            return EXIT_USAGE
+            return exit_codes.USAGE
         os.chdir(inputs.working_directory)
     step = _Step(env, log, inputs, context_from(env, read_event(env)))
     try:
@@ -203,7 +201,7 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
     except UsageError as error:
         log.annotate(Annotation("error", f"input `specs`: {error}", title=f"{TITLE}: bad input"))
         step.finish(None, action_outputs(None, None, None))
-        return EXIT_USAGE
+        return exit_codes.USAGE
 
 
 def run_action(_args: argparse.Namespace) -> int:
@@ -217,4 +215,4 @@ def run_action(_args: argparse.Namespace) -> int:
         return _run(env, log)
     except Exception as error:  # noqa: BLE001 - one redacted line, never a traceback
         log.annotate(Annotation("error", f"internal error: {type(error).__name__}: {error}", title=TITLE))
-        return EXIT_FAILED
+        return exit_codes.FAILURE

@@ -15,6 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.argtypes import non_negative_int, non_negative_seconds
 from inferencekey_ensure.domain.secrets import SDK_PREFIX, redact_token
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig, StateError, TokenGrant
@@ -22,9 +23,6 @@ from inferencekey_ensure.emulator.config import DEFAULT_HOST, DEFAULT_READINESS_
 from inferencekey_ensure.emulator.faults import FAIL_STATUSES
 
 DEFAULT_PORT = 8787
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -144,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         config = config_from_args(args)
     except ValueError as error:
         _stderr(f"ik-ensure emulator: {error}")
-        return EXIT_USAGE
+        return exit_codes.USAGE
     if args.host not in LOOPBACK_HOSTS:
         _stderr(
             f"ik-ensure emulator: warning: listening on {args.host}, not loopback; the emulator has no real "
@@ -155,10 +153,10 @@ def run(args: argparse.Namespace) -> int:
         server.start()
     except StateError as error:
         _stderr(f"ik-ensure emulator: {error}")
-        return EXIT_FAILURE
+        return exit_codes.FAILURE
     except OSError as error:
         _stderr(f"ik-ensure emulator: cannot listen on {args.host}:{args.port}: {error.strerror or error}")
-        return EXIT_FAILURE
+        return exit_codes.FAILURE
     return _serve_until_stopped(server, config)
 
 
@@ -180,4 +178,4 @@ def _serve_until_stopped(server: EmulatorServer, config: EmulatorConfig) -> int:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     _stderr("InferenceKey emulator stopped")
-    return EXIT_OK
+    return exit_codes.OK

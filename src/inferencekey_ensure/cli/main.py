@@ -14,9 +14,9 @@ import sys
 from typing import Dict, List, NoReturn, Optional, Sequence
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.domain.secrets import redact_text
 
-EXIT_USAGE = 2
 COMMAND_MODULES: Dict[str, str] = {
     "validate": "inferencekey_ensure.cli.validate_cmd",
     "plan": "inferencekey_ensure.cli.plan_cmd",
@@ -65,7 +65,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
+        return exit_codes.USAGE
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

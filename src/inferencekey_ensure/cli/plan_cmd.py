@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.apply.settings import TOKEN_ENV
 from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
@@ -27,11 +28,6 @@ from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_CHANGES = 2
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -152,25 +148,25 @@ def _guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace
     except Exception as exc:  # noqa: BLE001 - printed, categorised, exit 1
         message = redact_text(f"{type(exc).__name__}: {exc}", [os.environ.get(TOKEN_ENV)])
         print(f"ik-ensure {args.command}: internal error: {message}", file=sys.stderr)
-        return EXIT_ERROR
+        return exit_codes.FAILURE
 
 
 def _plan(args: argparse.Namespace) -> int:
     report = _execute(args, PREVIEW)
     if report is None:
-        return EXIT_USAGE
+        return exit_codes.USAGE
     if report.has_errors:
-        return EXIT_ERROR
+        return exit_codes.FAILURE
     if args.detailed_exitcode and report.summary()["changes"]:
-        return EXIT_CHANGES
-    return EXIT_OK
+        return exit_codes.CHANGES_PENDING
+    return exit_codes.OK
 
 
 def _apply(args: argparse.Namespace) -> int:
     report = _execute(args, RECONCILE)
     if report is None:
-        return EXIT_USAGE
-    return EXIT_OK if report.succeeded else EXIT_ERROR
+        return exit_codes.USAGE
+    return exit_codes.OK if report.succeeded else exit_codes.FAILURE
 
 
 def run_plan(args: argparse.Namespace) -> int:

@@ -13,9 +13,8 @@ import os
 import sys
 from typing import Any
 
-EXIT_VALID = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+from inferencekey_ensure.cli import exit_codes
+
 FORMATS = ("text", "json", "github")
 
 
@@ -58,17 +57,17 @@ def run(args: argparse.Namespace) -> int:
         return _validate(args)
     except (UsageError, InstallationError) as error:
         print(f"ik-ensure validate: error: {redact_text(str(error))}", file=sys.stderr)
-        return EXIT_USAGE
+        return exit_codes.USAGE
     except BrokenPipeError:
         # The reader went away (``| head``); nothing left to say to it.
         sys.stderr.close()
-        return EXIT_INVALID
+        return exit_codes.FAILURE
     except Exception as error:  # noqa: BLE001 - the contract is "never a traceback"
         print(
             f"ik-ensure validate: internal error ({type(error).__name__}: {redact_text(str(error))}); please report it",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return exit_codes.USAGE
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -85,4 +84,4 @@ def _validate(args: argparse.Namespace) -> int:
     sys.stdout.write(render(result, args.strict))
     sys.stdout.flush()
     failed = result.errors > 0 or (args.strict and result.warnings > 0)
-    return EXIT_INVALID if failed else EXIT_VALID
+    return exit_codes.FAILURE if failed else exit_codes.OK
