@@ -81,6 +81,8 @@ class FakeGitHub:
         self.requests: List[RecordedRequest] = []
         self.comments: Dict[Tuple[str, int], List[Dict[str, Any]]] = {}
         self.minimized: Set[int] = set()
+        # GraphQL errors to answer the next GraphQL requests with (HTTP 200, as GitHub does).
+        self.graphql_errors: List[Dict[str, Any]] = []
         self.faults: List[Fault] = []
         self.read_only = False
         # Where pagination links point; None means this server (set it to test a hostile link).
@@ -230,6 +232,8 @@ class FakeGitHub:
 
     def _graphql(self, body: Any, account: Account) -> Dict[str, Any]:
         """The two queries the action asks, answered as GitHub does (errors with HTTP 200)."""
+        if self.graphql_errors:
+            return {"data": None, "errors": [self.graphql_errors.pop(0)]}
         query = body.get("query") if isinstance(body, dict) else None
         variables = body.get("variables") if isinstance(body, dict) else None
         if not isinstance(query, str):
