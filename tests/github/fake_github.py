@@ -245,11 +245,15 @@ class FakeGitHub:
             return {"data": {"viewer": {"login": account.graphql_login}}}
         if "nodes(ids:" in query and "isMinimized" in query and isinstance(variables, dict):
             by_node = {c["node_id"]: c for comments in self.comments.values() for c in comments}
+            ids = variables.get("ids", [])
             nodes = [
                 {"id": node_id, "isMinimized": by_node[node_id]["id"] in self.minimized} if node_id in by_node else None
-                for node_id in variables.get("ids", [])
+                for node_id in ids
             ]
-            return {"data": {"nodes": nodes}}
+            missing = [{"type": "NOT_FOUND", "path": ["nodes", index],
+                        "message": f"Could not resolve to a node with the global id of '{node_id}'"}
+                       for index, node_id in enumerate(ids) if node_id not in by_node]
+            return {"data": {"nodes": nodes}, **({"errors": missing} if missing else {})}
         return {"errors": [{"type": "UNKNOWN_QUERY", "message": f"the fake GitHub does not answer {query!r}"}]}
 
     def _route(

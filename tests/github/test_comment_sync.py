@@ -291,3 +291,11 @@ def test_a_graphql_rate_limit_reported_in_the_body_is_a_rate_limit(github: FakeG
     with pytest.raises(GitHubApiError) as raised:
         sync_comment(api, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True)
     assert raised.value.kind == RATE_LIMITED and github.requests_of("PATCH") == []
+
+
+def test_a_comment_deleted_since_it_was_listed_does_not_fail_the_minimized_query(
+    github: FakeGitHub, api: CommentsApi
+) -> None:
+    hidden = github.seed(REPO, 7, body("old"), user_type="Bot")
+    github.minimize(hidden["id"])
+    assert api.minimized(["IC_deleted", hidden["node_id"]]) == {hidden["node_id"]}

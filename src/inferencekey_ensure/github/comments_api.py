@@ -132,15 +132,21 @@ def _string(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _graphql_data(payload: Any) -> Dict[str, Any]:
+def _graphql_data(payload: Any, *, missing_nodes_ok: bool = False) -> Dict[str, Any]:
     """The ``data`` of a GraphQL answer; its ``errors`` become a GitHubApiError.
 
     GraphQL reports most failures with HTTP 200 and an ``errors`` list, so the
-    status code alone says little.
+    status code alone says little. With ``missing_nodes_ok``, ids that no longer
+    resolve (a comment deleted since it was listed) only leave a null node.
     """
     if not isinstance(payload, dict):
         raise GitHubApiError("GitHub's GraphQL API answered with something that is not an object", kind=BAD_RESPONSE)
     errors = payload.get("errors")
+    only_missing = isinstance(errors, list) and all(
+        isinstance(error, dict) and error.get("type") == "NOT_FOUND" for error in errors
+    )
+    if missing_nodes_ok and only_missing and isinstance(payload.get("data"), dict):
+        return payload["data"]
     if isinstance(errors, list) and errors:
         first = errors[0] if isinstance(errors[0], dict) else {}
         kind_name = _string(first.get("type")).upper()
@@ -252,7 +258,7 @@ class CommentsApi:
         wanted = sorted({node_id for node_id in node_ids if node_id})
         hidden: Set[str] = set()
         for start in range(0, len(wanted), NODES_PER_QUERY):
-            data = self._graphql(MINIMIZED_QUERY, {"ids": wanted[start : start + NODES_PER_QUERY]})
+            data = self._graphql(MINIMIZED_QUERY, {"ids": wanted[start : start + NODES_PER_QUERY]}, missing_nodes_ok=True)
             nodes = data.get("nodes")
             if not isinstance(nodes, list):
                 raise GitHubApiError("GitHub's GraphQL API answered the comment query without nodes", kind=BAD_RESPONSE)
@@ -262,10 +268,10 @@ class CommentsApi:
             )
         return hidden
 
-    def _graphql(self, query: str, variables: Dict[str, Any]) -> Dict[str, Any]:
+    def _graphql(self, query: str, variables: Dict[str, Any], *, missing_nodes_ok: bool = False) -> Dict[str, Any]:
         # A query changes nothing, so re-sending it is harmless.
         response = self._send("POST", self._graphql_url, {"query": query, "variables": variables}, replayable=True)
-        return _graphql_data(self._json(response))
+        return _graphql_data(self._json(response), missing_nodes_ok=missing_nodes_ok)
 
     def _next_page(self, response: httpx.Response) -> Optional[str]:
         link = response.links.get("next", {}).get("url")
