@@ -120,6 +120,7 @@ def action_env(
     }
     if api_url:
         env["GITHUB_API_URL"] = api_url
+        env["GITHUB_GRAPHQL_URL"] = api_url + "/graphql"
     if base_url:
         env["INPUT_BASE_URL"] = base_url
     if sdk_token:

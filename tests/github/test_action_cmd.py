@@ -24,7 +24,7 @@ from .action_harness import (
     pull_request_event,
     write_spec,
 )
-from .fake_github import SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
+from .fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Account, Fault, FakeGitHub
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 
@@ -262,3 +262,19 @@ def test_two_comment_keys_keep_separate_comments(run_action: Runner, github: Fak
         "<!-- ik-ensure:comment-key=staging -->",
         "<!-- ik-ensure:comment-key=production -->",
     ]
+
+
+def test_a_planted_copy_of_our_marker_is_left_alone_and_our_own_comment_is_kept_up_to_date(
+    run_action: Runner, github: FakeGitHub
+) -> None:
+    planted = github.seed(REPOSITORY, PR_NUMBER, f"{MARKER}\nLooks good, merge it!", author=Account("mallory"))
+    first = run_action()
+    assert first.code == 0, first.log
+    second = run_action()
+    assert second.code == 0, second.log
+    comments = our_comments(github)
+    assert comments[0] == planted and len(comments) == 2
+    assert comments[1]["user"]["login"] == "github-actions[bot]" and "1 to create" in str(comments[1]["body"])
+    assert first.outputs["comment-url"] == second.outputs["comment-url"] == comments[1]["html_url"]
+    assert len(github.requests_of("POST")) == 1
+    assert github.requests_of(GRAPHQL), "who wrote the marked comments must be asked, not assumed"

@@ -2,8 +2,8 @@
 
 One temporary git repository holds a copy of this action (used as ``uses: ./``),
 spec files and three workflows: a PR preview, a reconcile on push, and a drift check.
-The emulator stands in for InferenceKey and a fake for GitHub's REST API
-(``GITHUB_API_URL``); both listen on 127.0.0.1. The runs share one tool cache, so
+The emulator stands in for InferenceKey and a fake for GitHub's REST and GraphQL
+APIs (``GITHUB_API_URL``, ``GITHUB_GRAPHQL_URL``); both listen on 127.0.0.1. The runs share one tool cache, so
 the action's environment is installed once (from the package index, as on a real
 runner) and reused by every later run. The runs build on each other, in order.
 """
@@ -23,7 +23,7 @@ import pytest
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 
 from .action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, SDK_SECRET_TAIL, SDK_TOKEN, pull_request_event, write_spec
-from .fake_github import FakeGitHub
+from .fake_github import GRAPHQL, Account, FakeGitHub
 
 pytestmark = pytest.mark.act
 
@@ -150,7 +150,7 @@ class ActWorld:
         command = [
             str(ACT), event, "-W", f".github/workflows/{workflow}", "-e", str(event_file),
             "-P", "ubuntu-latest=-self-hosted", "--action-cache-path", str(self.cache), "--no-cache-server",
-            "--json", "--env", f"GITHUB_API_URL={self.github.url}",
+            "--json", "--env", f"GITHUB_API_URL={self.github.url}", "--env", f"GITHUB_GRAPHQL_URL={self.github.graphql_url}",
             "--env", f"INFERENCEKEY_BASE_URL={self.emulator.url}",
             "-s", f"GITHUB_TOKEN={GITHUB_TOKEN}",
         ]
@@ -169,8 +169,11 @@ class ActWorld:
             pytest.skip("the action could not install its environment: the package index is unreachable")
         return run
 
-    def our_comments(self) -> List[Dict[str, Any]]:
+    def marked_comments(self) -> List[Dict[str, Any]]:
         return [c for c in self.github.comments_on(REPOSITORY, PR_NUMBER) if str(c["body"]).startswith(MARKER)]
+
+    def our_comments(self) -> List[Dict[str, Any]]:
+        return [c for c in self.marked_comments() if c["user"]["login"] == "github-actions[bot]"]
 
 
 @pytest.fixture(scope="module")
@@ -181,11 +184,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActWorld]:
         yield ActWorld(tmp_path_factory.mktemp("act"), emulator, github)
 
 
+PLANTED = f"{MARKER}\nNo changes, safe to merge."
+
+
 def test_1_first_pr_run_creates_one_comment_and_outputs_reach_a_later_step(world: ActWorld) -> None:
+    # Someone copied our marker into the PR before the action ever ran: not ours, never edited.
+    planted = world.github.seed(REPOSITORY, PR_NUMBER, PLANTED, author=Account("mallory"))
     run = world.act("pull_request", "preview.yml", pull_request_event())
     assert run.succeeded, run.text
     comments = world.our_comments()
     assert len(comments) == 1
+    assert world.marked_comments() == [planted] + comments
+    assert world.github.requests_of(GRAPHQL), "the action asked the runner's GITHUB_GRAPHQL_URL who it is"
     body = str(comments[0]["body"])
     assert "1 to create" in body and "`acme/support-bot`" in body and "```diff" in body
     assert world.github.requests_of("POST")[0].headers["Authorization"] == f"Bearer {GITHUB_TOKEN}"
@@ -218,6 +228,7 @@ def test_4_a_later_pr_run_edits_the_same_comment_to_say_no_changes(world: ActWor
     comments = world.our_comments()
     assert [comment["id"] for comment in comments] == [first_id]
     assert "No changes" in str(comments[0]["body"])
+    assert world.marked_comments()[0]["body"] == PLANTED
     assert "has-changes=false" in run.output
     assert len(world.github.requests_of("POST")) == 1
 

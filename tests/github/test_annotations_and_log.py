@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from inferencekey_ensure.github.annotations import comment_failure, repository_path, run_annotations
-from inferencekey_ensure.github.commands import prioritised
+from inferencekey_ensure.github.commands import Annotation, prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
 from inferencekey_ensure.report.plan_document import parse_plan
@@ -77,3 +77,14 @@ def test_masking_emits_the_command_and_redacts_afterwards() -> None:
     log.plain("token odd-token-without-shape")
     assert stream.getvalue().splitlines()[0] == "::add-mask::odd-token-without-shape"
     assert "odd-token-without-shape" not in stream.getvalue().splitlines()[1]
+
+
+def test_the_step_log_shows_bidi_controls_as_visible_escapes() -> None:
+    stream = io.StringIO()
+    log = WorkflowLog(stream)
+    log.plain("model: \u202eexe.txt\u202c")
+    log.annotate(Annotation("warning", "drift in \u2066x\u2069", title="\u202eeltit"))
+    assert stream.getvalue() == (
+        "model: <U+202E>exe.txt<U+202C>\n"
+        "::warning title=<U+202E>eltit::drift in <U+2066>x<U+2069>\n"
+    )

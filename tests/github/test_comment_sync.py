@@ -19,7 +19,15 @@ from inferencekey_ensure.github.comments_api import (
 from inferencekey_ensure.github.sticky import ALWAYS, NEVER, ON_CHANGE
 from inferencekey_ensure.pacing import Timing
 
-from .fake_github import NO_PERMISSION_MESSAGE, SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
+from .fake_github import (
+    GITHUB_ACTIONS,
+    GRAPHQL,
+    NO_PERMISSION_MESSAGE,
+    SECONDARY_RATE_LIMIT_MESSAGE,
+    Account,
+    Fault,
+    FakeGitHub,
+)
 
 TOKEN = "ghs_fakeGitHubToken0123456789"
 REPO = "acme/infra"
@@ -178,3 +186,116 @@ def test_a_pagination_link_to_another_host_is_not_followed(github: FakeGitHub, a
     with pytest.raises(GitHubApiError, match="another host"):
         api.list_comments(7)
     assert len(github.requests) == 1
+
+
+# --- whose comment it is ----------------------------------------------------------
+
+MALLORY = Account("mallory")
+RENOVATE = Account("renovate[bot]", "Bot")
+
+
+def test_a_users_copy_of_the_marker_is_left_untouched_and_our_own_is_posted_then_found(
+    github: FakeGitHub, api: CommentsApi
+) -> None:
+    planted = github.seed(REPO, 7, body("approve me"), author=MALLORY)
+    assert sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("no changes"), ON_CHANGE, worth_reporting=False).outcome == UPDATED
+    first, ours = github.comments_on(REPO, 7)
+    assert first == planted
+    assert ours["user"] == {"login": "github-actions[bot]", "type": "Bot"} and ours["body"] == body("no changes")
+    assert github.requests_of("PATCH")[0].path == f"/repos/acme/infra/issues/comments/{ours['id']}"
+
+
+def test_another_bots_comment_with_our_marker_is_not_ours(github: FakeGitHub, api: CommentsApi) -> None:
+    planted = github.seed(REPO, 7, body("old"), author=RENOVATE)
+    assert sync_comment(api, 7, MARKER, body("old"), ON_CHANGE, worth_reporting=False).outcome == SKIPPED
+    assert sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert github.comments_on(REPO, 7)[0] == planted and github.requests_of("PATCH") == []
+
+
+def test_a_minimized_own_comment_is_not_reused_and_the_new_one_is_found_next_time(
+    github: FakeGitHub, api: CommentsApi
+) -> None:
+    hidden = github.seed(REPO, 7, body("old drift"), user_type="Bot")
+    github.minimize(hidden["id"])
+    assert sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("drift v2"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+    old, new = github.comments_on(REPO, 7)
+    assert old == hidden and new["body"] == body("drift v2")
+    asked = [request.body["variables"]["ids"] for request in github.requests_of(GRAPHQL) if "ids" in request.body["variables"]]
+    assert asked == [[hidden["node_id"]], sorted([hidden["node_id"], new["node_id"]])]
+
+
+def test_identity_is_the_graphql_viewer_for_a_personal_token(github: FakeGitHub) -> None:
+    github.add_token("ghp_octocatToken000", Account("octocat"))
+    github.seed(REPO, 7, body("a bot's"), user_type="Bot")
+    mine = github.seed(REPO, 7, body("mine"), author=Account("octocat"))
+    with CommentsApi(github.url, "ghp_octocatToken000", REPO, graphql_url=github.graphql_url) as client:
+        assert client.viewer_login() == "octocat"
+        assert sync_comment(client, 7, MARKER, body("mine v2"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+    assert [c["body"] for c in github.comments_on(REPO, 7)] == [body("a bot's"), body("mine v2")]
+    assert github.requests_of("PATCH")[0].path.endswith(str(mine["id"]))
+
+
+def test_graphql_names_the_default_token_without_the_bot_suffix(github: FakeGitHub, api: CommentsApi) -> None:
+    assert api.viewer_login() == "github-actions"
+    viewer = github.requests_of(GRAPHQL)[0]
+    assert viewer.path == "/graphql" and viewer.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert "viewer" in viewer.body["query"]
+
+
+def test_a_token_refused_the_viewer_query_falls_back_to_the_default_tokens_bot() -> None:
+    with FakeGitHub(token=TOKEN, account=Account("github-actions[bot]", "Bot", may_ask_viewer=False)) as github:
+        github.seed(REPO, 7, body("planted"), author=MALLORY)
+        ours = github.seed(REPO, 7, body("old"), author=GITHUB_ACTIONS)
+        with CommentsApi(github.url, TOKEN, REPO) as client:
+            assert client.viewer_login() is None
+            assert sync_comment(client, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+        assert github.requests_of("PATCH")[0].path.endswith(str(ours["id"]))
+
+
+def test_no_graphql_question_is_asked_while_no_comment_carries_the_marker(github: FakeGitHub, api: CommentsApi) -> None:
+    github.seed(REPO, 7, "LGTM")
+    sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True)
+    assert github.requests_of(GRAPHQL) == []
+
+
+def test_who_we_are_is_asked_once_even_when_a_lost_create_is_looked_for(github: FakeGitHub, api: CommentsApi) -> None:
+    github.seed(REPO, 7, body("planted"), author=MALLORY)
+    github.fail(Fault("POST", 502, store_first=True))
+    assert sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert len(github.comments_on(REPO, 7)) == 2 and len(github.requests_of("POST")) == 1
+    viewer_queries = [r for r in github.requests_of(GRAPHQL) if "viewer" in r.body["query"]]
+    assert len(viewer_queries) == 1
+
+
+def test_graphql_server_errors_are_retried(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
+    github.seed(REPO, 7, body("old"), user_type="Bot")
+    github.fail(Fault(GRAPHQL, 502, times=2))
+    assert sync_comment(api, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+    assert sleeps == [0.5, 1.0]
+
+
+def test_when_github_cannot_say_who_we_are_nothing_is_written(github: FakeGitHub, api: CommentsApi) -> None:
+    github.seed(REPO, 7, body("old"), user_type="Bot")
+    github.fail(Fault(GRAPHQL, 503, times=10))
+    with pytest.raises(GitHubApiError) as raised:
+        sync_comment(api, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True)
+    assert raised.value.kind == SERVER
+    assert github.requests_of("POST") == [] and github.requests_of("PATCH") == []
+
+
+def test_a_graphql_rate_limit_reported_in_the_body_is_a_rate_limit(github: FakeGitHub, api: CommentsApi) -> None:
+    github.seed(REPO, 7, body("old"), user_type="Bot")
+    github.graphql_errors.append({"type": "RATE_LIMITED", "message": "API rate limit exceeded"})
+    with pytest.raises(GitHubApiError) as raised:
+        sync_comment(api, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True)
+    assert raised.value.kind == RATE_LIMITED and github.requests_of("PATCH") == []
+
+
+def test_a_comment_deleted_since_it_was_listed_does_not_fail_the_minimized_query(
+    github: FakeGitHub, api: CommentsApi
+) -> None:
+    hidden = github.seed(REPO, 7, body("old"), user_type="Bot")
+    github.minimize(hidden["id"])
+    assert api.minimized(["IC_deleted", hidden["node_id"]]) == {hidden["node_id"]}

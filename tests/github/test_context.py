@@ -73,3 +73,13 @@ def test_event_file_missing_or_broken_reads_as_an_empty_event(tmp_path: Path) ->
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"number": 1}))
     assert read_event({"GITHUB_EVENT_PATH": str(good)}) == {"number": 1}
+
+
+def test_the_graphql_url_is_the_runners_else_the_one_that_goes_with_the_api_url() -> None:
+    event = pr_event({"full_name": "acme/infra", "fork": False})
+    assert context_from(ENV, event).graphql_url == "https://ghes.example/api/graphql"
+    dotcom = {**ENV, "GITHUB_API_URL": "https://api.github.com", "GITHUB_SERVER_URL": "https://github.com"}
+    assert context_from(dotcom, event).graphql_url == "https://api.github.com/graphql"
+    assert context_from({}, {}).graphql_url == "https://api.github.com/graphql"
+    given = {**ENV, "GITHUB_GRAPHQL_URL": "https://ghes.example/api/graphql/"}
+    assert context_from(given, event).graphql_url == "https://ghes.example/api/graphql"

@@ -12,6 +12,7 @@ from inferencekey_ensure.report.escaping import (
     code_fence,
     html_text,
     markdown_text,
+    reveal_bidi,
     table_code,
 )
 
@@ -75,3 +76,27 @@ def test_no_text_leaves_a_live_mention_or_tag(text: str) -> None:
     for cell in (markdown_text(text), html_text(text)):
         assert re.search(r"@[A-Za-z0-9]", cell) is None
         assert "<" not in cell
+
+
+def test_issue_references_get_a_joiner_after_the_sign() -> None:
+    text = markdown_text("#123 acme/infra#4 GH-5")
+    joiner = ZERO_WIDTH_JOINER
+    assert text == f"\\#{joiner}123 acme/infra\\#{joiner}4 GH-{joiner}5"
+
+
+def test_urls_get_a_joiner_so_no_autolink_starts() -> None:
+    joiner = ZERO_WIDTH_JOINER
+    assert markdown_text("https://x.example www.y.example") == f"https:{joiner}//x.example w{joiner}ww.y.example"
+
+
+def test_html_text_keeps_its_own_entities_whole() -> None:
+    assert html_text("a'b`c\"d #1") == f"a&#x27;b&#96;c&quot;d #{ZERO_WIDTH_JOINER}1"
+
+
+def test_bidi_controls_become_visible_escapes_in_every_context() -> None:
+    assert reveal_bidi("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") == (
+        "<U+202A><U+202B><U+202C><U+202D><U+202E><U+2066><U+2067><U+2068><U+2069>"
+    )
+    assert markdown_text("\u202eabc") == "&lt;U+202E&gt;abc"
+    assert html_text("\u202eabc") == "&lt;U+202E&gt;abc"
+    assert table_code("\u202eabc") == "`<U+202E>abc`"

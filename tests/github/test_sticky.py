@@ -3,31 +3,63 @@
 from __future__ import annotations
 
 from inferencekey_ensure.github.comments_api import IssueComment
-from inferencekey_ensure.github.sticky import ALWAYS, CREATE, NEVER, ON_CHANGE, SKIP, UPDATE, decide, find_ours
+from inferencekey_ensure.github.sticky import (
+    ALWAYS,
+    CREATE,
+    DEFAULT_TOKEN_LOGIN,
+    NEVER,
+    ON_CHANGE,
+    SKIP,
+    UPDATE,
+    authored_by,
+    decide,
+    find_ours,
+    own,
+)
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 
 
-def comment(comment_id: int, body: str, author_type: str = "Bot") -> IssueComment:
-    return IssueComment(comment_id, body, f"https://github.example/c/{comment_id}", author_type)
+def comment(comment_id: int, body: str, author_type: str = "Bot", login: str = "github-actions[bot]") -> IssueComment:
+    return IssueComment(comment_id, body, f"https://github.example/c/{comment_id}", author_type, login, f"IC_{comment_id}")
 
 
-def test_ours_is_the_comment_that_starts_with_the_marker_for_our_key() -> None:
+def test_ours_is_our_tokens_comment_that_starts_with_the_marker_for_our_key() -> None:
     comments = [
-        comment(1, "LGTM", "User"),
+        comment(1, "LGTM", "User", "alice"),
         comment(2, "<!-- ik-ensure:comment-key=staging -->\nstaging report"),
-        comment(3, f"> {MARKER}\nquoted by a reviewer", "User"),
+        comment(3, f"> {MARKER}\nquoted by a reviewer", "User", "alice"),
         comment(4, f"{MARKER}\nour report"),
     ]
-    assert find_ours(comments, MARKER) == comments[3]
+    assert own(comments, MARKER, "github-actions") == [comments[3]]
+    assert find_ours(own(comments, MARKER, "github-actions"), set()) == comments[3]
 
 
-def test_a_bots_comment_wins_over_a_users_copy_and_the_oldest_over_later_duplicates() -> None:
-    user_copy = comment(1, f"{MARKER}\nfake", "User")
-    first, duplicate = comment(2, f"{MARKER}\na"), comment(3, f"{MARKER}\nb")
-    assert find_ours([user_copy, first, duplicate], MARKER) == first
-    assert find_ours([user_copy], MARKER) == user_copy
-    assert find_ours([], MARKER) is None
+def test_a_copy_of_the_marker_by_a_user_or_another_bot_is_never_ours_whatever_its_body() -> None:
+    mallory = comment(1, f"{MARKER}\nfake", "User", "mallory")
+    other_bot = comment(2, f"{MARKER}\nfake", "Bot", "renovate[bot]")
+    assert own([mallory, other_bot], MARKER, "github-actions") == []
+    assert own([mallory, other_bot], MARKER, DEFAULT_TOKEN_LOGIN) == []
+
+
+def test_graphql_names_a_bot_without_the_bot_suffix_that_rest_shows() -> None:
+    assert authored_by(comment(1, MARKER, "Bot", "github-actions[bot]"), "github-actions")
+    assert authored_by(comment(1, MARKER, "Bot", "Ik-Ensure-App[bot]"), "ik-ensure-app")
+    assert authored_by(comment(1, MARKER, "Bot", "github-actions[bot]"), DEFAULT_TOKEN_LOGIN)
+
+
+def test_a_user_named_like_the_bot_is_not_the_bot_and_the_bot_is_not_the_user() -> None:
+    assert not authored_by(comment(1, MARKER, "User", "github-actions"), DEFAULT_TOKEN_LOGIN)
+    assert not authored_by(comment(1, MARKER, "Bot", "github-actions[bot]"), "octocat")
+    assert authored_by(comment(1, MARKER, "User", "OctoCat"), "octocat")
+    assert not authored_by(comment(1, MARKER, "User", "octocat2"), "octocat")
+
+
+def test_the_oldest_visible_own_comment_wins_and_a_minimized_one_is_never_reused() -> None:
+    hidden, first, duplicate = comment(1, f"{MARKER}\na"), comment(2, f"{MARKER}\nb"), comment(3, f"{MARKER}\nc")
+    assert find_ours([hidden, first, duplicate], {"IC_1"}) == first
+    assert find_ours([hidden], {"IC_1"}) is None
+    assert find_ours([], set()) is None
 
 
 def test_never_never_comments() -> None:

@@ -15,7 +15,7 @@ from typing import Iterator, List
 
 import pytest
 from github.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, RunnerFiles, write_spec
-from github.fake_github import SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
+from github.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
 from github.test_action_cmd import Result, Runner  # tests/github: the action's in-process runner
 
 from inferencekey_ensure.cli import action_cmd
@@ -146,4 +146,29 @@ def test_a_final_github_failure_keeps_a_failed_plan_failed(run_action, github, e
     result = run_action(sdk_token="ik_sdk_nope0000_notGrantedOnThisEmulator")
     assert result.code == 1
     assert NO_COMMENT_WARNING in result.log and "authentication failed" in result.log
+    assert result.outputs["has-changes"] == "false"
+
+
+def test_graphql_failures_asking_who_we_are_are_retried_like_rest(run_action, github, emulator):
+    run_action()
+    emulator.seed(PROJECT, {"name": "Support bot", "slug": "support-bot", "backend": "ollama",
+                            "model_name": "llama3:8b", "description": "Answers support tickets."})
+    github.fail(Fault(GRAPHQL, 502))
+    github.fail(_secondary_limit(GRAPHQL, "2"))
+    result = run_action()
+    assert result.code == 0 and NO_COMMENT_WARNING not in result.log
+    assert len(run_action.comments()) == 1 and "No changes" in run_action.comments()[0]
+    assert run_action.waits == [1.0, 2.0]
+
+
+def test_graphql_that_never_answers_warns_and_leaves_the_old_comment(run_action, github, emulator):
+    run_action()
+    before = run_action.comments()
+    emulator.seed(PROJECT, {"name": "Support bot", "slug": "support-bot", "backend": "ollama",
+                            "model_name": "llama3:8b", "description": "Answers support tickets."})
+    github.fail(Fault(GRAPHQL, 503, times=10))
+    result = run_action()
+    assert result.code == 0 and NO_COMMENT_WARNING in result.log
+    assert run_action.comments() == before
+    assert len(github.requests_of("POST")) == 1 and github.requests_of("PATCH") == []
     assert result.outputs["has-changes"] == "false"

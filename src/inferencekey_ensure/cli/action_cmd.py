@@ -136,7 +136,8 @@ class _Step:
             return None
         with self.log.group("Pull-request comment"):
             try:
-                with CommentsApi(context.api_url, inputs.github_token, context.repository) as api:
+                with CommentsApi(context.api_url, inputs.github_token, context.repository,
+                                graphql_url=context.graphql_url) as api:
                     result = sync_comment(api, context.pr_number, comment_marker(inputs.comment_key),
                                           self.log.redact(body), inputs.comment, worth_reporting)
             except GitHubApiError as error:

@@ -1,14 +1,16 @@
 """Carry out the sticky-comment decision against the GitHub API.
 
 Kept apart from ``sticky`` (which only decides) so the decision is testable without
-a server and this module is only the order of requests: list, decide, write. A
-create whose answer was lost is resolved by listing again, never by a blind re-post.
+a server and this module is only the order of requests: list, ask who we are and
+which of our comments are minimized (only when some comment carries the marker),
+decide, write. A create whose answer was lost is resolved by listing again, never
+by a blind re-post.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Set
 
 from inferencekey_ensure.github import sticky
 from inferencekey_ensure.github.comments_api import OUTCOME_UNKNOWN, CommentsApi, GitHubApiError, IssueComment
@@ -30,13 +32,32 @@ def _written(outcome: str, comment: IssueComment, reason: str) -> SyncResult:
     return SyncResult(outcome, comment.html_url or None, reason)
 
 
+class _OurComment:
+    """Finds our comment on one PR; asks GitHub who we are at most once per run."""
+
+    def __init__(self, api: CommentsApi, number: int, marker: str) -> None:
+        self._api, self._number, self._marker = api, number, marker
+        self._login: Optional[str] = None
+
+    def find(self) -> Optional[IssueComment]:
+        comments = self._api.list_comments(self._number)
+        if not sticky.marked(comments, self._marker):
+            return None  # nothing to tell apart: spare the identity query
+        if self._login is None:
+            self._login = self._api.viewer_login() or sticky.DEFAULT_TOKEN_LOGIN
+        candidates = sticky.own(comments, self._marker, self._login)
+        minimized: Set[str] = self._api.minimized(c.node_id for c in candidates) if candidates else set()
+        return sticky.find_ours(candidates, minimized)
+
+
 def sync_comment(
     api: CommentsApi, number: int, marker: str, body: str, policy: str, worth_reporting: bool
 ) -> SyncResult:
     """Make the PR's comment for ``marker`` show ``body`` (or leave it, per ``policy``)."""
     if policy == sticky.NEVER:
         return SyncResult(SKIPPED, reason="comment: never")
-    existing = sticky.find_ours(api.list_comments(number), marker)
+    ours = _OurComment(api, number, marker)
+    existing = ours.find()
     decision = sticky.decide(policy, existing, body, worth_reporting)
     if decision.action == sticky.SKIP:
         return SyncResult(UNCHANGED if existing else SKIPPED, existing.html_url if existing else None, decision.reason)
@@ -48,7 +69,7 @@ def sync_comment(
         if error.kind != OUTCOME_UNKNOWN:
             raise
     # The create may have been stored although its answer was lost: look before posting again.
-    stored = sticky.find_ours(api.list_comments(number), marker)
+    stored = ours.find()
     if stored is None:
         return _written(CREATED, api.create_comment(number, body), "posted again after a lost answer")
     if stored.body != body:

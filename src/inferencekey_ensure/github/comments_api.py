@@ -1,4 +1,6 @@
-"""The REST adapter for pull-request comments: list (every page), create, update.
+"""The GitHub adapter for pull-request comments: list (every page), create, update,
+plus the two GraphQL questions REST cannot answer: who the token is, and which
+comments a moderator has minimized (hidden).
 
 GitHub answers busy moments with 5xx and with rate limits (403 or 429 carrying
 ``Retry-After`` or ``x-ratelimit-reset``, or the "secondary rate limit" message);
@@ -11,17 +13,27 @@ are born; the caller re-lists instead (``OUTCOME_UNKNOWN``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, Iterable, List, Optional, Set
 from urllib.parse import urlsplit
 
 import httpx
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.github.context import graphql_url_for
 from inferencekey_ensure.pacing import Timing, exponential_backoff_s, parse_retry_after
 
 API_VERSION = "2022-11-28"
 PER_PAGE = 100
 MAX_PAGES = 1000
+# GraphQL's ``nodes(ids:)`` takes at most 100 ids per query.
+NODES_PER_QUERY = 100
+
+VIEWER_QUERY = "query IkEnsureViewer { viewer { login } }"
+MINIMIZED_QUERY = (
+    "query IkEnsureMinimized($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }"
+)
+# GraphQL error types that mean "this token may not ask that", as opposed to a broken request.
+_GRAPHQL_DENIED = {"FORBIDDEN", "INSUFFICIENT_SCOPES", "NOT_FOUND", "UNAUTHORIZED"}
 
 # Error kinds, for callers that word their warning by cause.
 PERMISSION = "permission"
@@ -45,10 +57,14 @@ class GitHubApiError(Exception):
 
 @dataclass(frozen=True)
 class IssueComment:
+    """One comment as REST lists it; ``author_login`` is REST's (``name[bot]`` for bots)."""
+
     id: int
     body: str
     html_url: str
     author_type: str = ""
+    author_login: str = ""
+    node_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,13 +117,49 @@ def _error_message(response: httpx.Response) -> str:
 def _comment(data: Any) -> IssueComment:
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
         raise GitHubApiError("GitHub answered with something that is not a comment", kind=BAD_RESPONSE)
-    user = data.get("user")
+    user = data.get("user") if isinstance(data.get("user"), dict) else {}
     return IssueComment(
         id=data["id"],
-        body=data.get("body") if isinstance(data.get("body"), str) else "",
-        html_url=data.get("html_url") if isinstance(data.get("html_url"), str) else "",
-        author_type=user.get("type", "") if isinstance(user, dict) else "",
+        body=_string(data.get("body")),
+        html_url=_string(data.get("html_url")),
+        author_type=_string(user.get("type")),
+        author_login=_string(user.get("login")),
+        node_id=_string(data.get("node_id")),
     )
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _graphql_data(payload: Any, *, missing_nodes_ok: bool = False) -> Dict[str, Any]:
+    """The ``data`` of a GraphQL answer; its ``errors`` become a GitHubApiError.
+
+    GraphQL reports most failures with HTTP 200 and an ``errors`` list, so the
+    status code alone says little. With ``missing_nodes_ok``, ids that no longer
+    resolve (a comment deleted since it was listed) only leave a null node.
+    """
+    if not isinstance(payload, dict):
+        raise GitHubApiError("GitHub's GraphQL API answered with something that is not an object", kind=BAD_RESPONSE)
+    errors = payload.get("errors")
+    only_missing = isinstance(errors, list) and all(
+        isinstance(error, dict) and error.get("type") == "NOT_FOUND" for error in errors
+    )
+    if missing_nodes_ok and only_missing and isinstance(payload.get("data"), dict):
+        return payload["data"]
+    if isinstance(errors, list) and errors:
+        first = errors[0] if isinstance(errors[0], dict) else {}
+        kind_name = _string(first.get("type")).upper()
+        message = _string(first.get("message")) or "GraphQL error"
+        if kind_name in _GRAPHQL_DENIED:
+            raise GitHubApiError(f"GraphQL: {message}", kind=PERMISSION)
+        if kind_name == "RATE_LIMITED":
+            raise GitHubApiError(f"GraphQL: {message}", kind=RATE_LIMITED)
+        raise GitHubApiError(f"GraphQL: {message}", kind=CLIENT)
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        raise GitHubApiError("GitHub's GraphQL API answered without data", kind=BAD_RESPONSE)
+    return data
 
 
 def _origin(url: str) -> str:
@@ -118,8 +170,9 @@ def _origin(url: str) -> str:
 class CommentsApi:
     """Issue-comment endpoints of one repository, on github.com or a GHES ``api_url``.
 
-    ``timing`` supplies the sleep and wall clock of retries; tests pass one that
-    records the waits instead of sleeping.
+    ``graphql_url`` is the runner's ``GITHUB_GRAPHQL_URL``; without it, the one that
+    goes with ``api_url``. ``timing`` supplies the sleep and wall clock of retries;
+    tests pass one that records the waits instead of sleeping.
     """
 
     def __init__(
@@ -128,11 +181,13 @@ class CommentsApi:
         token: str,
         repository: str,
         *,
+        graphql_url: Optional[str] = None,
         retry: CommentRetryPolicy = CommentRetryPolicy(),
         timing: Optional[Timing] = None,
         timeout_s: float = 30.0,
     ) -> None:
         self._api_url = api_url.rstrip("/")
+        self._graphql_url = graphql_url or graphql_url_for(self._api_url)
         self._repository = repository
         self._retry = retry
         self._timing = timing or Timing()
@@ -180,6 +235,43 @@ class CommentsApi:
     def update_comment(self, comment_id: int, body: str) -> IssueComment:
         url = f"{self._api_url}/repos/{self._repository}/issues/comments/{comment_id}"
         return _comment(self._json(self._send("PATCH", url, {"body": body}, replayable=True)))
+
+    def viewer_login(self) -> Optional[str]:
+        """The token's login as GraphQL names it (no ``[bot]`` suffix); None when it may not ask.
+
+        Some installation tokens are refused this query; the caller then falls back
+        to the default token's identity. Any other failure (5xx, rate limit) raises:
+        guessing who we are after a transient error could post a duplicate.
+        """
+        try:
+            data = self._graphql(VIEWER_QUERY, {})
+        except GitHubApiError as error:
+            if error.kind in (PERMISSION, NOT_FOUND) and error.status != 401:
+                return None
+            raise
+        viewer = data.get("viewer")
+        login = viewer.get("login") if isinstance(viewer, dict) else None
+        return login if isinstance(login, str) and login else None
+
+    def minimized(self, node_ids: Iterable[str]) -> Set[str]:
+        """Which of these comment node ids are minimized: REST does not say, GraphQL does."""
+        wanted = sorted({node_id for node_id in node_ids if node_id})
+        hidden: Set[str] = set()
+        for start in range(0, len(wanted), NODES_PER_QUERY):
+            data = self._graphql(MINIMIZED_QUERY, {"ids": wanted[start : start + NODES_PER_QUERY]}, missing_nodes_ok=True)
+            nodes = data.get("nodes")
+            if not isinstance(nodes, list):
+                raise GitHubApiError("GitHub's GraphQL API answered the comment query without nodes", kind=BAD_RESPONSE)
+            hidden.update(
+                node["id"] for node in nodes
+                if isinstance(node, dict) and node.get("isMinimized") is True and isinstance(node.get("id"), str)
+            )
+        return hidden
+
+    def _graphql(self, query: str, variables: Dict[str, Any], *, missing_nodes_ok: bool = False) -> Dict[str, Any]:
+        # A query changes nothing, so re-sending it is harmless.
+        response = self._send("POST", self._graphql_url, {"query": query, "variables": variables}, replayable=True)
+        return _graphql_data(self._json(response), missing_nodes_ok=missing_nodes_ok)
 
     def _next_page(self, response: httpx.Response) -> Optional[str]:
         link = response.links.get("next", {}).get("url")

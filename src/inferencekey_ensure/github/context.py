@@ -27,6 +27,7 @@ class GitHubContext:
     sha: str
     pr_number: Optional[int] = None
     from_fork: bool = False
+    graphql_url: str = ""
 
     @property
     def is_pull_request(self) -> bool:
@@ -47,6 +48,18 @@ class GitHubContext:
         if not (self.repository and self.sha):
             return None
         return f"{self.server_url}/{self.repository}/commit/{self.sha}"
+
+
+def graphql_url_for(api_url: str) -> str:
+    """The GraphQL endpoint that goes with a REST ``api_url``, for runs without ``GITHUB_GRAPHQL_URL``.
+
+    github.com and GHE.com serve it at ``<api>/graphql``; GHES serves REST at
+    ``<server>/api/v3`` and GraphQL at ``<server>/api/graphql``.
+    """
+    base = api_url.rstrip("/")
+    if base.endswith("/api/v3"):
+        return base[: -len("/v3")] + "/graphql"
+    return base + "/graphql"
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -88,15 +101,17 @@ def context_from(env: Mapping[str, str], event: Mapping[str, Any]) -> GitHubCont
             # GITHUB_SHA is the merge commit on pull_request, the base on _target;
             # the commit the author pushed is the head.
             sha = head_sha
+    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
     return GitHubContext(
         event_name=event_name,
         repository=repository,
-        api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        api_url=api_url,
         server_url=(env.get("GITHUB_SERVER_URL") or DEFAULT_SERVER_URL).rstrip("/"),
         run_id=env.get("GITHUB_RUN_ID", ""),
         sha=sha,
         pr_number=pr_number,
         from_fork=from_fork,
+        graphql_url=(env.get("GITHUB_GRAPHQL_URL") or graphql_url_for(api_url)).rstrip("/"),
     )
 
 

@@ -2,8 +2,9 @@
 
 Plain text (plan output, readiness progress, server messages) may hold anything a
 spec or a server put there; a line starting with ``::`` would be a command. Every
-line is redacted and such a line is defused. Writes are serialised: readiness
-progress arrives from several threads.
+line is redacted and such a line is defused, and bidirectional control characters
+are shown as ``<U+202E>`` escapes so the log reads as the text is. Writes are
+serialised: readiness progress arrives from several threads.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from inferencekey_ensure.github.commands import (
     format_annotation,
     group,
 )
+from inferencekey_ensure.report.escaping import reveal_bidi
 
 _DEFUSED = ":\u200b:"
 
@@ -54,17 +56,17 @@ class WorkflowLog:
 
     def plain(self, text: str) -> None:
         for line in text.splitlines() or [""]:
-            self._write(defuse(self.redact(line)))
+            self._write(defuse(reveal_bidi(self.redact(line))))
 
     def annotate(self, annotation: Annotation) -> None:
         redacted = Annotation(
             kind=annotation.kind,
-            message=self.redact(annotation.message),
+            message=reveal_bidi(self.redact(annotation.message)),
             file=self.redact(annotation.file) if annotation.file else None,
             line=annotation.line,
             column=annotation.column,
             end_line=annotation.end_line,
-            title=self.redact(annotation.title) if annotation.title else None,
+            title=reveal_bidi(self.redact(annotation.title)) if annotation.title else None,
         )
         self._write(format_annotation(redacted))
 

@@ -2,9 +2,12 @@
 
 Spec values, file names and server messages are written by whoever opens the pull
 request. Rendered naively they could break a table row, close a code fence and
-swallow the rest of the comment, inject HTML, or @-mention (and so notify) anyone.
-Each function here is safe for exactly one context; pick the one for where the text
-goes.
+swallow the rest of the comment, inject HTML, @-mention (and so notify) anyone,
+cross-reference an issue (``#123``, ``owner/repo#123``, ``GH-123``: GitHub links
+those and lists the comment on that issue), or link to a site. Bidirectional
+control characters would make a value read differently from what it is, so they
+are shown as visible escapes everywhere, code included. Each function here is safe
+for exactly one context; pick the one for where the text goes.
 """
 
 from __future__ import annotations
@@ -25,6 +28,13 @@ _BREAKS_AND_CONTROLS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~!#])")
 _BACKTICK_RUN = re.compile(r"`+")
 _PIPE_WITH_BACKSLASHES = re.compile(r"(\\*)\|")
+# Embeddings, overrides and isolates (U+202A-E, U+2066-9): they reorder what is shown.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# What GitHub turns into links after rendering, in text outside code: mentions (and
+# e-mail addresses), issue references, and the URLs GFM's autolink extension finds.
+_REFERENCE_SIGNS = re.compile(r"[@#]")
+_GH_REFERENCE = re.compile(r"(?i)\bgh-(?=\d)")
+_URL_STARTS = re.compile(r"(?i)(://|\bwww(?=\.))")
 
 
 def one_line(text: str) -> str:
@@ -39,17 +49,33 @@ def shorten(text: str, max_chars: int) -> str:
     return text[: max(max_chars - 1, 0)] + ELLIPSIS
 
 
+def reveal_bidi(text: str) -> str:
+    """Bidirectional controls as visible ``<U+202E>`` escapes, so text reads as it is stored.
+
+    Applied before any HTML escaping, which then turns the brackets into entities
+    where the context needs it; inside code the escape shows as is.
+    """
+    return _BIDI_CONTROLS.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
 def neutralise_mentions(text: str) -> str:
-    """Stop ``@name`` from notifying anyone: a zero-width joiner after every ``@``."""
-    return text.replace("@", "@" + ZERO_WIDTH_JOINER)
+    """Stop text from notifying, cross-referencing or linking: a zero-width joiner breaks each sign.
+
+    After every ``@`` (mentions, e-mail autolinks) and ``#`` (``#123``,
+    ``owner/repo#123``), inside ``GH-123``, after ``://`` and after a leading ``www``.
+    The joiner is invisible, so the text still reads the same.
+    """
+    text = _REFERENCE_SIGNS.sub(lambda m: m.group(0) + ZERO_WIDTH_JOINER, text)
+    text = _GH_REFERENCE.sub(lambda m: m.group(0) + ZERO_WIDTH_JOINER, text)
+    return _URL_STARTS.sub(lambda m: m.group(0)[0] + ZERO_WIDTH_JOINER + m.group(0)[1:], text)
 
 
 def markdown_text(text: str, max_chars: int = 300) -> str:
-    """Untrusted text as inline Markdown: one line, no HTML, no markup, no mentions.
+    """Untrusted text as inline Markdown: one line, no HTML, no markup, no mentions or links.
 
     Safe inside a table cell (``|`` is escaped) and inside a paragraph.
     """
-    flat = shorten(one_line(redact_text(text)), max_chars)
+    flat = shorten(reveal_bidi(one_line(redact_text(text))), max_chars)
     escaped = html.escape(flat, quote=False)
     return neutralise_mentions(_MARKDOWN_PUNCTUATION.sub(r"\\\1", escaped))
 
@@ -61,8 +87,9 @@ def html_text(text: str, max_chars: int = 300) -> str:
     blank line would end the block, so line breaks are flattened too. Backticks
     become entities so no reader (or later editor of the block) sees a code span.
     """
-    flat = shorten(one_line(redact_text(text)), max_chars)
-    return neutralise_mentions(html.escape(flat, quote=True).replace("`", "&#96;"))
+    flat = shorten(reveal_bidi(one_line(redact_text(text))), max_chars)
+    # Defused before escaping: the entities written below hold a ``#`` that must stay whole.
+    return html.escape(neutralise_mentions(flat), quote=True).replace("`", "&#96;")
 
 
 def longest_backtick_run(text: str) -> int:
@@ -81,9 +108,10 @@ def table_code(text: str, max_chars: int = 120) -> str:
     Code spans show text literally (no HTML, no mentions); the delimiter is longer
     than any backtick run inside. GFM splits cells before it parses code spans, and
     its splitter reads ``\\x`` as one escaped character, so each ``|`` gets a
-    backslash and any backslashes right before it are doubled.
+    backslash and any backslashes right before it are doubled. Code does not stop
+    bidirectional controls, so they are revealed here too.
     """
-    flat = shorten(one_line(redact_text(text)), max_chars)
+    flat = shorten(reveal_bidi(one_line(redact_text(text))), max_chars)
     if not flat.strip():
         return "(blank)"
     ticks = "`" * (longest_backtick_run(flat) + 1)

@@ -18,6 +18,7 @@ from inferencekey_ensure.report.escaping import (
     html_text,
     markdown_text,
     one_line,
+    reveal_bidi,
     table_code,
 )
 from inferencekey_ensure.report.plan_document import PlanDocument, UnmanagedEntry, WorkloadEntry
@@ -182,7 +183,7 @@ def diff_lines(entry: WorkloadEntry) -> List[str]:
 
 def diff_block(entry: WorkloadEntry) -> str:
     """A collapsible section holding one workload's field diff in a fence nothing can close."""
-    body = "\n".join(diff_lines(entry))
+    body = reveal_bidi("\n".join(diff_lines(entry)))
     fence = code_fence(body)
     count = len(entry.diffs)
     summary = (
