@@ -44,6 +44,14 @@ def _say(prefix: str, paths: List[Path], stream: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _import(args)
+    except OSError as exc:  # a folder that cannot be written: one line, not a traceback
+        print(f"ik-ensure import: error: {exc}", file=sys.stderr)
+        return exit_codes.FAILURE
+
+
+def _import(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.loading.workloads import load_workloads
     from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
