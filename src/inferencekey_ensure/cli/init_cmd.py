@@ -49,7 +49,11 @@ def _git_branch(root: Path) -> Optional[str]:
 
 
 def _read(path: Path) -> Optional[str]:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    """The text with its line endings as they are (a CRLF file stays CRLF)."""
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
 
 
 def run(args: argparse.Namespace) -> int:
