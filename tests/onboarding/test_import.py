@@ -239,3 +239,16 @@ def test_local_apply_then_import_round_trips_through_the_embedded_control_plane(
     assert code == 0, stderr
     assert cli(capsys, "plan", "--local", "imported", "--detailed-exitcode")[0] == 0
 
+
+
+def test_a_live_value_holding_a_token_is_never_written_to_a_file(platform, tmp_path, capsys):
+    secret = "ik_sdk_leak0001_onboard0test0secret0value"
+    platform.seed("acme", {"name": "Bot", "slug": "leaky", "task_type": "text2text", "backend": "vllm",
+                           "model_name": "m/m", "config": {"command": f"vllm serve m --api-key {secret}"}})
+    platform.seed("acme", {"name": "Bot", "slug": "clean", "task_type": "text2text", "backend": "ollama",
+                           "model_name": "m"})
+    code, stdout, stderr = cli(capsys, "import", "--project", "acme", "--out", tmp_path)
+    assert code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.yaml"]
+    assert "leaky.yaml not written: the live `command` holds a credential" in stderr
+    assert secret not in stdout + stderr

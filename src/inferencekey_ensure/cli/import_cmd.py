@@ -88,9 +88,14 @@ def _import(args: argparse.Namespace) -> int:
     pending: List[PendingFile] = []
     notes: Dict[Path, List[str]] = {}
     incomplete = set()
+    refused = []
     for workload in selected:
         imported = live_to_spec(workload, project)
         path = out / spec_file_name(imported, fallback=f"workload-{workload.id}")
+        if imported.credential_in is not None:
+            refused.append(f"ik-ensure import: error: {path} not written: the live `{imported.credential_in}` "
+                           "holds a credential, and secrets never go in spec files; remove it from the workload")
+            continue
         pending.append(PendingFile(path, spec_file_text(imported)))
         notes[path] = imported.notes
         if not imported.complete:
@@ -102,14 +107,16 @@ def _import(args: argparse.Namespace) -> int:
             emit(f"warning: {path}: {note}")
     for path in outcome.left_alone:
         emit(f"left alone {path}: it exists (--force overwrites it)", sys.stdout)
+    for line in refused:
+        emit(line)
     if not selected:
         emit(f"project {project} has no workloads: nothing to import", sys.stdout)
     if not outcome.written:
-        return exit_codes.OK
+        return exit_codes.FAILURE if refused else exit_codes.OK
     # Check what was written with the validator a commit runs: a live value the
     # schema refuses must surface now, located, not on the first plan.
     checked = load_workloads([str(path) for path in outcome.written])
     for problem in checked.problems:
         emit(problem_line(problem))
-    failed = not checked.ok or bool(incomplete.intersection(outcome.written))
+    failed = bool(refused) or not checked.ok or bool(incomplete.intersection(outcome.written))
     return exit_codes.FAILURE if failed else exit_codes.OK

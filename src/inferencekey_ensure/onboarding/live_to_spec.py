@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from inferencekey_ensure.domain.secrets import TOKEN_PATTERN, starts_with_forbidden_prefix
 from inferencekey_ensure.domain.spec import DEFAULT_TASK_TYPE
 from inferencekey_ensure.domain.wire import LiveWorkload
 
@@ -40,6 +41,8 @@ class ImportedSpec:
     notes: List[str] = field(default_factory=list)
     # False when a required field has no usable live value: no valid file can be written.
     complete: bool = True
+    # The spec field holding a credential: such a spec is never written to a file.
+    credential_in: Optional[str] = None
 
 
 def _is_text(value: Any) -> bool:
@@ -51,11 +54,12 @@ def _from_config(config: Any) -> Tuple[Dict[str, str], List[str]]:
     if config is None:
         return {}, []
     if not isinstance(config, Mapping):
-        return {}, [f"the live `config` is not a mapping ({config!r}); the spec cannot declare it,"
-                    " so plan leaves it as it is (not managed)"]
+        return {}, [f"the live `config` is not a mapping (a {type(config).__name__}); the spec cannot"
+                    " declare it, so plan leaves it as it is (not managed)"]
     command = config.get("command")
     if not _is_text(command):
-        return {}, [f"the live `config` {dict(config)!r} has no usable `command`; a spec declares config"
+        keys = ", ".join(f"`{key}`" for key in config) or "no keys"
+        return {}, [f"the live `config` ({keys}) has no usable `command`; a spec declares config"
                     " only through `command`, so plan leaves it as it is (not managed)"]
     fields = {"command": command}
     version = config.get("vllm_version")
@@ -63,7 +67,7 @@ def _from_config(config: Any) -> Tuple[Dict[str, str], List[str]]:
     if _is_text(version):
         fields["vllm_version"] = version
     elif "vllm_version" in config:
-        notes.append(f"the live `config.vllm_version` {version!r} is not a version string;"
+        notes.append("the live `config.vllm_version` is not a version string;"
                      " apply will remove it from `config`")
     extra = [key for key in config if key not in CONFIG_FIELDS]
     if extra:
@@ -91,7 +95,8 @@ def live_to_spec(live: LiveWorkload, project: Optional[str]) -> ImportedSpec:
             fields[spec_name] = value
         else:
             complete = False
-            notes.append(f"the live `{wire_name}` is {value!r}; a spec needs a non-blank string, fill it in")
+            shown = "blank" if isinstance(value, str) else ("missing" if value is None else f"a {type(value).__name__}")
+            notes.append(f"the live `{wire_name}` is {shown}; a spec needs a non-blank string, fill it in")
     if live.task_type != DEFAULT_TASK_TYPE:
         fields["task_type"] = live.task_type
     _copy(live, OPTIONAL_BEFORE_CONFIG, fields)
@@ -99,5 +104,17 @@ def live_to_spec(live: LiveWorkload, project: Optional[str]) -> ImportedSpec:
     fields.update(config_fields)
     notes.extend(config_notes)
     _copy(live, OPTIONAL_AFTER_CONFIG, fields)
-    return ImportedSpec(live.slug, fields, notes, complete)
+    credential_in = next((name for name, value in fields.items() if _holds_credential(value)), None)
+    return ImportedSpec(live.slug, fields, notes, complete, credential_in)
+
+
+def _holds_credential(value: Any) -> bool:
+    """A token anywhere in ``value`` (keys included), by the validator's own secret rules."""
+    if isinstance(value, str):
+        return starts_with_forbidden_prefix(value) or bool(TOKEN_PATTERN.search(value))
+    if isinstance(value, Mapping):
+        return any(_holds_credential(key) or _holds_credential(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_credential(item) for item in value)
+    return False
 
