@@ -3,7 +3,6 @@ and the YAML it is written as reads back as the same JSON values."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Dict
 
 import pytest

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 from inferencekey_ensure.cli import exit_codes
 
@@ -38,11 +38,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _say(prefix: str, paths: List[Path], stream: Any) -> None:
-    for path in paths:
-        print(f"{prefix} {path}", file=stream)
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         return _import(args)
@@ -54,12 +49,12 @@ def run(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.loading.workloads import load_workloads
-    from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
+    from inferencekey_ensure.onboarding.file_writes import write_files
+    from inferencekey_ensure.onboarding.import_plan import plan_import
     from inferencekey_ensure.onboarding.live_source import (
         LOCAL_STATE_PATH, TOKEN_ENV, LiveReadError, read_live_workloads,
     )
-    from inferencekey_ensure.onboarding.live_to_spec import live_to_spec
-    from inferencekey_ensure.onboarding.spec_files import select_slugs, spec_file_name, spec_file_text
+    from inferencekey_ensure.onboarding.spec_files import select_slugs
     from inferencekey_ensure.report.validation_text import printable, problem_line
 
     def emit(line: str, stream: Any = sys.stderr) -> None:
@@ -84,39 +79,24 @@ def _import(args: argparse.Namespace) -> int:
         for slug in missing:
             emit(f'ik-ensure import: error: project {project} has no workload with slug "{slug}"')
         return exit_codes.FAILURE
-    out = Path(args.out)
-    pending: List[PendingFile] = []
-    notes: Dict[Path, List[str]] = {}
-    incomplete = set()
-    refused = []
-    for workload in selected:
-        imported = live_to_spec(workload, project)
-        path = out / spec_file_name(imported, fallback=f"workload-{workload.id}")
-        if imported.credential_in is not None:
-            refused.append(f"ik-ensure import: error: {path} not written: the live `{imported.credential_in}` "
-                           "holds a credential, and secrets never go in spec files; remove it from the workload")
-            continue
-        pending.append(PendingFile(path, spec_file_text(imported)))
-        notes[path] = imported.notes
-        if not imported.complete:
-            incomplete.add(path)
-    outcome = write_files(pending, force=args.force)
+    plan = plan_import(selected, project, Path(args.out))
+    outcome = write_files(plan.files, force=args.force)
     for path in outcome.written:
         emit(f"wrote {path}", sys.stdout)
-        for note in notes[path]:
+        for note in plan.notes[path]:
             emit(f"warning: {path}: {note}")
     for path in outcome.left_alone:
         emit(f"left alone {path}: it exists (--force overwrites it)", sys.stdout)
-    for line in refused:
-        emit(line)
+    for reason in plan.refused:
+        emit(f"ik-ensure import: error: {reason}")
     if not selected:
         emit(f"project {project} has no workloads: nothing to import", sys.stdout)
     if not outcome.written:
-        return exit_codes.FAILURE if refused else exit_codes.OK
+        return exit_codes.FAILURE if plan.refused else exit_codes.OK
     # Check what was written with the validator a commit runs: a live value the
     # schema refuses must surface now, located, not on the first plan.
     checked = load_workloads([str(path) for path in outcome.written])
     for problem in checked.problems:
         emit(problem_line(problem))
-    failed = bool(refused) or not checked.ok or bool(incomplete.intersection(outcome.written))
+    failed = bool(plan.refused) or not checked.ok or bool(plan.incomplete.intersection(outcome.written))
     return exit_codes.FAILURE if failed else exit_codes.OK
