@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.loading.workloads import UsageError, load_workloads
+    from inferencekey_ensure.onboarding.declared_projects import declared_projects
     from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
     from inferencekey_ensure.onboarding.precommit_config import ConfigEditError
     from inferencekey_ensure.onboarding.scaffold import (
@@ -93,7 +94,8 @@ def _init(args: argparse.Namespace) -> int:
                   "nothing was written", file=sys.stderr)
             return exit_codes.FAILURE
         if loaded is not None:
-            projects = [p for p in (w.project(None) for w in loaded.workloads) if p]
+            # As the workflow's projects job will resolve them: no --project, no environment.
+            projects = declared_projects(loaded.workloads, None, {}).projects
     try:
         pre_commit_text = _read(root / PRE_COMMIT_CONFIG)
     except (OSError, UnicodeDecodeError) as exc:
@@ -125,7 +127,7 @@ def _init(args: argparse.Namespace) -> int:
     if not outcome.written and scaffold.pre_commit_text is None:
         print("nothing to do: this repository is already set up")
     elif scaffold.matrix:
-        print(f"the workflows run one job per project ({', '.join(sorted(set(projects))) or 'none yet'}); "
+        print(f"the workflows run one job per project ({', '.join(projects) or 'none yet'}); "
               "give each project an environment inferencekey-<project> (INFERENCEKEY_SDK_TOKEN) "
               "and inferencekey-preview-<project> (INFERENCEKEY_SDK_READ_TOKEN)")
     else:
