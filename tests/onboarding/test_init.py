@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -279,3 +280,39 @@ def test_a_config_it_cannot_edit_safely_is_refused_with_the_snippet_and_nothing_
     code, _, stderr = cli(capsys, "init")
     assert code == 1 and "not a block list" in stderr and "- id: inferencekey-validate" in stderr
     assert _snapshot(repo) == before
+
+
+_INDEX_UNREACHABLE = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|No matching distribution")
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="the hook is installed from this checkout's git history")
+def test_pre_commit_runs_the_hook_init_configured(repo, capsys, request):
+    assert cli(capsys, "init")[0] == 0
+    config = repo / ".pre-commit-config.yaml"
+    # The hook init wrote, installed from this checkout instead of GitHub (no network but the index).
+    head = _git(REPO, "rev-parse", "HEAD").strip()
+    config.write_text(config.read_text(encoding="utf-8")
+                      .replace("https://github.com/inferencekey/ensure-action", str(REPO))
+                      .replace("rev: v0.1.0", f"rev: {head}"), encoding="utf-8")
+    _write_spec(repo, "chat.yaml", "acme", "chat")
+    home = Path(request.config.cache.mkdir("pre-commit-home-onboarding"))
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_ACTIONS", None)
+
+    def run_hook() -> subprocess.CompletedProcess:
+        _git(repo, "add", "-A")
+        completed = subprocess.run([sys.executable, "-m", "pre_commit", "run", "inferencekey-validate", "--all-files"],
+                                   cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+        log = home / "pre-commit.log"
+        details = completed.stdout + completed.stderr + (log.read_text(errors="replace") if log.exists() else "")
+        if completed.returncode not in (0, 1) and _INDEX_UNREACHABLE.search(details):
+            pytest.skip("pre-commit could not install the hook: the package index is unreachable")
+        return completed
+
+    passed = run_hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"validate InferenceKey workload specs\.+Passed", passed.stdout)
+    _write_spec(repo, "broken.yaml", "acme", "yes")
+    failed = run_hook()
+    assert failed.returncode == 1
+    assert "inferencekey/broken.yaml:3:7: $.slug:" in failed.stdout
