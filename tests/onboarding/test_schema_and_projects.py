@@ -78,3 +78,11 @@ def test_each_command_loads_only_its_own_module_and_schema_needs_no_http_stack(c
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     module = {"import": "import_cmd", "init": "init_cmd", "schema": "schema_cmd", "projects": "projects_cmd"}[command]
     assert completed.stdout == f"['inferencekey_ensure.cli.{module}'] False\n", completed.stderr
+
+
+def test_an_empty_default_folder_lists_no_projects(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inferencekey").mkdir()
+    (tmp_path / "inferencekey" / ".gitkeep").write_text("", encoding="utf-8")
+    assert cli(capsys, "projects", "--json")[:2] == (0, "[]\n")
+    assert cli(capsys, "projects", "--json", "inferencekey")[0] == 2  # an explicit path must hold specs

@@ -1,8 +1,9 @@
 """``ik-ensure projects [--json] [PATHS]``: the projects the spec files declare.
 
 ``--json`` prints one JSON array on one line, ready for a workflow's
-``strategy.matrix`` through ``fromJSON``. Exit codes: 0 listed, 1 invalid specs or
-a workload with no project, 2 usage (a missing path).
+``strategy.matrix`` through ``fromJSON``; an ``inferencekey/`` folder with no spec
+yet lists none (``[]``). Exit codes: 0 listed, 1 invalid specs or a workload with
+no project, 2 usage (a missing path).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from inferencekey_ensure.cli import exit_codes
@@ -32,15 +34,20 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
-    from inferencekey_ensure.loading.workloads import UsageError, load_workloads
+    from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
+    from inferencekey_ensure.loading.workloads import LoadResult, UsageError, load_workloads
     from inferencekey_ensure.onboarding.declared_projects import declared_projects
     from inferencekey_ensure.report.validation_text import printable, problem_line
 
     try:
         loaded = load_workloads(list(args.paths))
     except UsageError as error:
-        print(f"ik-ensure projects: error: {redact_text(str(error))}", file=sys.stderr)
-        return exit_codes.USAGE
+        if not args.paths and Path(DEFAULT_SPEC_DIR).is_dir():
+            # The default folder exists but holds no spec yet (right after `init`): no matrix legs.
+            loaded = LoadResult()
+        else:
+            print(f"ik-ensure projects: error: {redact_text(str(error))}", file=sys.stderr)
+            return exit_codes.USAGE
     for problem in loaded.problems:
         print(problem_line(problem), file=sys.stderr)
     if not loaded.ok:
