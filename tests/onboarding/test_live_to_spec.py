@@ -72,3 +72,14 @@ def test_a_blank_required_live_field_is_flagged_incomplete():
     imported = live_to_spec(live, None)
     assert not imported.complete and "`name`" in imported.notes[0]
     assert "project" not in imported.fields
+
+
+@given(keys=st.lists(_ANY_TEXT.filter(lambda key: key not in ("command", "vllm_version")), min_size=1, max_size=3))
+def test_a_drift_comment_naming_any_live_key_keeps_the_file_readable(keys):
+    live = normalise_live({"id": "w", "slug": "s", "name": "n", "backend": "vllm", "model_name": "m",
+                           "config": {"command": "run", **{key: 1 for key in keys}}})
+    imported = live_to_spec(live, "acme")
+    assert imported.notes
+    text = spec_file_text(imported)
+    assert all(line.startswith("# ") for line in text.splitlines()[:1 + len(imported.notes)])
+    assert yaml.safe_load(text)["command"] == "run"

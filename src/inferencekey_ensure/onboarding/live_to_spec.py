@@ -4,7 +4,7 @@ The exact inverse of ``domain/wire.py``'s spec -> wire mapping: the same field f
 read backwards (``model`` <- ``model_name``, ``command``/``vllm_version`` <- the
 ``config`` that ``built_config`` builds, ``task_type`` left out when it is the
 default that ``desired_task_type`` fills in). Whatever the spec format cannot say
-exactly becomes a ``Note``: the file keeps it as a comment and the command warns,
+exactly becomes a note: the file keeps it as a comment and the command warns,
 so nobody learns of the drift from the first ``apply``.
 """
 

@@ -96,8 +96,13 @@ def _node(value: Any, depth: int) -> List[str]:
 
 
 def comment_lines(texts: Iterable[str]) -> List[str]:
-    """``# `` lines; a line break inside a text must not end the comment early."""
-    return [f"# {line}".rstrip() for text in texts for line in text.splitlines() or [""]]
+    """``# `` lines: a line break inside a text starts another comment line, and a character
+    no YAML reader accepts (a live key may hold one) is written as its escape."""
+    return [
+        "# " + "".join(char if _RAW.match(char) else _escape(char) for char in line).rstrip()
+        for text in texts
+        for line in text.splitlines() or [""]
+    ]
 
 
 def mapping_document(fields: dict, header: Iterable[str] = ()) -> str:
