@@ -20,6 +20,7 @@ from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.apply.settings import TOKEN_ENV
 from inferencekey_ensure.engine import PREVIEW, RunRequest, report_to_json, run
+from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.github.action_outputs import action_outputs
 from inferencekey_ensure.github.annotations import comment_failure, run_annotations
 from inferencekey_ensure.github.commands import Annotation, prioritised
@@ -32,6 +33,7 @@ from inferencekey_ensure.github.outputs import write_outputs
 from inferencekey_ensure.github.sticky import NEVER
 from inferencekey_ensure.github.summary import append_summary
 from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.loading.project_filter import only_declared
 from inferencekey_ensure.loading.workloads import LoadResult, load_workloads
 from inferencekey_ensure.report.markdown import comment_marker, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
@@ -89,6 +91,9 @@ class _Step:
     def validate(self) -> LoadResult:
         with self.log.group("Validate specs"):
             loaded = load_workloads(list(self.inputs.specs))
+            if self.inputs.only_projects:
+                loaded = only_declared(loaded, self.inputs.only_projects,
+                                       fallback_project(self.inputs.project, self.env))
             for problem in loaded.problems:
                 self.log.plain(problem_line(problem))
             self.log.plain(f"{len(loaded.files)} spec file(s), {len(loaded.workloads)} workload(s)")
@@ -124,6 +129,7 @@ class _Step:
             wait=self.inputs.wait,
             wait_timeout_s=self.inputs.wait_timeout_s,
             progress=self.log.plain,
+            only_projects=self.inputs.only_projects,
         )
 
     def comment(self, body: str, worth_reporting: bool) -> Optional[str]:

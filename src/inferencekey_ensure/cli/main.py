@@ -23,6 +23,10 @@ COMMAND_MODULES: Dict[str, str] = {
     "apply": "inferencekey_ensure.cli.plan_cmd",
     "emulator": "inferencekey_ensure.cli.emulator_cmd",
     "github-action": "inferencekey_ensure.cli.action_cmd",
+    "import": "inferencekey_ensure.cli.import_cmd",
+    "init": "inferencekey_ensure.cli.init_cmd",
+    "schema": "inferencekey_ensure.cli.schema_cmd",
+    "projects": "inferencekey_ensure.cli.projects_cmd",
 }
 
 

@@ -26,6 +26,7 @@ from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, report_to_json, run
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.loading.project_filter import requested_projects
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
 
@@ -44,6 +45,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="delete workloads no spec declares (only apply deletes)")
     parser.add_argument("--json", action="store_true",
                         help="print the plan JSON document (format_version 1) instead of text")
+    parser.add_argument("--only-project", action="append", default=[], metavar="P",
+                        help="plan only the specs of project P (repeatable): nothing is requested "
+                        "for the others")
     parser.add_argument("--local", action="store_true",
                         help=f"use the in-process local control plane ({LOCAL_STATE_PATH}); "
                         "no token, no network")
@@ -99,6 +103,7 @@ def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> Run
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         progress=_stderr_printer(),
+        only_projects=requested_projects(args.only_project),
     )
 
 

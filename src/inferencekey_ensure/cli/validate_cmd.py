@@ -40,6 +40,8 @@ def register(subparsers: Any) -> None:
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--only-project", action="append", default=[], metavar="P",
+                        help="check only the files holding specs of project P (repeatable)")
     parser.set_defaults(func=run)
 
 
@@ -74,6 +76,10 @@ def _validate(args: argparse.Namespace) -> int:
     from inferencekey_ensure.validation.run import validate_paths
 
     result = validate_paths(args.paths)
+    if args.only_project:
+        from inferencekey_ensure.loading.project_filter import only_found, requested_projects
+
+        result = only_found(result, requested_projects(args.only_project), os.environ.get("INFERENCEKEY_PROJECT"))
     output_format = _format(args.format)
     if output_format == "json":
         from inferencekey_ensure.report.validation_json import render_json as render

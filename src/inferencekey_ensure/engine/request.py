@@ -40,3 +40,5 @@ class RunRequest:
     wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
     parallelism: int = DEFAULT_PARALLELISM
     progress: Callable[[str], None] = _discard
+    # Non-empty: only the specs of these projects are planned (``--only-project``).
+    only_projects: Sequence[str] = ()

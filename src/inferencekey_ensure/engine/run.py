@@ -17,11 +17,12 @@ from inferencekey_ensure.emulator import StateError
 from inferencekey_ensure.engine.connection import open_client
 from inferencekey_ensure.engine.listing import list_projects
 from inferencekey_ensure.engine.outcomes import settled_result
-from inferencekey_ensure.engine.projects import resolve_targets
+from inferencekey_ensure.engine.projects import fallback_project, resolve_targets
 from inferencekey_ensure.engine.request import RECONCILE, RunRequest
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
 from inferencekey_ensure.engine.waiting import wait_for_ready
 from inferencekey_ensure.engine.writes import apply_plan
+from inferencekey_ensure.loading.project_filter import only_declared
 from inferencekey_ensure.loading.workloads import load_workloads
 from inferencekey_ensure.plan.model import Target
 from inferencekey_ensure.plan.planner import build_plan
@@ -66,6 +67,8 @@ def run(request: RunRequest, *, client: Optional[ControlPlaneClient] = None) -> 
     mistake, exit 2); every other failure is inside the report.
     """
     loaded = load_workloads(request.paths)
+    if request.only_projects:
+        loaded = only_declared(loaded, request.only_projects, fallback_project(request.project, request.env))
     problems = list(loaded.problems)
     if not loaded.ok:
         return RunReport(request.mode, problems=problems)

@@ -16,6 +16,7 @@ from inferencekey_ensure.apply.settings import TOKEN_ENV
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.github.sticky import ON_CHANGE, POLICIES
+from inferencekey_ensure.loading.project_filter import requested_projects
 
 MODES = (PREVIEW, RECONCILE)
 DEFAULT_SPECS = "inferencekey/"
@@ -45,6 +46,7 @@ class ActionInputs:
     wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
     prune: bool = False
     working_directory: Optional[str] = None
+    only_projects: Tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         # Tokens never reach a log through a repr.
@@ -122,4 +124,5 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         wait_timeout_s=_seconds(env, "wait-timeout", DEFAULT_WAIT_TIMEOUT_S),
         prune=_flag(env, "prune"),
         working_directory=_text(env, "working-directory"),
+        only_projects=requested_projects([_text(env, "only-project") or ""]),
     )

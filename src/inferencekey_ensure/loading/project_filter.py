@@ -1,0 +1,64 @@
+"""``--only-project``: narrow a run to the specs of some projects, right after loading.
+
+A token reaches one project, so a CI matrix runs one leg per project; each leg must
+neither request nor report the other projects' workloads. A workload's project is
+resolved as ``plan`` resolves it (spec > file > ``--project`` > environment); one
+with no project at all belongs to none of the requested ones. Problems stay with
+their file: a file is left out only when every workload in it belongs to another
+project, so a file nobody can read (no workloads found) is always reported.
+
+Stdlib only: ``validate`` uses it and must start fast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:  # types only: importing them would cost validate start-up time
+    from inferencekey_ensure.loading.workloads import LoadResult
+    from inferencekey_ensure.validation.run import ValidationRun
+
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def requested_projects(values: Iterable[str]) -> Tuple[str, ...]:
+    """Repeated options or an input's lines (or commas) -> the projects, in order, once each."""
+    words = (word for value in values for word in _SEPARATORS.split(value) if word)
+    return tuple(dict.fromkeys(words))
+
+
+def _project(own: Any, file_project: Optional[str], fallback: Optional[str]) -> Optional[str]:
+    own = own if isinstance(own, str) and own.strip() else None
+    return own or file_project or fallback or None
+
+
+def only_declared(
+    loaded: "LoadResult", only: Sequence[str], fallback: Optional[str]
+) -> "LoadResult":
+    """``loaded`` with the declared workloads of other projects left out (problems kept)."""
+    kept = [w for w in loaded.workloads if w.project(fallback) in only]
+    return replace(loaded, workloads=kept)
+
+
+def only_found(run: "ValidationRun", only: Sequence[str], fallback: Optional[str]) -> "ValidationRun":
+    """``run`` without the files whose every workload belongs to another project."""
+    projects_by_file: Dict[str, List[Optional[str]]] = {display: [] for display in run.files}
+    for found in run.workloads:
+        projects_by_file.setdefault(found.display, []).append(
+            _project(found.fields.get("project"), found.file_project, fallback))
+    dropped = {display for display, projects in projects_by_file.items()
+               if projects and not any(project in only for project in projects)}
+    return replace(
+        run,
+        files=[display for display in run.files if display not in dropped],
+        workloads=_in(run.workloads, only, fallback),
+        problems=[problem for problem in run.problems if problem.path not in dropped],
+        clean_workloads=_in(run.clean_workloads, only, fallback),
+    )
+
+
+def _in(found: Sequence[Any], only: Sequence[str], fallback: Optional[str]) -> List[Any]:
+    return [w for w in found if _project(w.fields.get("project"), w.file_project, fallback) in only]
+

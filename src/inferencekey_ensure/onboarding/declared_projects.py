@@ -1,0 +1,38 @@
+"""Which projects a set of spec files declares: the legs of a CI matrix.
+
+Every project a plan of the same files would talk to, resolved the way ``plan``
+resolves them (spec > file > ``--project`` > ``INFERENCEKEY_PROJECT``), so a matrix
+leg per project covers every workload exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Mapping, Optional, Sequence
+
+from inferencekey_ensure.domain.spec import DeclaredWorkload
+from inferencekey_ensure.engine.projects import NO_PROJECT_FIX, fallback_project
+
+
+@dataclass(frozen=True)
+class DeclaredProjects:
+    """The sorted projects, and one located message per workload that has none."""
+
+    projects: List[str] = field(default_factory=list)
+    unresolved: List[str] = field(default_factory=list)
+    fix: str = NO_PROJECT_FIX
+
+
+def declared_projects(
+    workloads: Sequence[DeclaredWorkload], explicit: Optional[str], env: Mapping[str, str]
+) -> DeclaredProjects:
+    fallback = fallback_project(explicit, env)
+    projects = set()
+    unresolved = []
+    for declared in workloads:
+        project = declared.project(fallback)
+        if project:
+            projects.add(project)
+        else:
+            unresolved.append(f'{declared.location}: no project for workload "{declared.spec.slug}"')
+    return DeclaredProjects(sorted(projects), unresolved)

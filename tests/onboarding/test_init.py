@@ -1,0 +1,318 @@
+"""``ik-ensure init``: hardened workflows, the pre-commit hook, ``inferencekey/``; never overwrites."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+
+from inferencekey_ensure.onboarding.workflow_templates import ACTION_REF
+
+from .support import cli
+
+REPO = Path(__file__).resolve().parents[2]
+MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+WORKFLOWS = Path(".github") / "workflows"
+PREVIEW, RECONCILE = WORKFLOWS / "inferencekey-preview.yml", WORKFLOWS / "inferencekey-reconcile.yml"
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
+
+
+def _tool(name: str) -> str:
+    script = Path(sys.executable).with_name(name)
+    found = str(script) if script.exists() else shutil.which(name)
+    assert found, f"{name} is not installed (pip install '.[test]')"
+    return found
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    _git(root, "init", "-q", "-b", "trunk")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _snapshot(root: Path) -> Dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(root).parts[:1]}
+
+
+def _write_spec(root: Path, name: str, project: str, slug: str) -> None:
+    path = root / "inferencekey" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"project: {project}\nname: {slug}\nslug: {slug}\nmodel: m/m\nbackend: vllm\n", encoding="utf-8")
+
+
+def test_init_adds_both_workflows_the_hook_and_the_spec_folder(repo, capsys):
+    code, stdout, _ = cli(capsys, "init")
+    assert code == 0
+    assert sorted(_snapshot(repo)) == sorted([str(PREVIEW), str(RECONCILE), ".pre-commit-config.yaml",
+                                              str(Path("inferencekey") / ".gitkeep")])
+    assert f"created {PREVIEW}" in stdout and "added the inferencekey-validate hook" not in stdout
+    reconcile = yaml.safe_load((repo / RECONCILE).read_text(encoding="utf-8"))
+    assert reconcile[True]["push"]["branches"] == ["trunk"]  # YAML 1.1 reads the `on` key as True
+
+
+def test_a_second_run_changes_nothing_and_says_so(repo, capsys):
+    assert cli(capsys, "init")[0] == 0
+    before = _snapshot(repo)
+    code, stdout, _ = cli(capsys, "init")
+    assert code == 0 and _snapshot(repo) == before
+    assert stdout.splitlines()[-1] == "nothing to do: this repository is already set up"
+    assert f"left alone {PREVIEW}: it exists" in stdout
+
+
+def test_an_existing_workflow_is_never_overwritten(repo, capsys):
+    (repo / WORKFLOWS).mkdir(parents=True)
+    (repo / PREVIEW).write_text("name: mine\n", encoding="utf-8")
+    assert cli(capsys, "init")[0] == 0
+    assert (repo / PREVIEW).read_text(encoding="utf-8") == "name: mine\n"
+    assert (repo / RECONCILE).exists()
+
+
+def _findings(paths: List[Path]) -> List[Dict[str, Any]]:
+    completed = subprocess.run([_tool("zizmor"), "--offline", "--format", "json", *map(str, paths)],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode in (0, 10, 11, 12, 13, 14), completed.stderr
+    return json.loads(completed.stdout or "[]")
+
+
+def _pinning_of_this_action_only(findings: List[Dict[str, Any]]) -> bool:
+    return all(
+        finding["ident"] == "unpinned-uses"
+        and any(ACTION_REF in (loc["concrete"].get("feature") or "") for loc in finding["locations"])
+        for finding in findings
+    )
+
+
+@pytest.mark.parametrize("matrix", [False, True], ids=["single-project", "matrix"])
+def test_the_workflows_pass_zizmor_but_for_this_actions_own_pinning(repo, capsys, matrix):
+    assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
+    findings = _findings([repo / PREVIEW, repo / RECONCILE])
+    assert findings and _pinning_of_this_action_only(findings), json.dumps(findings, indent=1)[:4000]
+
+
+@pytest.mark.parametrize("matrix", [False, True], ids=["single-project", "matrix"])
+def test_the_workflows_pass_the_vendored_github_workflow_schema(repo, capsys, matrix):
+    assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
+    completed = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+         str(repo / PREVIEW), str(repo / RECONCILE)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def _steps(workflow: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+@pytest.mark.parametrize("matrix", [False, True], ids=["single-project", "matrix"])
+def test_the_workflows_are_hardened(repo, capsys, matrix):
+    assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
+    preview_text = (repo / PREVIEW).read_text(encoding="utf-8")
+    preview, reconcile = yaml.safe_load(preview_text), yaml.safe_load((repo / RECONCILE).read_text(encoding="utf-8"))
+    assert list(preview[True]) == ["pull_request"] and "pull_request_target" not in preview_text
+    assert list(reconcile[True]) == ["push"]
+    for workflow in (preview, reconcile):
+        assert workflow["permissions"] == {}
+        assert all("write" not in job["permissions"].values() or name == "preview"
+                   for name, job in workflow["jobs"].items())
+        for step in _steps(workflow):
+            uses = step.get("uses", "")
+            if uses.startswith("actions/"):
+                assert PINNED.match(uses) and step["with"]["persist-credentials"] is False
+    assert re.search(r"actions/checkout@[0-9a-f]{40}  # v\d+\.\d+\.\d+", preview_text)
+    assert preview["concurrency"]["group"].endswith("${{ github.event.pull_request.number }}")
+    assert preview["concurrency"]["cancel-in-progress"] is True
+    assert reconcile["concurrency"]["cancel-in-progress"] is False
+    assert reconcile["jobs"]["reconcile"]["environment"].startswith("inferencekey")
+    assert "environment" not in preview["jobs"]["preview"] or matrix
+    tokens = [step["with"]["sdk-token"] for step in _steps(reconcile) if "with" in step and "sdk-token" in step["with"]]
+    assert tokens == ["${{ secrets.INFERENCEKEY_SDK_TOKEN }}"]
+    assert "INFERENCEKEY_SDK_TOKEN }}" not in preview_text  # the write token stays behind the environment
+
+
+def test_specs_in_several_projects_get_a_matrix_over_ik_ensure_projects(repo, capsys):
+    _write_spec(repo, "a.yaml", "acme", "a")
+    _write_spec(repo, "b.yaml", "beta", "b")
+    code, stdout, _ = cli(capsys, "init")
+    assert code == 0 and "one job per project (acme, beta)" in stdout
+    for path, job_name in ((PREVIEW, "preview"), (RECONCILE, "reconcile")):
+        workflow = yaml.safe_load((repo / path).read_text(encoding="utf-8"))
+        job = workflow["jobs"][job_name]
+        assert job["needs"] == "projects"
+        assert job["strategy"]["matrix"]["project"] == "${{ fromJSON(needs.projects.outputs.projects) }}"
+        assert job["strategy"]["fail-fast"] is False
+        assert "${{ matrix.project }}" in job["environment"]
+        [action] = [step for step in job["steps"] if step["uses"] == ACTION_REF]
+        assert action["with"]["only-project"] == "${{ matrix.project }}"
+        if job_name == "preview":
+            assert action["with"]["comment-key"] == "${{ matrix.project }}"
+        listing = workflow["jobs"]["projects"]["steps"][-1]["run"]
+        assert "ik-ensure projects --json" in listing and "$GITHUB_OUTPUT" in listing
+    # What the projects job runs prints the matrix those workflows expand.
+    code, stdout, _ = cli(capsys, "projects", "--json")
+    assert code == 0 and json.loads(stdout) == ["acme", "beta"]
+
+
+def test_one_project_gets_single_jobs(repo, capsys):
+    _write_spec(repo, "a.yaml", "acme", "a")
+    _write_spec(repo, "b.yaml", "acme", "b")
+    assert cli(capsys, "init")[0] == 0
+    assert "matrix" not in (repo / PREVIEW).read_text(encoding="utf-8")
+
+
+def test_invalid_specs_are_located_errors_and_nothing_is_written(repo, capsys):
+    (repo / "inferencekey").mkdir()
+    (repo / "inferencekey" / "bad.yaml").write_text("name: x\nslug: x\nmodel: m\nbackend: vlm\n", encoding="utf-8")
+    before = _snapshot(repo)
+    code, _, stderr = cli(capsys, "init")
+    assert code == 1 and re.search(r"inferencekey/bad\.yaml:4:10: ", stderr)
+    assert _snapshot(repo) == before
+
+
+def test_outside_a_repository_root_it_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = cli(capsys, "init")
+    assert code == 2 and "not the root of a git repository" in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_branch_option_is_quoted_where_yaml_would_misread_it(repo, capsys):
+    assert cli(capsys, "init", "--branch", "2024.10")[0] == 0
+    reconcile = yaml.safe_load((repo / RECONCILE).read_text(encoding="utf-8"))
+    assert reconcile[True]["push"]["branches"] == ["2024.10"]
+
+
+# --- the pre-commit config ------------------------------------------------------------
+
+EXISTING_CONFIG = """\
+# Our hooks. Keep this comment.
+default_language_version:
+  python: python3  # pinned on purpose
+
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v4.6.0   # bump with autoupdate
+    hooks:
+      - id: trailing-whitespace
+      # - id: end-of-file-fixer   (disabled for now)
+
+  - repo: local
+    hooks:
+      - id: say-hi
+        name: say hi
+        entry: "true"
+        language: system
+  # trailing comment of the list
+
+ci:
+  autofix_prs: false
+"""
+
+
+def _validate_config(repo: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+                          cwd=repo, capture_output=True, text=True, timeout=300)
+
+
+def _hooks(repo: Path) -> List[Dict[str, Any]]:
+    config = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return [dict(hook, repo=entry["repo"], rev=entry.get("rev")) for entry in config["repos"] for hook in entry["hooks"]]
+
+
+def test_a_new_pre_commit_config_passes_pre_commit_validate_config(repo, capsys):
+    assert cli(capsys, "init")[0] == 0
+    completed = _validate_config(repo)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    [hook] = _hooks(repo)
+    assert hook["id"] == MANIFEST[0]["id"] == "inferencekey-validate"
+    assert hook["repo"] == "https://github.com/inferencekey/ensure-action" and hook["rev"].startswith("v")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_the_hook_is_added_to_an_existing_config_without_disturbing_it(repo, capsys, newline):
+    original = EXISTING_CONFIG.replace("\n", newline)
+    (repo / ".pre-commit-config.yaml").write_bytes(original.encode("utf-8"))
+    code, stdout, _ = cli(capsys, "init")
+    assert code == 0 and "added the inferencekey-validate hook to .pre-commit-config.yaml" in stdout
+    edited = (repo / ".pre-commit-config.yaml").read_bytes().decode("utf-8")
+    old_lines, new_lines = original.split(newline), edited.split(newline)
+    start = new_lines.index("  - repo: https://github.com/inferencekey/ensure-action")
+    assert new_lines[start:start + 4] == ["  - repo: https://github.com/inferencekey/ensure-action",
+                                          "    rev: v0.1.0", "    hooks:", "      - id: inferencekey-validate"]
+    assert new_lines[start - 1] == "        language: system"  # right after the last item
+    assert new_lines[:start] + new_lines[start + 4:] == old_lines  # every old line, in order
+    assert "\n" not in edited.replace("\r\n", "") if newline == "\r\n" else "\r" not in edited
+    assert [hook["id"] for hook in _hooks(repo)] == ["trailing-whitespace", "say-hi", "inferencekey-validate"]
+    completed = _validate_config(repo)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_a_config_that_already_runs_the_hook_is_left_alone(repo, capsys):
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: https://example.com/fork/ensure-action\n  rev: abc\n  hooks:\n  - id: inferencekey-validate\n",
+        encoding="utf-8")
+    before = (repo / ".pre-commit-config.yaml").read_bytes()
+    code, stdout, _ = cli(capsys, "init")
+    assert code == 0 and "already runs the inferencekey-validate hook" in stdout
+    assert (repo / ".pre-commit-config.yaml").read_bytes() == before
+
+
+def test_a_config_it_cannot_edit_safely_is_refused_with_the_snippet_and_nothing_is_written(repo, capsys):
+    (repo / ".pre-commit-config.yaml").write_text("repos: [{repo: local, hooks: []}]\n", encoding="utf-8")
+    before = _snapshot(repo)
+    code, _, stderr = cli(capsys, "init")
+    assert code == 1 and "not a block list" in stderr and "- id: inferencekey-validate" in stderr
+    assert _snapshot(repo) == before
+
+
+_INDEX_UNREACHABLE = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|No matching distribution")
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="the hook is installed from this checkout's git history")
+def test_pre_commit_runs_the_hook_init_configured(repo, capsys, request):
+    assert cli(capsys, "init")[0] == 0
+    config = repo / ".pre-commit-config.yaml"
+    # The hook init wrote, installed from this checkout instead of GitHub (no network but the index).
+    head = _git(REPO, "rev-parse", "HEAD").strip()
+    config.write_text(config.read_text(encoding="utf-8")
+                      .replace("https://github.com/inferencekey/ensure-action", str(REPO))
+                      .replace("rev: v0.1.0", f"rev: {head}"), encoding="utf-8")
+    _write_spec(repo, "chat.yaml", "acme", "chat")
+    home = Path(request.config.cache.mkdir("pre-commit-home-onboarding"))
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_ACTIONS", None)
+
+    def run_hook() -> subprocess.CompletedProcess:
+        _git(repo, "add", "-A")
+        completed = subprocess.run([sys.executable, "-m", "pre_commit", "run", "inferencekey-validate", "--all-files"],
+                                   cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+        log = home / "pre-commit.log"
+        details = completed.stdout + completed.stderr + (log.read_text(errors="replace") if log.exists() else "")
+        if completed.returncode not in (0, 1) and _INDEX_UNREACHABLE.search(details):
+            pytest.skip("pre-commit could not install the hook: the package index is unreachable")
+        return completed
+
+    passed = run_hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"validate InferenceKey workload specs\.+Passed", passed.stdout)
+    _write_spec(repo, "broken.yaml", "acme", "yes")
+    failed = run_hook()
+    assert failed.returncode == 1
+    assert "inferencekey/broken.yaml:3:7: $.slug:" in failed.stdout
