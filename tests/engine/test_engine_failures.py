@@ -7,8 +7,8 @@ from typing import Any, Dict
 
 import pytest
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunRequest, report_to_json, run
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import pytest
-from client.loopback import ScriptedServer, reply  # tests/client: the scripted loopback server
+from client.loopback import ScriptedServer, reply  # tests/controlplane: the scripted loopback server
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.retry import RetryPolicy, Timing
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig

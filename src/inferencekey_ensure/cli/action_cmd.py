@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.engine import PREVIEW, RunRequest, report_to_json, run
 from inferencekey_ensure.github.action_outputs import action_outputs
 from inferencekey_ensure.github.annotations import comment_failure, run_annotations

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES

@@ -9,8 +9,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.settings import TOKEN_ENV, resolve_settings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV, resolve_settings
 from inferencekey_ensure.emulator import local_emulator
 from inferencekey_ensure.engine.request import RunRequest
 

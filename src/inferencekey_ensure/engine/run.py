@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import ConfigurationError
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import ConfigurationError
 from inferencekey_ensure.emulator import StateError
 from inferencekey_ensure.engine.connection import open_client
 from inferencekey_ensure.engine.listing import list_projects

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import List, Mapping, Optional, Tuple
 
-from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.github.sticky import ON_CHANGE, POLICIES
