@@ -10,7 +10,7 @@ from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
 from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 from .support import make_live, make_target
 

@@ -9,7 +9,7 @@ from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
 from inferencekey_ensure.report.plan_document import parse_plan
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 from .plan_fixtures import plan, workload
 

@@ -6,7 +6,7 @@ from inferencekey_ensure.report.markdown import comment_marker, comment_size, re
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
 from inferencekey_ensure.report.markdown_validation import render_validation_comment
 from inferencekey_ensure.report.plan_document import parse_plan
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 from .markdown_checks import fences_balanced, live_mentions, live_text, stray_html, table_cells, table_rows
 from .plan_fixtures import plan, workload

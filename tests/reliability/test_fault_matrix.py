@@ -23,6 +23,8 @@ from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import RunRequest, report_to_json, run
+from inferencekey_ensure.engine.connector import already_open
+from inferencekey_ensure.specset.load import load_workloads
 from inferencekey_ensure.report.plan_text import render_plan
 
 from .support import (
@@ -181,7 +183,7 @@ def _paced_apply(server: Any, folder: Path, sleeps: List[float]) -> Any:
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: server.url}
     timing = Timing(sleep=sleeps.append, random=lambda: 0.5)
     with ControlPlaneClient(resolve_settings(server.url, env), timing=timing) as client:
-        return run(RunRequest(paths=[str(folder)], mode="reconcile", env=env), client=client)
+        return run(RunRequest(mode="reconcile", env=env), load_workloads([str(folder)]), already_open(client))
 
 
 CHAT = {"name": "Chat", "slug": "chat", "model": "m", "backend": "vllm"}

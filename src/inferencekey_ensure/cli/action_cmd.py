@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import exit_codes
+from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.engine import PREVIEW, RunRequest, report_to_json, run
 from inferencekey_ensure.github.action_outputs import action_outputs
@@ -32,7 +33,7 @@ from inferencekey_ensure.github.outputs import write_outputs
 from inferencekey_ensure.github.sticky import NEVER
 from inferencekey_ensure.github.summary import append_summary
 from inferencekey_ensure.loading.errors import UsageError
-from inferencekey_ensure.loading.workloads import LoadResult, load_workloads
+from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.report.markdown import comment_marker, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.markdown_validation import (
@@ -45,7 +46,7 @@ from inferencekey_ensure.report.markdown_validation import (
 from inferencekey_ensure.report.plan_document import PlanDocument, parse_plan
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.report.validation_text import problem_line
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 TITLE = "ik-ensure"
 
@@ -110,17 +111,18 @@ class _Step:
         self.finish(render_validation_summary(loaded.problems, *counts, reason), action_outputs(None, None, None))
         return exit_codes.OK if loaded.ok else exit_codes.FAILURE
 
-    def request(self) -> RunRequest:
+    def engine_env(self) -> Dict[str, str]:
         engine_env = dict(self.env)
         engine_env[TOKEN_ENV] = self.inputs.sdk_token or ""
+        return engine_env
+
+    def request(self) -> RunRequest:
         return RunRequest(
-            paths=list(self.inputs.specs),
             mode=self.inputs.mode,
             on_drift=self.inputs.on_drift,
             prune=self.inputs.prune,
             project=self.inputs.project,
-            base_url=self.inputs.base_url,
-            env=engine_env,
+            env=self.engine_env(),
             wait=self.inputs.wait,
             wait_timeout_s=self.inputs.wait_timeout_s,
             progress=self.log.plain,
@@ -148,9 +150,10 @@ class _Step:
             self.log.plain(f"comment {result.outcome}: {result.reason} {result.url or ''}".rstrip())
         return result.url
 
-    def plan(self) -> int:
+    def plan(self, loaded: LoadResult) -> int:
+        """Plans (or applies) the specs ``validate`` already loaded: they are not read twice."""
         with self.log.group(f"ik-ensure {self.inputs.mode}"):
-            report = run(self.request())
+            report = run(self.request(), loaded, connector(self.inputs.base_url, self.engine_env(), None))
             self.log.plain(render_plan(report, colour=False))
         plan_json = report_to_json(report)
         doc = parse_plan(plan_json)
@@ -197,7 +200,7 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         blocked = _preview_blocked(inputs, step.context)
         if blocked is not None or not loaded.ok:
             return step.validation_only(loaded, blocked)
-        return step.plan()
+        return step.plan(loaded)
     except UsageError as error:
         log.annotate(Annotation("error", f"input `specs`: {error}", title=f"{TITLE}: bad input"))
         step.finish(None, action_outputs(None, None, None))

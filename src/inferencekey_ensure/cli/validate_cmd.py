@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from inferencekey_ensure.validation.run import validate_paths
+    from inferencekey_ensure.specset.validate import validate_paths
 
     result = validate_paths(args.paths)
     output_format = _format(args.format)

@@ -11,7 +11,7 @@ from typing import Any, Dict
 from inferencekey_ensure import __version__
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult, WorkloadResult
 from inferencekey_ensure.report.validation_text import problem_line
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 FORMAT_VERSION = 1
 TOOL_NAME = "ik-ensure"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
@@ -20,22 +19,19 @@ def _discard(_line: str) -> None:
 
 @dataclass(frozen=True)
 class RunRequest:
-    """One run: which files, against what, in which mode.
+    """One run: in which mode, with which defaults. Which specs and which control
+    plane are the caller's to give (``run``'s other arguments).
 
-    ``env`` is where ``INFERENCEKEY_*`` are read from (never ``os.environ``
-    directly, so a test or an embedding caller controls it). ``local_state``
-    set means "run against the in-process emulator keeping its state there".
+    ``env`` is where ``INFERENCEKEY_PROJECT`` is read from (never ``os.environ``
+    directly, so a test or an embedding caller controls it).
     ``progress`` receives one line per readiness event under ``wait``.
     """
 
-    paths: Sequence[str]
     mode: str = PREVIEW
     on_drift: str = DEFAULT_ON_DRIFT
     prune: bool = False
     project: Optional[str] = None
-    base_url: Optional[str] = None
     env: Mapping[str, str] = field(default_factory=dict)
-    local_state: Optional[Path] = None
     wait: bool = False
     wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
     parallelism: int = DEFAULT_PARALLELISM

@@ -9,7 +9,7 @@ from inferencekey_ensure.plan.model import (
     CREATE, DRIFT_LEFT, DRIFT_REFUSED, NO_CHANGE, PRUNE, REPLACE, UPDATE,
     EndpointRef, PlannedWorkload, UnmanagedWorkload,
 )
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 OK = "ok"
 FAILED = "failed"

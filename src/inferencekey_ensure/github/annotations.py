@@ -14,7 +14,7 @@ from typing import List, Optional, Sequence
 from inferencekey_ensure.github.commands import Annotation
 from inferencekey_ensure.github.comments_api import PERMISSION, GitHubApiError
 from inferencekey_ensure.report.plan_document import PlanDocument, WorkloadEntry
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 TITLE = "ik-ensure"
 PERMISSIONS_FIX = "permissions:\n  contents: read\n  pull-requests: write"

@@ -9,7 +9,7 @@ from inferencekey_ensure.loading.json_reader import parse_json
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.parsed import ParsedText
 from inferencekey_ensure.loading.yaml_reader import parse_yaml
-from inferencekey_ensure.validation.result import file_problem
+from inferencekey_ensure.diagnostics.problem import file_problem
 
 
 def parse_spec_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedText:

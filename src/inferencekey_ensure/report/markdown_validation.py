@@ -12,7 +12,7 @@ from typing import List, Optional, Sequence
 from inferencekey_ensure.report.escaping import markdown_text, table_code
 from inferencekey_ensure.report.markdown import comment_marker
 from inferencekey_ensure.report.markdown_sections import Footer, footer
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 NO_TOKEN = "no-token"
 FORK = "fork"

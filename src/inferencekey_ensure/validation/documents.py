@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from inferencekey_ensure.loading.nodes import MappingNode, Node, SequenceNode
-from inferencekey_ensure.validation.result import PathPart
+from inferencekey_ensure.diagnostics.problem import PathPart
 
 # An editor hint that may stand beside a workload's fields; never part of the spec.
 SCHEMA_HINT_KEY = "$schema"

@@ -17,7 +17,7 @@ from inferencekey_ensure.loading.schema_resource import load_schema
 from inferencekey_ensure.loading.spec_file import parse_spec_file
 from inferencekey_ensure.validation.collisions import slug_collisions
 from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 
 @dataclass
