@@ -10,7 +10,8 @@ import pytest
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings
 from inferencekey_ensure.emulator import FaultConfig
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, report_to_json
+from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.report.plan_json import report_to_json
 
 from .support import (
     BOT, EMBED, OTHER_TOKEN, READ_ONLY_TOKEN, SEEDED_BOT, TOKEN, by_slug, engine_run, fast_client,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, report_to_json
+from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
 from inferencekey_ensure.plan.planner import build_plan

@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 
 import yaml
 
-from inferencekey_ensure.github.action_outputs import OUTPUT_NAMES
+from inferencekey_ensure.github.outputs import OUTPUT_NAMES
 from inferencekey_ensure.github.inputs import env_name
 
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))

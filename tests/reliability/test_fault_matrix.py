@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import pytest
-from client.loopback import ScriptedServer, reply  # tests/controlplane: the scripted loopback server
+from controlplane.loopback import ScriptedServer, reply  # tests/controlplane: the scripted loopback server
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
@@ -22,7 +22,8 @@ from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, r
 from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
-from inferencekey_ensure.engine import RunRequest, report_to_json, run
+from inferencekey_ensure.engine import RunRequest, run
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.specset.load import load_workloads
 from inferencekey_ensure.report.plan_text import render_plan

@@ -25,14 +25,13 @@ from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.domain.wire import normalise_live
 from inferencekey_ensure.emulator import ANY_PROJECT, TokenGrant
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, report_to_json
+from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.results import UnmanagedResult
 from inferencekey_ensure.plan.model import CREATE, NO_CHANGE, REPLACE, UPDATE, Plan, Target
 from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.markdown import COMMENT_LIMIT, comment_size, render_comment
 from inferencekey_ensure.report.markdown_sections import Footer
-from inferencekey_ensure.report.plan_document import parse_plan
 
 from .strategies import on_drift_values, platform_states, spec_sets
 from .support import TOKEN, engine_apply, normalised, start_emulator
@@ -179,7 +178,7 @@ def test_the_comment_for_a_real_plan_stays_within_the_limit_with_balanced_fences
     plan = _plan(_targets(specs, on_drift), _state(live))
     report = RunReport(PREVIEW, workloads=[settled_result(p, PREVIEW, {}) for p in plan.workloads],
                        unmanaged=[UnmanagedResult(u) for u in plan.unmanaged])
-    body = render_comment(parse_plan(report_to_json(report)), comment_key="default",
+    body = render_comment(report, comment_key="default",
                           info=Footer("0.1.0", "abc1234"))
     assert comment_size(body) <= COMMENT_LIMIT
     assert fences_balanced(body) and stray_html(body) == [] and live_mentions(body) == []

@@ -24,7 +24,8 @@ from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, report_to_json, run
+from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.specset.load import load_workloads

@@ -78,7 +78,7 @@ def _validate(args: argparse.Namespace) -> int:
     if output_format == "json":
         from inferencekey_ensure.report.validation_json import render_json as render
     elif output_format == "github":
-        from inferencekey_ensure.report.validation_github import render_github as render
+        from inferencekey_ensure.github.validation_report import render_github as render
     else:
         from inferencekey_ensure.report.validation_text import render_text as render
     sys.stdout.write(render(result, args.strict))
