@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Optional
+from typing import Callable, Literal, Mapping, Optional
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
 
-PREVIEW = "preview"
-RECONCILE = "reconcile"
+# ``preview`` (plan) never sends a write; ``reconcile`` (apply) makes the platform match.
+RunMode = Literal["preview", "reconcile"]
+PREVIEW: RunMode = "preview"
+RECONCILE: RunMode = "reconcile"
 DEFAULT_PARALLELISM = 8
 
 
@@ -27,7 +29,7 @@ class RunRequest:
     ``progress`` receives one line per readiness event under ``wait``.
     """
 
-    mode: str = PREVIEW
+    mode: RunMode = PREVIEW
     on_drift: str = DEFAULT_ON_DRIFT
     prune: bool = False
     project: Optional[str] = None

@@ -8,18 +8,21 @@ share (what counts as a change, as drift, as a failure) are decided here, once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Literal, Optional, Sequence
 
 from inferencekey_ensure.plan.model import (
     CREATE, DRIFT_LEFT, DRIFT_REFUSED, NO_CHANGE, PRUNE, REPLACE, UPDATE,
-    EndpointRef, PlannedWorkload, UnmanagedWorkload,
+    EndpointRef, PlannedWorkload, UnmanagedWorkload, WorkloadAction,
 )
+from inferencekey_ensure.engine.request import RunMode
 from inferencekey_ensure.diagnostics.problem import Problem
 
-OK = "ok"
-FAILED = "failed"
-REFUSED = "refused"
-LEFT_DRIFTED = "left-drifted"
+# What became of a workload (or an unmanaged one's prune); the plan JSON's ``status`` values.
+Status = Literal["ok", "failed", "refused", "left-drifted"]
+OK: Status = "ok"
+FAILED: Status = "failed"
+REFUSED: Status = "refused"
+LEFT_DRIFTED: Status = "left-drifted"
 
 # Actions that change the platform (or would, in preview).
 CHANGE_ACTIONS = (CREATE, UPDATE, REPLACE)
@@ -33,7 +36,7 @@ class WorkloadResult:
     """One spec's outcome: the plan for it and, in reconcile, what became of it."""
 
     planned: PlannedWorkload
-    status: str
+    status: Status
     exists: bool
     endpoint_ref: EndpointRef
     error: Optional[str] = None
@@ -41,7 +44,7 @@ class WorkloadResult:
     notes: Sequence[str] = ()
 
     @property
-    def action(self) -> str:
+    def action(self) -> WorkloadAction:
         return self.planned.action
 
     @property
@@ -65,7 +68,7 @@ class WorkloadResult:
 @dataclass(frozen=True)
 class UnmanagedResult:
     workload: UnmanagedWorkload
-    status: str = OK
+    status: Status = OK
     error: Optional[str] = None
 
 
@@ -85,7 +88,7 @@ class RunError:
 
 @dataclass(frozen=True)
 class RunReport:
-    mode: str
+    mode: RunMode
     workloads: List[WorkloadResult] = field(default_factory=list)
     unmanaged: List[UnmanagedResult] = field(default_factory=list)
     errors: List[RunError] = field(default_factory=list)
