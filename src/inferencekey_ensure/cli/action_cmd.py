@@ -28,9 +28,8 @@ from inferencekey_ensure.github.comments_api import CommentsApi, GitHubApiError
 from inferencekey_ensure.github.context import GitHubContext, context_from, read_event
 from inferencekey_ensure.github.inputs import ActionInputs, InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
-from inferencekey_ensure.github.outputs import action_outputs, write_outputs
+from inferencekey_ensure.github.outputs import action_outputs, append_summary, write_outputs
 from inferencekey_ensure.github.sticky import NEVER
-from inferencekey_ensure.github.summary import append_summary
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.report.markdown import comment_marker, render_comment, render_summary

@@ -1,4 +1,5 @@
-"""The action's step outputs: what they hold, and how they reach ``$GITHUB_OUTPUT``.
+"""What the step hands back to the runner: its outputs (``$GITHUB_OUTPUT``) and its
+job summary (``$GITHUB_STEP_SUMMARY``).
 
 Later steps branch on them (``has-changes``), loop over them (``endpoint-refs``) or
 call the one workload (``project-slug``/``workload-slug``), so every output is
@@ -73,3 +74,12 @@ def action_outputs(report: Optional[RunReport], comment_url: Optional[str]) -> D
         outputs["project-slug"] = ref.project_slug
         outputs["workload-slug"] = ref.workload_slug
     return outputs
+
+
+def append_summary(path: Path, markdown: str) -> None:
+    """Append one report; the runner renders the file on the run's summary page.
+
+    Appending (not overwriting) keeps whatever earlier parts of the same step wrote.
+    """
+    with path.open("a", encoding="utf-8", newline="\n") as handle:
+        handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
