@@ -172,7 +172,7 @@ def test_the_plan_lists_exactly_the_compared_fields_that_differ(example: Tuple[A
 @settings(PURE, max_examples=max(10, EXAMPLES // 4))
 @given(specs_and_any_states, on_drift_values)
 def test_the_comment_for_a_real_plan_stays_within_the_limit_with_balanced_fences(example, on_drift):
-    """The GitHub tests render synthetic plan documents; these are the engine's own, with the
+    """The GitHub tests render synthetic run reports; these are the engine's own, with the
     value types real diffs carry (numbers, 2 vs 2.0, booleans, lists, nested configs)."""
     specs, live = example
     plan = _plan(_targets(specs, on_drift), _state(live))
