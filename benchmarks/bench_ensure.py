@@ -24,16 +24,16 @@ import time
 from pathlib import Path
 from typing import Callable, List, Sequence, Tuple
 
+from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig, TokenGrant
-from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.engine import RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.listing import list_project
-from inferencekey_ensure.specset.load import load_workloads
 from inferencekey_ensure.plan.model import CREATE, UPDATE, Target
 from inferencekey_ensure.plan.planner import plan_workload
+from inferencekey_ensure.specset.load import load_workloads
 
 PROJECT = "bench"
 TOKEN = "ik_sdk_bench001_benchmarksecretvalue00"

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings, resolve_settings
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.domain.wire import LiveWorkload, normalise_live
 from inferencekey_ensure.emulator import ANY_PROJECT, EmulatorConfig, EmulatorServer, TokenGrant
-from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.engine import RunReport, RunRequest, run
 from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.plan.model import Target

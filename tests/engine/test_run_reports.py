@@ -6,16 +6,16 @@ from __future__ import annotations
 import io
 import json
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
-from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
-from inferencekey_ensure.plan.planner import build_plan
-from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
-from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.github.outputs import action_outputs
+from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
+from inferencekey_ensure.report.plan_json import report_to_json
+from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 
 from .support import make_live, make_target
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.github.annotations import comment_failure, repository_path, run_annotations
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
-from inferencekey_ensure.diagnostics.problem import Problem
 
 from .plan_fixtures import plan, workload
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.results import RunReport
 from inferencekey_ensure.report.markdown import comment_marker, comment_size, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
 from inferencekey_ensure.report.markdown_validation import render_validation_comment
-from inferencekey_ensure.diagnostics.problem import Problem
 
 from .markdown_checks import fences_balanced, live_mentions, live_text, stray_html, table_cells, table_rows
 from .plan_fixtures import plan, workload

@@ -23,10 +23,10 @@ from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import RunRequest, run
-from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.engine.connector import already_open
-from inferencekey_ensure.specset.load import load_workloads
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
+from inferencekey_ensure.specset.load import load_workloads
 
 from .support import (
     PROJECT, TOKEN, UNMANAGED, desired_bodies, drifted_states, engine_apply, failed_slugs, normalised,

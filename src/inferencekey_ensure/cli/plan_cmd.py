@@ -17,20 +17,20 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
 from inferencekey_ensure.cli.connection import connector
+from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
-from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
-from inferencekey_ensure.specset.load import load_workloads
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
+from inferencekey_ensure.specset.load import load_workloads
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence
 
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine.results import RunReport, WorkloadResult
 from inferencekey_ensure.github.commands import Annotation
 from inferencekey_ensure.github.comments_api import PERMISSION, GitHubApiError
-from inferencekey_ensure.engine.results import RunReport, WorkloadResult
-from inferencekey_ensure.diagnostics.problem import Problem
 
 TITLE = "ik-ensure"
 PERMISSIONS_FIX = "permissions:\n  contents: read\n  pull-requests: write"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence
 from urllib.parse import quote
 
+from inferencekey_ensure.engine.results import RunReport, WorkloadResult
 from inferencekey_ensure.report import markdown_sections as sections
 from inferencekey_ensure.report.markdown_sections import Footer
-from inferencekey_ensure.engine.results import RunReport, WorkloadResult
 
 COMMENT_LIMIT = 65_536
 SUMMARY_LIMIT = 1024 * 1024

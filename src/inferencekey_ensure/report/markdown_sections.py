@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence
 
+from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
 from inferencekey_ensure.report.escaping import (
     code_fence,
     html_text,
@@ -20,7 +21,6 @@ from inferencekey_ensure.report.escaping import (
     one_line,
     table_code,
 )
-from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
 from inferencekey_ensure.report.run_errors import error_lines
 
 # How many items a notice lists by name before it only counts the rest.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import List
 
-from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.specset.validate import ValidationRun
 
 
