@@ -24,15 +24,16 @@ import time
 from pathlib import Path
 from typing import Callable, List, Sequence, Tuple
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
+from inferencekey_ensure.cli.connection import connector
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig, TokenGrant
 from inferencekey_ensure.engine import RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.listing import list_project
-from inferencekey_ensure.loading.workloads import load_workloads
 from inferencekey_ensure.plan.model import CREATE, UPDATE, Target
 from inferencekey_ensure.plan.planner import plan_workload
+from inferencekey_ensure.specset.load import load_workloads
 
 PROJECT = "bench"
 TOKEN = "ik_sdk_bench001_benchmarksecretvalue00"
@@ -68,7 +69,8 @@ def start_emulator(latency_ms: int) -> EmulatorServer:
 
 def apply_once(url: str, folder: Path, parallelism: int) -> None:
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: url}
-    report = run(RunRequest(paths=[str(folder)], mode=RECONCILE, env=env, parallelism=parallelism))
+    specs = load_workloads([str(folder)])
+    report = run(RunRequest(mode=RECONCILE, env=env, parallelism=parallelism), specs, connector(None, env, None))
     if not report.succeeded:
         raise SystemExit(f"apply failed during the benchmark: {report.errors or report.workloads}")
 

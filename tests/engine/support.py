@@ -7,14 +7,17 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.retry import RetryPolicy
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings, resolve_settings
+from inferencekey_ensure.cli.connection import connector
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.retry import RetryPolicy
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings, resolve_settings
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.domain.wire import LiveWorkload, normalise_live
 from inferencekey_ensure.emulator import ANY_PROJECT, EmulatorConfig, EmulatorServer, TokenGrant
 from inferencekey_ensure.engine import RunReport, RunRequest, run
+from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.plan.model import Target
+from inferencekey_ensure.specset.load import load_workloads
 
 BASE_SPEC: Dict[str, Any] = {
     "name": "Support bot",
@@ -99,7 +102,15 @@ def engine_run(server: EmulatorServer, paths: Sequence[Any], token: str = TOKEN,
     """``run`` against ``server`` with a fast-retrying client (mode defaults to preview)."""
     env = {TOKEN_ENV: token, BASE_URL_ENV: server.url}
     with fast_client(server.url, token) as client:
-        return run(RunRequest(paths=[str(p) for p in paths], env=env, **request), client=client)
+        return run_specs(paths, client, env=env, **request)
+
+
+def run_specs(paths: Sequence[Any], client: Optional[ControlPlaneClient] = None, *,
+              env: Dict[str, str], **request: Any) -> RunReport:
+    """Load ``paths`` and run over them with ``client``, or with the platform ``env`` names."""
+    specs = load_workloads([str(p) for p in paths])
+    connect = already_open(client) if client is not None else connector(None, env, None)
+    return run(RunRequest(env=env, **request), specs, connect)
 
 
 def writes(server: EmulatorServer) -> List[Tuple[str, str, Any]]:

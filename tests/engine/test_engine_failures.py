@@ -7,14 +7,15 @@ from typing import Any, Dict
 
 import pytest
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings
 from inferencekey_ensure.emulator import FaultConfig
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunRequest, report_to_json, run
+from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.report.plan_json import report_to_json
 
 from .support import (
     BOT, EMBED, OTHER_TOKEN, READ_ONLY_TOKEN, SEEDED_BOT, TOKEN, by_slug, engine_run, fast_client,
-    fast_settings, gets, write_specs, writes,
+    fast_settings, gets, run_specs, write_specs, writes,
 )
 
 UNKNOWN_TOKEN = "ik_sdk_nope0009_engine0test0secret0value"
@@ -49,7 +50,7 @@ def test_scope_insufficient_fails_the_write_not_the_plan(emulator, tmp_path):
 
 def test_a_live_key_is_refused_before_anything_is_sent(emulator, tmp_path):
     env = {TOKEN_ENV: LIVE_KEY, BASE_URL_ENV: emulator.url}
-    report = run(RunRequest(paths=[str(write_specs(tmp_path, [BOT]))], env=env, mode=RECONCILE))
+    report = run_specs([str(write_specs(tmp_path, [BOT]))], env=env, mode=RECONCILE)
     assert report.errors[0].message.startswith("permission denied [wrong_credential_type]")
     assert emulator.request_log == []
     assert "engine0test0secret" not in report.errors[0].message
@@ -101,8 +102,7 @@ def test_a_create_that_lands_as_a_suffixed_copy_is_deleted_and_the_racers_worklo
 ):
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: emulator.url}
     with RacingClient(emulator, fast_settings(emulator.url)) as racing:
-        report = run(RunRequest(paths=[str(write_specs(tmp_path, [BOT]))], env=env,
-                                mode=RECONCILE), client=racing)
+        report = run_specs([str(write_specs(tmp_path, [BOT]))], racing, env=env, mode=RECONCILE)
     result = report.workloads[0]
     assert result.status == "ok" and result.error is None
     assert any('"support-bot-1"' in note and "deleted again" in note for note in result.notes)
@@ -120,8 +120,7 @@ class DriftedRacingClient(RacingClient):
 def test_a_racers_workload_that_differs_from_the_spec_is_reconciled(emulator, tmp_path):
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: emulator.url}
     with DriftedRacingClient(emulator, fast_settings(emulator.url)) as racing:
-        report = run(RunRequest(paths=[str(write_specs(tmp_path, [BOT]))], env=env,
-                                mode=RECONCILE), client=racing)
+        report = run_specs([str(write_specs(tmp_path, [BOT]))], racing, env=env, mode=RECONCILE)
     assert report.workloads[0].status == "ok"
     assert [w["model_name"] for w in emulator.workloads("acme")] == [BOT["model"]]
     assert [method for method, *_ in writes(emulator)] == ["POST", "DELETE", "PATCH"]
@@ -176,8 +175,8 @@ def test_the_project_comes_from_the_option_then_the_environment(emulator, tmp_pa
     specs = write_specs(tmp_path, [BOT], project=None)
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: emulator.url, "INFERENCEKEY_PROJECT": "beta"}
     with fast_client(emulator.url) as client:
-        from_option = run(RunRequest(paths=[str(specs)], env=env, project="acme"), client=client)
-        from_env = run(RunRequest(paths=[str(specs)], env=env), client=client)
+        from_option = run_specs([str(specs)], client, env=env, project="acme")
+        from_env = run_specs([str(specs)], client, env=env)
     assert from_option.workloads[0].planned.project == "acme"
     assert from_env.workloads[0].planned.project == "beta"
 
@@ -207,7 +206,7 @@ def test_writes_overlap_up_to_the_parallelism_bound(emulator, tmp_path):
     specs = write_specs(tmp_path, [dict(BOT, slug=f"bot-{i}") for i in range(9)])
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: emulator.url}
     with InFlightClient(fast_settings(emulator.url)) as client:
-        report = run(RunRequest(paths=[str(specs)], env=env, mode=RECONCILE, parallelism=3), client=client)
+        report = run_specs([str(specs)], client, env=env, mode=RECONCILE, parallelism=3)
     assert report.succeeded
     assert 1 < client.most <= 3
     assert len(by_slug(emulator)) == 9

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, report_to_json
+from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.report.plan_json import report_to_json
 
 from .support import BOT, EMBED, SEEDED_BOT, TOKEN_ANY, by_slug, engine_run, gets, write_specs, writes
 

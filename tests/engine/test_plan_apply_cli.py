@@ -8,8 +8,8 @@ from typing import Any, List, Tuple
 
 import pytest
 
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.cli.main import main
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 
 from .support import BOT, EMBED, SEEDED_BOT, TOKEN, write_specs, writes
 

@@ -1,16 +1,21 @@
-"""The two renderings of a run: the format_version 1 JSON document and the human plan."""
+"""The renderings of a run: the format_version 1 JSON document, the human plan, and the
+Markdown and outputs, all read from the one RunReport."""
 
 from __future__ import annotations
 
 import io
 import json
 
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, report_to_json
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
+from inferencekey_ensure.github.outputs import action_outputs
 from inferencekey_ensure.plan.planner import build_plan
+from inferencekey_ensure.report.markdown import render_comment, render_summary
+from inferencekey_ensure.report.markdown_sections import Footer
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
-from inferencekey_ensure.validation.result import Problem
 
 from .support import make_live, make_target
 
@@ -124,3 +129,31 @@ def test_a_dry_run_workload_that_does_not_exist_reads_as_not_created():
     assert "? acme/support-bot  missing, not created (on_drift=dry_run)" in text
     assert '    + name: "Support bot"' in text and "    - name:" not in text
     assert "does not exist yet" in text
+
+
+def test_one_report_feeds_the_text_the_markdown_the_json_and_the_outputs_alike():
+    report = preview_report(prune=True)
+    report = RunReport(report.mode, report.workloads, report.unmanaged,
+                       errors=[RunError("could not list", project="beta", fix="Re-run.")])
+    document = report_to_json(report)
+    text = render_plan(report)
+    comment = render_comment(report, comment_key="default", info=Footer("0.1.0"))
+    summary = render_summary(report, info=Footer("0.1.0"))
+    outputs = action_outputs(report, "https://example.invalid/c/1")
+    # The outputs carry exactly the JSON document, not a re-reading of it.
+    assert json.loads(outputs["plan"]) == document
+    assert outputs["changes"] == str(document["summary"]["changes"]) == str(report.changes)
+    assert json.loads(outputs["endpoint-refs"]) == [
+        {**item["endpoint_ref"], "action": item["action"]} for item in document["workloads"]
+    ]
+    counts = document["summary"]
+    assert f"{counts['create']} to create" in text and f"{counts['create']} to create" in comment
+    assert f"{counts['no_change']} unchanged" in text and f"{counts['no_change']} unchanged" in summary
+    for item in document["workloads"]:
+        assert f"{item['project']}/{item['slug']}" in text
+        assert f"{item['project']}/{item['slug']}" in comment
+    # The run error reads the same everywhere, fix included.
+    message = document["errors"][0]["message"]
+    assert message == "could not list (fix: Re-run.)"
+    assert message in comment and message in summary
+    assert "error: project beta: could not list" in text

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from inferencekey_ensure.engine import RECONCILE
-from inferencekey_ensure.loading.workloads import load_workloads
+from inferencekey_ensure.specset.load import load_workloads
 
 from .support import (
     BOT, EMBED, SEEDED_BOT, TOKEN, TOKEN_ANY, engine_run, start_emulator, write_specs, writes,

@@ -1,10 +1,18 @@
-"""Plan documents in the engine's JSON shape (contract D), built for reporter tests."""
+"""Run reports built directly for reporter tests, with any text in any field.
+
+The model is built with ``WorkloadSpec.model_construct`` (no validation) so the
+reporters can be fed values no valid spec would hold: a renderer must be safe on
+whatever reaches it, not only on what the validator lets through.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-CHANGE_ACTIONS = ("create", "update", "replace")
+from inferencekey_ensure.domain.drift import FieldDiff
+from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
+from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult, WorkloadResult
+from inferencekey_ensure.plan.model import EndpointRef, PlannedWorkload, Target, UnmanagedWorkload
 
 
 def workload(
@@ -20,53 +28,38 @@ def workload(
     error: Optional[str] = None,
     notes: Optional[List[str]] = None,
     on_drift: str = "reconcile",
-) -> Dict[str, Any]:
+) -> WorkloadResult:
     if diffs is None:
         diffs = [{"field": "model_name", "live": "llama3:8b", "desired": "llama3:70b"}] if action != "no-change" else []
-    return {
-        "file": file,
-        "line": line,
-        "column": 3,
-        "name": name if name is not None else slug.replace("-", " ").title(),
-        "project": project,
-        "slug": slug,
-        "declared_slug": slug,
-        "action": action,
-        "on_drift": on_drift,
-        "diffs": diffs,
-        "endpoint_ref": {"project_slug": project, "workload_slug": slug},
-        "exists": action != "create",
-        "status": status,
-        "error": error,
-        "notes": notes or [],
-    }
+    spec = WorkloadSpec.model_construct(name=name if name is not None else slug.replace("-", " ").title(), slug=slug)
+    declared = DeclaredWorkload(spec, SourceLocation(file, line, 3))
+    ref = EndpointRef(project, slug)
+    planned = PlannedWorkload(
+        Target(declared, project), slug, action, on_drift, ref,
+        diffs=tuple(FieldDiff(diff["field"], diff["live"], diff["desired"]) for diff in diffs),
+    )
+    return WorkloadResult(planned, status, exists=action != "create", endpoint_ref=ref, error=error,
+                          notes=tuple(notes or ()))
 
 
 def plan(
-    workloads: List[Dict[str, Any]],
+    workloads: List[WorkloadResult],
     *,
     mode: str = "preview",
     unmanaged: Optional[List[Dict[str, Any]]] = None,
     errors: Optional[List[Dict[str, Any]]] = None,
-) -> Dict[str, Any]:
-    """A document whose summary counts agree with its workloads, as the engine's do."""
-    unmanaged = unmanaged or []
-    summary = {key: 0 for key in ("create", "update", "replace", "no_change", "drift_left", "refused", "prune", "failed")}
-    for item in workloads:
-        key = {"no-change": "no_change", "drift-left": "drift_left", "drift-refused": "refused"}.get(item["action"], item["action"])
-        if key in summary:
-            summary[key] += 1
-        if item["status"] == "failed":
-            summary["failed"] += 1
-    summary["prune"] = sum(1 for item in unmanaged if item.get("action") == "prune")
-    summary["unmanaged"] = len(unmanaged)
-    summary["changes"] = summary["create"] + summary["update"] + summary["replace"] + summary["prune"]
-    return {
-        "format_version": 1,
-        "tool": {"name": "ik-ensure", "version": "0.1.0"},
-        "mode": mode,
-        "summary": summary,
-        "workloads": workloads,
-        "unmanaged": unmanaged,
-        "errors": errors or [],
-    }
+) -> RunReport:
+    """A report over ``workloads``; unmanaged workloads and run errors given as plain fields."""
+    return RunReport(
+        mode,
+        workloads=list(workloads),
+        unmanaged=[
+            UnmanagedResult(
+                UnmanagedWorkload(item["project"], item["slug"], item.get("name"), "w-id", item.get("action", "none")),
+                status=item.get("status", "ok"),
+                error=item.get("error"),
+            )
+            for item in unmanaged or []
+        ],
+        errors=[RunError(item["message"], project=item.get("project")) for item in errors or []],
+    )

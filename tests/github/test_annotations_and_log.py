@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.github.annotations import comment_failure, repository_path, run_annotations
 from inferencekey_ensure.github.commands import Annotation, prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
-from inferencekey_ensure.report.plan_document import parse_plan
-from inferencekey_ensure.validation.result import Problem
 
 from .plan_fixtures import plan, workload
 
@@ -23,11 +22,11 @@ def test_paths_are_made_relative_to_the_workspace() -> None:
 
 def test_spec_errors_come_before_failed_workloads_and_drift_before_spec_warnings() -> None:
     problems = [Problem("a.yaml", 1, 1, "$.x", "warned", severity="warning"), Problem("b.yaml", 2, 1, "$.y", "broken")]
-    doc = parse_plan(plan([
+    doc = plan([
         workload("drifted", file="c.yaml", line=5),
         workload("failing", action="create", status="failed", error="boom", file="d.yaml"),
         workload("same", action="no-change"),
-    ]))
+    ])
     annotations = run_annotations(problems, doc, None, "/w")
     assert [(a.kind, a.file) for a in annotations] == [
         ("error", "b.yaml"), ("error", "d.yaml"), ("warning", "c.yaml"), ("warning", "a.yaml"),
@@ -37,14 +36,14 @@ def test_spec_errors_come_before_failed_workloads_and_drift_before_spec_warnings
 
 
 def test_more_than_ten_drifted_workloads_keep_the_spec_errors_visible() -> None:
-    doc = parse_plan(plan([workload(f"w{i}") for i in range(15)]))
+    doc = plan([workload(f"w{i}") for i in range(15)])
     problems = [Problem("bad.yaml", 1, 1, "$", "broken")]
     shown, hidden = prioritised(run_annotations(problems, doc, None, "/w"))
     assert shown[0].file == "bad.yaml" and hidden == 5
 
 
 def test_reconciled_workloads_are_reported_as_done() -> None:
-    doc = parse_plan(plan([workload("w"), workload("n", action="create")], mode="reconcile"))
+    doc = plan([workload("w"), workload("n", action="create")], mode="reconcile")
     messages = [a.message for a in run_annotations([], doc, None, "/w")]
     assert messages == ["acme/w was reconciled (update): model_name", "acme/n was created"]
 

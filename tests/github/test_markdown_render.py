@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine.results import RunReport
 from inferencekey_ensure.report.markdown import comment_marker, comment_size, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
 from inferencekey_ensure.report.markdown_validation import render_validation_comment
-from inferencekey_ensure.report.plan_document import parse_plan
-from inferencekey_ensure.validation.result import Problem
 
 from .markdown_checks import fences_balanced, live_mentions, live_text, stray_html, table_cells, table_rows
 from .plan_fixtures import plan, workload
@@ -19,8 +21,8 @@ INFO = Footer(
 )
 
 
-def comment(document: dict, key: str = "default") -> str:
-    return render_comment(parse_plan(document), comment_key=key, info=INFO)
+def comment(document: RunReport, key: str = "default") -> str:
+    return render_comment(document, comment_key=key, info=INFO)
 
 
 def test_comment_starts_with_the_hidden_marker_for_its_key() -> None:
@@ -81,7 +83,7 @@ def test_a_create_shows_only_the_desired_side_since_nothing_is_live() -> None:
     diffs = [{"field": "name", "live": None, "desired": "Bot"},
              {"field": "config", "live": None, "desired": {"command": "vllm serve m"}}]
     for mode in ("preview", "reconcile"):
-        created = dict(workload("bot", action="create", diffs=diffs), exists=mode == "reconcile")
+        created = replace(workload("bot", action="create", diffs=diffs), exists=mode == "reconcile")
         body = comment(plan([created], mode=mode))
         assert '```diff\n@@ name @@\n+ "Bot"\n@@ config @@\n+ {\n+   "command": "vllm serve m"\n+ }\n```' in body
         assert "- null" not in body
@@ -152,7 +154,7 @@ def test_hostile_spec_values_cannot_break_out() -> None:
         unmanaged=[{"project": hostile, "slug": hostile, "name": hostile, "action": "none", "status": "ok", "error": None}],
         errors=[{"project": hostile, "message": hostile}],
     )
-    for body in (comment(document), render_summary(parse_plan(document), info=INFO)):
+    for body in (comment(document), render_summary(document, info=INFO)):
         assert fences_balanced(body)
         assert stray_html(body) == []
         assert live_mentions(body) == []
@@ -161,14 +163,9 @@ def test_hostile_spec_values_cannot_break_out() -> None:
 
 
 def test_summary_has_no_marker_and_takes_a_preamble() -> None:
-    body = render_summary(parse_plan(plan([workload()])), info=INFO, preamble="**2 warnings**")
+    body = render_summary(plan([workload()]), info=INFO, preamble="**2 warnings**")
     assert "ik-ensure:comment-key" not in body
     assert body.index("### InferenceKey ensure") < body.index("**2 warnings**") < body.index("| Workload |")
-
-
-def test_a_plan_missing_keys_still_renders() -> None:
-    body = render_comment(parse_plan({"workloads": [{"slug": "x"}, "junk"], "summary": None}), comment_key="k", info=Footer())
-    assert "| x |" in body and fences_balanced(body)
 
 
 def test_the_invalid_specs_comment_lists_few_problems_and_stays_small() -> None:

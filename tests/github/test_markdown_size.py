@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inferencekey_ensure.engine.results import RunReport, WorkloadResult
 from inferencekey_ensure.report.markdown import (
     COMMENT_LIMIT,
     SUMMARY_LIMIT,
@@ -16,7 +17,6 @@ from inferencekey_ensure.report.markdown import (
     summary_size,
 )
 from inferencekey_ensure.report.markdown_sections import Footer
-from inferencekey_ensure.report.plan_document import parse_plan
 
 from .markdown_checks import fences_balanced, live_mentions, stray_html, table_cells, table_rows
 from .plan_fixtures import plan, workload
@@ -24,13 +24,13 @@ from .plan_fixtures import plan, workload
 INFO = Footer("0.1.0", "abc1234", "https://github.com/o/r/commit/abc1234", "https://github.com/o/r/actions/runs/7")
 
 
-def big_diff(slug: str, chars: int) -> Dict[str, Any]:
+def big_diff(slug: str, chars: int) -> WorkloadResult:
     return workload(slug, diffs=[{"field": "description", "live": "old", "desired": "d" * chars}])
 
 
 def test_largest_diffs_go_first_and_a_note_says_how_many() -> None:
     workloads = [big_diff(f"w{i:02d}", 1000 + 1000 * i) for i in range(20)]  # 1k..20k characters
-    document = parse_plan(plan(workloads))
+    document = plan(workloads)
     body = render_comment(document, comment_key="default", info=INFO)
     assert comment_size(body) <= COMMENT_LIMIT
     kept = [i for i in range(20) if f"<code>w{i:02d}</code>" in body]
@@ -44,14 +44,14 @@ def test_largest_diffs_go_first_and_a_note_says_how_many() -> None:
 
 
 def test_the_job_summary_holds_every_diff_the_comment_dropped() -> None:
-    document = parse_plan(plan([big_diff(f"w{i:02d}", 1000 + 1000 * i) for i in range(20)]))
+    document = plan([big_diff(f"w{i:02d}", 1000 + 1000 * i) for i in range(20)])
     body = render_summary(document, info=INFO)
     assert all(f"<code>w{i:02d}</code>" in body for i in range(20))
     assert "left out" not in body
 
 
 def test_the_job_summary_degrades_at_one_mebibyte() -> None:
-    document = parse_plan(plan([big_diff(f"w{i:03d}", 6000) for i in range(250)]))
+    document = plan([big_diff(f"w{i:03d}", 6000) for i in range(250)])
     body = render_summary(document, info=INFO)
     assert summary_size(body) <= SUMMARY_LIMIT
     assert "left out to stay within the 1 MiB job-summary limit; the step's `plan` output has them all" in body
@@ -61,7 +61,7 @@ def test_the_job_summary_degrades_at_one_mebibyte() -> None:
 def test_a_table_too_big_for_a_comment_keeps_problems_and_changes_first() -> None:
     unchanged = [workload(f"same-{i:04d}", action="no-change", name="n" * 80) for i in range(2000)]
     special = [workload("broken", action="create", status="failed", error="boom"), workload("moved")]
-    document = parse_plan(plan(unchanged + special))
+    document = plan(unchanged + special)
     body = render_comment(document, comment_key="default", info=INFO)
     assert comment_size(body) <= COMMENT_LIMIT
     assert "| Broken<br>" in body and "| Moved<br>" in body
@@ -70,7 +70,7 @@ def test_a_table_too_big_for_a_comment_keeps_problems_and_changes_first() -> Non
 
 
 def test_a_table_too_big_for_the_job_summary_is_cut_too() -> None:
-    document = parse_plan(plan([workload(f"w{i:05d}", action="no-change", name="n" * 200, file="f" * 200) for i in range(6000)]))
+    document = plan([workload(f"w{i:05d}", action="no-change", name="n" * 200, file="f" * 200) for i in range(6000)])
     body = render_summary(document, info=INFO)
     assert summary_size(body) <= SUMMARY_LIMIT
     assert "unchanged) not shown" in body and "6000 unchanged" in body
@@ -78,7 +78,7 @@ def test_a_table_too_big_for_the_job_summary_is_cut_too() -> None:
 
 def test_characters_outside_the_basic_plane_count_double() -> None:
     emoji = "\U0001F600"
-    document = parse_plan(plan([workload(f"w{i}", diffs=[{"field": "description", "live": "", "desired": emoji * 4000}]) for i in range(12)]))
+    document = plan([workload(f"w{i}", diffs=[{"field": "description", "live": "", "desired": emoji * 4000}]) for i in range(12)])
     body = render_comment(document, comment_key="default", info=INFO)
     assert comment_size(body) <= COMMENT_LIMIT
     assert len(body.encode("utf-16-le")) // 2 <= COMMENT_LIMIT
@@ -93,7 +93,7 @@ big_values = st.one_of(fragments, st.tuples(fragments, st.integers(0, 3000)).map
 actions = st.sampled_from(["create", "update", "replace", "no-change", "drift-left", "drift-refused", "bogus"])
 
 
-def workloads(values: st.SearchStrategy[str], max_diffs: int) -> st.SearchStrategy[Dict[str, Any]]:
+def workloads(values: st.SearchStrategy[str], max_diffs: int) -> st.SearchStrategy[WorkloadResult]:
     json_values = st.one_of(st.none(), values, st.dictionaries(fragments, values, max_size=3))
     diff = st.fixed_dictionaries({"field": fragments, "live": json_values, "desired": json_values})
     return st.builds(
@@ -111,10 +111,10 @@ def workloads(values: st.SearchStrategy[str], max_diffs: int) -> st.SearchStrate
 
 
 @st.composite
-def plans(draw: st.DrawFn) -> Dict[str, Any]:
+def plans(draw: st.DrawFn) -> RunReport:
     """Either a few workloads with huge values, or thousands of rows of small ones."""
     if draw(st.booleans()):
-        items: List[Dict[str, Any]] = draw(st.lists(workloads(big_values, 4), max_size=8))
+        items: List[WorkloadResult] = draw(st.lists(workloads(big_values, 4), max_size=8))
     else:
         items = draw(st.lists(workloads(fragments, 1), min_size=1, max_size=4)) * draw(st.sampled_from([150, 600]))
     unmanaged = draw(
@@ -132,8 +132,8 @@ def plans(draw: st.DrawFn) -> Dict[str, Any]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(plans(), st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)), min_size=1, max_size=64))
-def test_any_plan_renders_a_comment_within_the_limit_with_balanced_fences(document: Dict[str, Any], key: str) -> None:
-    body = render_comment(parse_plan(document), comment_key=key, info=INFO)
+def test_any_plan_renders_a_comment_within_the_limit_with_balanced_fences(document: RunReport, key: str) -> None:
+    body = render_comment(document, comment_key=key, info=INFO)
     assert comment_size(body) <= COMMENT_LIMIT
     assert fences_balanced(body)
     assert stray_html(body) == []
@@ -145,8 +145,8 @@ def test_any_plan_renders_a_comment_within_the_limit_with_balanced_fences(docume
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(plans())
-def test_any_plan_renders_a_job_summary_within_the_limit_with_balanced_fences(document: Dict[str, Any]) -> None:
-    body = render_summary(parse_plan(document), info=INFO)
+def test_any_plan_renders_a_job_summary_within_the_limit_with_balanced_fences(document: RunReport) -> None:
+    body = render_summary(document, info=INFO)
     assert summary_size(body) <= SUMMARY_LIMIT
     assert fences_balanced(body)
     assert stray_html(body) == []

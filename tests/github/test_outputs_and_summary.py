@@ -8,8 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inferencekey_ensure.github.outputs import format_output, write_outputs
-from inferencekey_ensure.github.summary import append_summary
+from inferencekey_ensure.github.outputs import append_summary, format_output, write_outputs
 
 from .action_harness import parse_output_file
 

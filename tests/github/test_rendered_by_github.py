@@ -18,8 +18,8 @@ from inferencekey_ensure.report.escaping import html_text, markdown_text, table_
 from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.markdown_validation import render_validation_comment, render_validation_summary
-from inferencekey_ensure.report.plan_document import parse_plan
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine.results import RunReport
 
 from .github_render import BIDI_CONTROLS, render_like_github
 from .plan_fixtures import plan, workload
@@ -36,7 +36,7 @@ HOSTILE_PARTS = [
 HOSTILE = " ".join(HOSTILE_PARTS)
 
 
-def hostile_plan() -> dict:
+def hostile_plan() -> RunReport:
     values = {"cmd": HOSTILE, "list": HOSTILE_PARTS}
     return plan(
         [
@@ -54,7 +54,7 @@ def hostile_plan() -> dict:
 
 
 def bodies() -> List[str]:
-    doc = parse_plan(hostile_plan())
+    doc = hostile_plan()
     problems = [Problem(f"inferencekey/{HOSTILE}.yaml", 3, 5, f"$.{HOSTILE}", HOSTILE)]
     return [
         render_comment(doc, comment_key=HOSTILE, info=FOOTER),
@@ -81,7 +81,7 @@ def test_no_raw_bidi_control_survives_rendering_not_even_in_the_diff(body: str) 
 
 
 def test_the_diff_block_shows_bidi_controls_as_visible_escapes() -> None:
-    body = render_comment(parse_plan(hostile_plan()), comment_key="default", info=FOOTER)
+    body = render_comment(hostile_plan(), comment_key="default", info=FOOTER)
     diff = body[body.index("```diff"):]
     assert '"<U+202E>exe.txt<U+202C>' in diff and "<U+2066>isolated<U+2069>" in diff
 

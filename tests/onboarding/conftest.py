@@ -6,7 +6,7 @@ from typing import Iterator
 
 import pytest
 
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.emulator import EmulatorServer
 
 from .support import TOKEN, start_emulator

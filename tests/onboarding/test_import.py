@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.onboarding.spec_files import MODELINE
 
 from .support import READ_ONLY_TOKEN, TOKEN, cli

@@ -9,10 +9,10 @@ from typing import Any, List
 
 import pytest
 
-from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from inferencekey_ensure.github.inputs import read_inputs
-from inferencekey_ensure.loading.project_filter import requested_projects
+from inferencekey_ensure.specset.project_filter import requested_projects
 
 from github.action_harness import GITHUB_TOKEN, RunnerFiles, write_spec  # tests/github: the action's harness
 from github.fake_github import FakeGitHub

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.retry import RetryPolicy
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.retry import RetryPolicy
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, TokenGrant
 from inferencekey_ensure.engine import RECONCILE, RunReport, RunRequest, run
+from inferencekey_ensure.engine.connector import already_open
+from inferencekey_ensure.specset.load import load_workloads
 
 PROJECT = "acme"
 # Shaped like a real control-plane token: ik_sdk_<id>_<secret>. The tail is what must
@@ -127,7 +129,7 @@ def engine_apply(server: EmulatorServer, folder: Path, *, mode: str = RECONCILE,
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: server.url}
     settings = resolve_settings(server.url, env, retry=retry)
     with ControlPlaneClient(settings) as client:
-        return run(RunRequest(paths=[str(folder)], mode=mode, env=env, **request), client=client)
+        return run(RunRequest(mode=mode, env=env, **request), load_workloads([str(folder)]), already_open(client))
 
 
 def normalised(server: EmulatorServer, project: str = PROJECT) -> Dict[str, Dict[str, Any]]:

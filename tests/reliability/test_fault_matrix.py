@@ -14,16 +14,19 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import pytest
-from client.loopback import ScriptedServer, reply  # tests/client: the scripted loopback server
+from controlplane.loopback import ScriptedServer, reply  # tests/controlplane: the scripted loopback server
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.retry import RetryPolicy, Timing
-from inferencekey_ensure.apply.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
+from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
-from inferencekey_ensure.engine import RunRequest, report_to_json, run
+from inferencekey_ensure.engine import RunRequest, run
+from inferencekey_ensure.engine.connector import already_open
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
+from inferencekey_ensure.specset.load import load_workloads
 
 from .support import (
     PROJECT, TOKEN, UNMANAGED, desired_bodies, drifted_states, engine_apply, failed_slugs, normalised,
@@ -181,7 +184,7 @@ def _paced_apply(server: Any, folder: Path, sleeps: List[float]) -> Any:
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: server.url}
     timing = Timing(sleep=sleeps.append, random=lambda: 0.5)
     with ControlPlaneClient(resolve_settings(server.url, env), timing=timing) as client:
-        return run(RunRequest(paths=[str(folder)], mode="reconcile", env=env), client=client)
+        return run(RunRequest(mode="reconcile", env=env), load_workloads([str(folder)]), already_open(client))
 
 
 CHAT = {"name": "Chat", "slug": "chat", "model": "m", "backend": "vllm"}

@@ -25,14 +25,13 @@ from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.domain.wire import normalise_live
 from inferencekey_ensure.emulator import ANY_PROJECT, TokenGrant
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, report_to_json
+from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.results import UnmanagedResult
 from inferencekey_ensure.plan.model import CREATE, NO_CHANGE, REPLACE, UPDATE, Plan, Target
 from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.markdown import COMMENT_LIMIT, comment_size, render_comment
 from inferencekey_ensure.report.markdown_sections import Footer
-from inferencekey_ensure.report.plan_document import parse_plan
 
 from .strategies import on_drift_values, platform_states, spec_sets
 from .support import TOKEN, engine_apply, normalised, start_emulator
@@ -173,13 +172,13 @@ def test_the_plan_lists_exactly_the_compared_fields_that_differ(example: Tuple[A
 @settings(PURE, max_examples=max(10, EXAMPLES // 4))
 @given(specs_and_any_states, on_drift_values)
 def test_the_comment_for_a_real_plan_stays_within_the_limit_with_balanced_fences(example, on_drift):
-    """The GitHub tests render synthetic plan documents; these are the engine's own, with the
+    """The GitHub tests render synthetic run reports; these are the engine's own, with the
     value types real diffs carry (numbers, 2 vs 2.0, booleans, lists, nested configs)."""
     specs, live = example
     plan = _plan(_targets(specs, on_drift), _state(live))
     report = RunReport(PREVIEW, workloads=[settled_result(p, PREVIEW, {}) for p in plan.workloads],
                        unmanaged=[UnmanagedResult(u) for u in plan.unmanaged])
-    body = render_comment(parse_plan(report_to_json(report)), comment_key="default",
+    body = render_comment(report, comment_key="default",
                           info=Footer("0.1.0", "abc1234"))
     assert comment_size(body) <= COMMENT_LIMIT
     assert fences_balanced(body) and stray_html(body) == [] and live_mentions(body) == []

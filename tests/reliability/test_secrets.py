@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
-from client.loopback import ScriptedServer, Step, closed_port, echo_authorization  # tests/client
+from controlplane.loopback import ScriptedServer, Step, closed_port, echo_authorization  # tests/controlplane
 from github.action_harness import (  # tests/github: the action's own test harness
     GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec,
 )

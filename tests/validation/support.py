@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import List, Tuple
 
 from inferencekey_ensure.cli.main import main
-from inferencekey_ensure.validation.result import Problem
-from inferencekey_ensure.validation.run import validate_paths
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.specset.validate import validate_paths
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = REPO / "schemas" / "workload-spec.schema.json"

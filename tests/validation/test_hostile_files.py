@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from inferencekey_ensure.validation.run import validate_paths
+from inferencekey_ensure.specset.validate import validate_paths
 
 from .support import MINIMAL, check, run_cli, write
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inferencekey_ensure.domain.spec import SourceLocation
-from inferencekey_ensure.loading.workloads import LoadResult, UsageError, load_workloads
+from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
 
 from .support import EXAMPLES, MINIMAL, write
 

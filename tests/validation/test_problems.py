@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from inferencekey_ensure.validation.run import validate_paths
+from inferencekey_ensure.specset.validate import validate_paths
 
 from .corpus import INVALID_WORKLOADS
 from .support import MINIMAL, check, run_cli, write

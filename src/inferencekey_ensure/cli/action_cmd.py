@@ -18,10 +18,10 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.apply.settings import TOKEN_ENV
-from inferencekey_ensure.engine import PREVIEW, RunRequest, report_to_json, run
+from inferencekey_ensure.cli.connection import connector
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+from inferencekey_ensure.engine import PREVIEW, RunReport, RunRequest, run
 from inferencekey_ensure.engine.projects import fallback_project
-from inferencekey_ensure.github.action_outputs import action_outputs
 from inferencekey_ensure.github.annotations import comment_failure, run_annotations
 from inferencekey_ensure.github.commands import Annotation, prioritised
 from inferencekey_ensure.github.comment_sync import sync_comment
@@ -29,12 +29,11 @@ from inferencekey_ensure.github.comments_api import CommentsApi, GitHubApiError
 from inferencekey_ensure.github.context import GitHubContext, context_from, read_event
 from inferencekey_ensure.github.inputs import ActionInputs, InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
-from inferencekey_ensure.github.outputs import write_outputs
+from inferencekey_ensure.github.outputs import action_outputs, append_summary, write_outputs
 from inferencekey_ensure.github.sticky import NEVER
-from inferencekey_ensure.github.summary import append_summary
 from inferencekey_ensure.loading.errors import UsageError
-from inferencekey_ensure.loading.project_filter import only_declared
-from inferencekey_ensure.loading.workloads import LoadResult, load_workloads
+from inferencekey_ensure.specset.project_filter import only_declared
+from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.report.markdown import comment_marker, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.markdown_validation import (
@@ -44,10 +43,9 @@ from inferencekey_ensure.report.markdown_validation import (
     render_validation_comment,
     render_validation_summary,
 )
-from inferencekey_ensure.report.plan_document import PlanDocument, parse_plan
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.report.validation_text import problem_line
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.diagnostics.problem import Problem
 
 TITLE = "ik-ensure"
 
@@ -73,8 +71,8 @@ class _Step:
         self.cwd = os.getcwd()
         self.footer = Footer(__version__, context.short_sha, context.commit_url, context.run_url)
 
-    def annotate(self, problems: List[Problem], doc: Optional[PlanDocument]) -> None:
-        shown, hidden = prioritised(run_annotations(problems, doc, self.env.get("GITHUB_WORKSPACE"), self.cwd))
+    def annotate(self, problems: List[Problem], report: Optional[RunReport]) -> None:
+        shown, hidden = prioritised(run_annotations(problems, report, self.env.get("GITHUB_WORKSPACE"), self.cwd))
         for annotation in shown:
             self.log.annotate(annotation)
         if hidden:
@@ -112,24 +110,24 @@ class _Step:
             # Invalid specs on a PR that could be previewed: an earlier drift comment must not go stale.
             self.comment(render_validation_comment(loaded.problems, *counts, self.inputs.comment_key, self.footer),
                          worth_reporting=False)
-        self.finish(render_validation_summary(loaded.problems, *counts, reason), action_outputs(None, None, None))
+        self.finish(render_validation_summary(loaded.problems, *counts, reason), action_outputs(None, None))
         return exit_codes.OK if loaded.ok else exit_codes.FAILURE
 
-    def request(self) -> RunRequest:
+    def engine_env(self) -> Dict[str, str]:
         engine_env = dict(self.env)
         engine_env[TOKEN_ENV] = self.inputs.sdk_token or ""
+        return engine_env
+
+    def request(self) -> RunRequest:
         return RunRequest(
-            paths=list(self.inputs.specs),
             mode=self.inputs.mode,
             on_drift=self.inputs.on_drift,
             prune=self.inputs.prune,
             project=self.inputs.project,
-            base_url=self.inputs.base_url,
-            env=engine_env,
+            env=self.engine_env(),
             wait=self.inputs.wait,
             wait_timeout_s=self.inputs.wait_timeout_s,
             progress=self.log.plain,
-            only_projects=self.inputs.only_projects,
         )
 
     def comment(self, body: str, worth_reporting: bool) -> Optional[str]:
@@ -155,21 +153,20 @@ class _Step:
             self.log.plain(f"comment {result.outcome}: {result.reason} {result.url or ''}".rstrip())
         return result.url
 
-    def plan(self) -> int:
+    def plan(self, loaded: LoadResult) -> int:
+        """Plans (or applies) the specs ``validate`` already loaded: they are not read twice."""
         with self.log.group(f"ik-ensure {self.inputs.mode}"):
-            report = run(self.request())
+            report = run(self.request(), loaded, connector(self.inputs.base_url, self.engine_env(), None))
             self.log.plain(render_plan(report, colour=False))
-        plan_json = report_to_json(report)
-        doc = parse_plan(plan_json)
-        self.annotate(report.problems, doc)
-        comment_url = self.comment(render_comment(doc, comment_key=self.inputs.comment_key, info=self.footer),
-                                   doc.worth_reporting)
+        self.annotate(report.problems, report)
+        comment_url = self.comment(render_comment(report, comment_key=self.inputs.comment_key, info=self.footer),
+                                   report.worth_reporting)
         warnings = [problem for problem in report.problems if not problem.is_error]
-        summary = render_summary(doc, info=self.footer, preamble=problems_table(warnings) or None)
-        self.finish(summary, action_outputs(doc, plan_json, comment_url))
+        summary = render_summary(report, info=self.footer, preamble=problems_table(warnings) or None)
+        self.finish(summary, action_outputs(report, comment_url))
         if not report.succeeded:
             return exit_codes.FAILURE
-        if self.inputs.fail_on_drift and self.inputs.mode == PREVIEW and doc.drift_found:
+        if self.inputs.fail_on_drift and self.inputs.mode == PREVIEW and report.drift_found:
             self.log.annotate(Annotation(
                 "error", "Drift found and fail-on-drift is set: the platform does not match the specs (see the job summary).",
                 title=f"{TITLE}: drift",
@@ -204,10 +201,10 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         blocked = _preview_blocked(inputs, step.context)
         if blocked is not None or not loaded.ok:
             return step.validation_only(loaded, blocked)
-        return step.plan()
+        return step.plan(loaded)
     except UsageError as error:
         log.annotate(Annotation("error", f"input `specs`: {error}", title=f"{TITLE}: bad input"))
-        step.finish(None, action_outputs(None, None, None))
+        step.finish(None, action_outputs(None, None))
         return exit_codes.USAGE
 
 

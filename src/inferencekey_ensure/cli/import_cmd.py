@@ -48,14 +48,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
-    from inferencekey_ensure.loading.workloads import load_workloads
+    from inferencekey_ensure.cli.connection import connector
+    from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+    from inferencekey_ensure.emulator import LOCAL_STATE_PATH
     from inferencekey_ensure.onboarding.file_writes import write_files
     from inferencekey_ensure.onboarding.import_plan import plan_import
-    from inferencekey_ensure.onboarding.live_source import (
-        LOCAL_STATE_PATH, TOKEN_ENV, LiveReadError, read_live_workloads,
-    )
+    from inferencekey_ensure.onboarding.live_source import LiveReadError, read_live_workloads
     from inferencekey_ensure.onboarding.spec_files import select_slugs
     from inferencekey_ensure.report.validation_text import printable, problem_line
+    from inferencekey_ensure.specset.load import load_workloads
 
     def emit(line: str, stream: Any = sys.stderr) -> None:
         print(printable(redact_text(line, [os.environ.get(TOKEN_ENV)])), file=stream)
@@ -69,7 +70,7 @@ def _import(args: argparse.Namespace) -> int:
         return exit_codes.USAGE
     local_state = Path(LOCAL_STATE_PATH) if args.local else None
     try:
-        live = read_live_workloads(project, args.base_url, os.environ, local_state)
+        live = read_live_workloads(project, connector(args.base_url, os.environ, local_state))
     except LiveReadError as error:
         emit(f"ik-ensure import: error: project {project}: {error.message}")
         emit(f"  fix: {error.fix}")

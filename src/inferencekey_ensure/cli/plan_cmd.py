@@ -17,18 +17,22 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.apply.settings import TOKEN_ENV
 from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
+from inferencekey_ensure.cli.connection import connector
+from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
-from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, report_to_json, run
+from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
+from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
-from inferencekey_ensure.loading.project_filter import requested_projects
+from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
+from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
+from inferencekey_ensure.specset.load import load_workloads
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -91,19 +95,15 @@ def _stderr_printer() -> Callable[[str], None]:
 def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
     return RunRequest(
-        paths=list(args.paths),
         mode=mode,
         on_drift=args.on_drift,
         prune=args.prune,
         project=args.project,
-        base_url=args.base_url,
         env=env,
-        local_state=Path(LOCAL_STATE_PATH) if args.local else None,
         wait=getattr(args, "wait", False),
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         progress=_stderr_printer(),
-        only_projects=requested_projects(args.only_project),
     )
 
 
@@ -138,10 +138,15 @@ def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
         print(f"ik-ensure {args.command}: error: {problem}", file=sys.stderr)
         return None
     try:
-        report = run(_request(args, mode, env))
+        specs = load_workloads(list(args.paths))
     except UsageError as exc:
         print(f"ik-ensure {args.command}: error: {redact_text(str(exc))}", file=sys.stderr)
         return None
+    if args.only_project:
+        specs = only_declared(specs, requested_projects(args.only_project),
+                              fallback_project(args.project, env))
+    local_state = Path(LOCAL_STATE_PATH) if args.local else None
+    report = run(_request(args, mode, env), specs, connector(args.base_url, env, local_state))
     _emit(report, args.json, env)
     return report
 

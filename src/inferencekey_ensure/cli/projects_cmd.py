@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
-    from inferencekey_ensure.loading.workloads import LoadResult, UsageError, load_workloads
+    from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
     from inferencekey_ensure.onboarding.declared_projects import declared_projects
     from inferencekey_ensure.report.validation_text import printable, problem_line
 

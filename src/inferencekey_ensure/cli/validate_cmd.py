@@ -73,18 +73,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from inferencekey_ensure.validation.run import validate_paths
+    from inferencekey_ensure.specset.validate import validate_paths
 
     result = validate_paths(args.paths)
     if args.only_project:
-        from inferencekey_ensure.loading.project_filter import only_found, requested_projects
+        from inferencekey_ensure.specset.project_filter import only_found, requested_projects
 
         result = only_found(result, requested_projects(args.only_project), os.environ.get("INFERENCEKEY_PROJECT"))
     output_format = _format(args.format)
     if output_format == "json":
         from inferencekey_ensure.report.validation_json import render_json as render
     elif output_format == "github":
-        from inferencekey_ensure.report.validation_github import render_github as render
+        from inferencekey_ensure.github.validation_report import render_github as render
     else:
         from inferencekey_ensure.report.validation_text import render_text as render
     sys.stdout.write(render(result, args.strict))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence, Tuple, Union
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import EnsureError
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import EnsureError
 from inferencekey_ensure.domain.wire import LiveWorkload, MalformedWorkload, normalise_live
 from inferencekey_ensure.engine.pool import run_bounded
 from inferencekey_ensure.engine.results import RunError

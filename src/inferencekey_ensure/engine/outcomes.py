@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping, Optional
 
-from inferencekey_ensure.apply.errors import EnsureError
+from inferencekey_ensure.controlplane.errors import EnsureError
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
     FAILED, LEFT_DRIFTED, OK, REFUSED, RunError, WorkloadResult,

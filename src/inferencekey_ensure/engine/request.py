@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Callable, Literal, Mapping, Optional
 
-from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
+from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
 
-PREVIEW = "preview"
-RECONCILE = "reconcile"
+# ``preview`` (plan) never sends a write; ``reconcile`` (apply) makes the platform match.
+RunMode = Literal["preview", "reconcile"]
+PREVIEW: RunMode = "preview"
+RECONCILE: RunMode = "reconcile"
 DEFAULT_PARALLELISM = 8
 
 
@@ -20,25 +21,20 @@ def _discard(_line: str) -> None:
 
 @dataclass(frozen=True)
 class RunRequest:
-    """One run: which files, against what, in which mode.
+    """One run: in which mode, with which defaults. Which specs and which control
+    plane are the caller's to give (``run``'s other arguments).
 
-    ``env`` is where ``INFERENCEKEY_*`` are read from (never ``os.environ``
-    directly, so a test or an embedding caller controls it). ``local_state``
-    set means "run against the in-process emulator keeping its state there".
+    ``env`` is where ``INFERENCEKEY_PROJECT`` is read from (never ``os.environ``
+    directly, so a test or an embedding caller controls it).
     ``progress`` receives one line per readiness event under ``wait``.
     """
 
-    paths: Sequence[str]
-    mode: str = PREVIEW
+    mode: RunMode = PREVIEW
     on_drift: str = DEFAULT_ON_DRIFT
     prune: bool = False
     project: Optional[str] = None
-    base_url: Optional[str] = None
     env: Mapping[str, str] = field(default_factory=dict)
-    local_state: Optional[Path] = None
     wait: bool = False
     wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
     parallelism: int = DEFAULT_PARALLELISM
     progress: Callable[[str], None] = _discard
-    # Non-empty: only the specs of these projects are planned (``--only-project``).
-    only_projects: Sequence[str] = ()

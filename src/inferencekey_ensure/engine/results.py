@@ -1,20 +1,34 @@
-"""What a run found and did: the RunReport every reporter renders."""
+"""What a run found and did: the one model of a run that every rendering reads.
+
+The terminal text, the Markdown comment and summary, the annotations, the JSON
+document and the action's outputs are all views of a ``RunReport``; the facts they
+share (what counts as a change, as drift, as a failure) are decided here, once.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Literal, Optional, Sequence
 
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine.request import RunMode
 from inferencekey_ensure.plan.model import (
     CREATE, DRIFT_LEFT, DRIFT_REFUSED, NO_CHANGE, PRUNE, REPLACE, UPDATE,
-    EndpointRef, PlannedWorkload, UnmanagedWorkload,
+    EndpointRef, PlannedWorkload, UnmanagedWorkload, WorkloadAction,
 )
-from inferencekey_ensure.validation.result import Problem
 
-OK = "ok"
-FAILED = "failed"
-REFUSED = "refused"
-LEFT_DRIFTED = "left-drifted"
+# What became of a workload (or an unmanaged one's prune); the plan JSON's ``status`` values.
+Status = Literal["ok", "failed", "refused", "left-drifted"]
+OK: Status = "ok"
+FAILED: Status = "failed"
+REFUSED: Status = "refused"
+LEFT_DRIFTED: Status = "left-drifted"
+
+# Actions that change the platform (or would, in preview).
+CHANGE_ACTIONS = (CREATE, UPDATE, REPLACE)
+# Actions that mean a live workload differs from its spec.
+DRIFT_ACTIONS = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
+PROBLEM_STATUSES = (FAILED, REFUSED)
 
 
 @dataclass(frozen=True)
@@ -22,7 +36,7 @@ class WorkloadResult:
     """One spec's outcome: the plan for it and, in reconcile, what became of it."""
 
     planned: PlannedWorkload
-    status: str
+    status: Status
     exists: bool
     endpoint_ref: EndpointRef
     error: Optional[str] = None
@@ -30,14 +44,31 @@ class WorkloadResult:
     notes: Sequence[str] = ()
 
     @property
-    def action(self) -> str:
+    def action(self) -> WorkloadAction:
         return self.planned.action
+
+    @property
+    def is_change(self) -> bool:
+        return self.action in CHANGE_ACTIONS
+
+    @property
+    def is_drift(self) -> bool:
+        return self.action in DRIFT_ACTIONS
+
+    @property
+    def is_problem(self) -> bool:
+        return self.status in PROBLEM_STATUSES
+
+    @property
+    def notes_and_fix(self) -> List[str]:
+        """The notes a report shows: the run's notes, then the fix, if any."""
+        return list(self.notes) + ([f"fix: {self.fix}"] if self.fix else [])
 
 
 @dataclass(frozen=True)
 class UnmanagedResult:
     workload: UnmanagedWorkload
-    status: str = OK
+    status: Status = OK
     error: Optional[str] = None
 
 
@@ -49,10 +80,15 @@ class RunError:
     project: Optional[str] = None
     fix: Optional[str] = None
 
+    @property
+    def described(self) -> str:
+        """The message with its fix, as one line."""
+        return f"{self.message} (fix: {self.fix})" if self.fix else self.message
+
 
 @dataclass(frozen=True)
 class RunReport:
-    mode: str
+    mode: RunMode
     workloads: List[WorkloadResult] = field(default_factory=list)
     unmanaged: List[UnmanagedResult] = field(default_factory=list)
     errors: List[RunError] = field(default_factory=list)
@@ -90,3 +126,35 @@ class RunReport:
         }
         counts["changes"] = counts["create"] + counts["update"] + counts["replace"] + counts["prune"]
         return counts
+
+    @property
+    def changes(self) -> int:
+        """Workloads to be (or that were) created, updated, replaced or pruned."""
+        return self.summary()["changes"]
+
+    @property
+    def drift_found(self) -> bool:
+        """Anything where the platform does not match the specs (what ``fail-on-drift`` means)."""
+        counts = self.summary()
+        return counts["changes"] > 0 or counts["drift_left"] > 0 or counts["refused"] > 0
+
+    @property
+    def failed(self) -> bool:
+        """An error, a failed workload or refused drift: what a report headlines as a failure."""
+        return self.has_errors or self.summary()["refused"] > 0
+
+    @property
+    def worth_reporting(self) -> bool:
+        """Whether a PR that never had a comment should get one under ``comment: on-change``."""
+        return self.drift_found or self.failed
+
+    def endpoint_refs(self) -> List[Dict[str, str]]:
+        """One entry per declared workload: its EndpointRef and action (the ``endpoint-refs`` output)."""
+        return [
+            {
+                "project_slug": result.endpoint_ref.project_slug,
+                "workload_slug": result.endpoint_ref.workload_slug,
+                "action": result.action,
+            }
+            for result in self.workloads
+        ]

@@ -1,32 +1,32 @@
 """One run of ``plan`` or ``apply``, as a sequence of small named steps.
 
-load + validate -> resolve projects -> list each project once -> plan (pure)
+(the caller loads and validates) -> resolve projects -> list each project once -> plan (pure)
 -> reconcile only: write -> optionally wait for readiness -> RunReport.
 Each step can end the run with a report; nothing is requested before the specs
 are valid and every one of them has a project and the settings are usable.
+The engine reads no file and knows no emulator: it gets the loaded specs and a
+``Connector`` from its caller.
 Preview never reaches the write step, so it cannot send a mutating request.
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import ConfigurationError
-from inferencekey_ensure.emulator import StateError
-from inferencekey_ensure.engine.connection import open_client
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import ConfigurationError
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine.connector import ConnectFailed, Connector
 from inferencekey_ensure.engine.listing import list_projects
 from inferencekey_ensure.engine.outcomes import settled_result
-from inferencekey_ensure.engine.projects import fallback_project, resolve_targets
+from inferencekey_ensure.engine.projects import resolve_targets
 from inferencekey_ensure.engine.request import RECONCILE, RunRequest
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
 from inferencekey_ensure.engine.waiting import wait_for_ready
 from inferencekey_ensure.engine.writes import apply_plan
-from inferencekey_ensure.loading.project_filter import only_declared
-from inferencekey_ensure.loading.workloads import load_workloads
 from inferencekey_ensure.plan.model import Target
 from inferencekey_ensure.plan.planner import build_plan
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.specset.load import LoadResult
 
 
 def _projects_in_order(targets: Sequence[Target]) -> List[str]:
@@ -60,30 +60,21 @@ def _against_platform(
     return RunReport(request.mode, workloads, unmanaged, list_errors, problems)
 
 
-def run(request: RunRequest, *, client: Optional[ControlPlaneClient] = None) -> RunReport:
-    """Run ``request``; ``client`` replaces the one the request's settings would open.
+def run(request: RunRequest, specs: LoadResult, connect: Connector) -> RunReport:
+    """Run ``request`` over ``specs``; ``connect`` is opened only when a request must be sent.
 
-    Raises the loader's ``UsageError`` for a path that does not exist (a usage
-    mistake, exit 2); every other failure is inside the report.
+    Every failure is inside the report (an unusable setting or a connector that
+    cannot open is a run error, not an exception).
     """
-    loaded = load_workloads(request.paths)
-    if request.only_projects:
-        loaded = only_declared(loaded, request.only_projects, fallback_project(request.project, request.env))
-    problems = list(loaded.problems)
-    if not loaded.ok:
+    problems = list(specs.problems)
+    if not specs.ok:
         return RunReport(request.mode, problems=problems)
-    targets, unresolved = resolve_targets(loaded.workloads, request.project, request.env)
+    targets, unresolved = resolve_targets(specs.workloads, request.project, request.env)
     if unresolved or not targets:
         return RunReport(request.mode, errors=unresolved, problems=problems)
-    if client is not None:
-        return _against_platform(request, targets, client, problems)
     try:
-        with open_client(request) as opened:
-            return _against_platform(request, targets, opened, problems)
-    except ConfigurationError as exc:
+        with connect() as client:
+            return _against_platform(request, targets, client, problems)
+    except (ConfigurationError, ConnectFailed) as exc:
         return RunReport(request.mode, errors=[RunError(exc.message, fix=exc.fix)],
                          problems=problems)
-    except StateError as exc:
-        return RunReport(request.mode, problems=problems, errors=[RunError(
-            str(exc), fix="Delete the local state file to start the local control plane afresh.",
-        )])

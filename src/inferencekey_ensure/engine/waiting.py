@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Dict, List
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import EnsureError
-from inferencekey_ensure.apply.readiness import wait_until_ready
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import EnsureError
+from inferencekey_ensure.controlplane.readiness import wait_until_ready
 from inferencekey_ensure.engine.outcomes import mark_failed
 from inferencekey_ensure.engine.pool import run_bounded
 from inferencekey_ensure.engine.results import OK, WorkloadResult

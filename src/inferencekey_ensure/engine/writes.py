@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Tuple, Union
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import (
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import (
     ApiError, EnsureError, NotFoundError, OutcomeUnknownError,
 )
 from inferencekey_ensure.domain.wire import MalformedWorkload

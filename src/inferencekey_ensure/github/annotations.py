@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence
 
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine.results import RunReport, WorkloadResult
 from inferencekey_ensure.github.commands import Annotation
 from inferencekey_ensure.github.comments_api import PERMISSION, GitHubApiError
-from inferencekey_ensure.report.plan_document import PlanDocument, WorkloadEntry
-from inferencekey_ensure.validation.result import Problem
 
 TITLE = "ik-ensure"
 PERMISSIONS_FIX = "permissions:\n  contents: read\n  pull-requests: write"
@@ -40,12 +40,14 @@ def problem_annotation(problem: Problem, workspace: Optional[str], cwd: str) -> 
     )
 
 
-def _fields(entry: WorkloadEntry) -> str:
-    return ", ".join(diff.field for diff in entry.diffs) or "no field listed"
+def _fields(entry: WorkloadResult) -> str:
+    return ", ".join(diff.field for diff in entry.planned.diffs) or "no field listed"
 
 
-def _workload_annotation(entry: WorkloadEntry, mode: str, workspace: Optional[str], cwd: str) -> Optional[Annotation]:
-    name = f"{entry.project}/{entry.slug}"
+def _workload_annotation(entry: WorkloadResult, mode: str, workspace: Optional[str], cwd: str) -> Optional[Annotation]:
+    planned = entry.planned
+    location = planned.declared.location
+    name = f"{planned.project}/{planned.slug}"
     if entry.is_problem:
         kind, message = "error", f"{name}: {entry.status}: {entry.error or 'no detail'}"
     elif entry.is_drift:
@@ -59,9 +61,9 @@ def _workload_annotation(entry: WorkloadEntry, mode: str, workspace: Optional[st
     return Annotation(
         kind=kind,
         message=message,
-        file=repository_path(entry.file, workspace, cwd),
-        line=entry.line or None,
-        column=entry.column or None,
+        file=repository_path(location.path, workspace, cwd),
+        line=location.line or None,
+        column=location.column or None,
         title=f"{TITLE} {mode}",
     )
 
@@ -76,13 +78,13 @@ def _rank(annotation: Annotation, from_spec: bool) -> int:
 
 
 def run_annotations(
-    problems: Sequence[Problem], doc: Optional[PlanDocument], workspace: Optional[str], cwd: str
+    problems: Sequence[Problem], report: Optional[RunReport], workspace: Optional[str], cwd: str
 ) -> List[Annotation]:
     """Every annotation for a run, most important first within each kind."""
     ranked = [(_rank(a, True), a) for a in (problem_annotation(p, workspace, cwd) for p in problems)]
-    if doc is not None:
-        for entry in doc.workloads:
-            annotation = _workload_annotation(entry, doc.mode, workspace, cwd)
+    if report is not None:
+        for entry in report.workloads:
+            annotation = _workload_annotation(entry, report.mode, workspace, cwd)
             if annotation is not None:
                 ranked.append((_rank(annotation, False), annotation))
     return [annotation for _rank_value, annotation in sorted(ranked, key=lambda pair: pair[0])]

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 from typing import List, Mapping, Optional, Tuple
 
-from inferencekey_ensure.apply.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.apply.settings import TOKEN_ENV
+from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
+from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.github.sticky import ON_CHANGE, POLICIES
-from inferencekey_ensure.loading.project_filter import requested_projects
+from inferencekey_ensure.specset.project_filter import requested_projects
 
 MODES = (PREVIEW, RECONCILE)
 DEFAULT_SPECS = "inferencekey/"

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 from typing import Union
 
-from inferencekey_ensure.validation.result import Problem, file_problem
+from inferencekey_ensure.diagnostics.problem import Problem, file_problem
 
 _BOM = b"\xef\xbb\xbf"
 

@@ -14,10 +14,10 @@ import math
 import re
 from typing import Any, List, Optional, Tuple, Union
 
+from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
 from inferencekey_ensure.loading.limits import MAX_DEPTH
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
 from inferencekey_ensure.loading.parsed import ParsedText, duplicate_key, next_child_path
-from inferencekey_ensure.validation.result import PathPart, Problem, json_path
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

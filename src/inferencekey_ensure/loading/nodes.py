@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
-from inferencekey_ensure.validation.result import PathPart
+from inferencekey_ensure.diagnostics.problem import PathPart
 
 
 class ScalarNode:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, List, Sequence, Tuple
 
+from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.wording import show_value
 from inferencekey_ensure.loading.nodes import Document, ScalarNode, SequenceNode
-from inferencekey_ensure.validation.result import PathPart, Problem, json_path
-from inferencekey_ensure.validation.wording import show_value
 
 
 @dataclass

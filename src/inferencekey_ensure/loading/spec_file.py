@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from inferencekey_ensure.diagnostics.problem import file_problem
 from inferencekey_ensure.loading.file_text import read_spec_text
 from inferencekey_ensure.loading.json_reader import parse_json
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.parsed import ParsedText
 from inferencekey_ensure.loading.yaml_reader import parse_yaml
-from inferencekey_ensure.validation.result import file_problem
 
 
 def parse_spec_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedText:

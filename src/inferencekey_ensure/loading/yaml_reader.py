@@ -25,12 +25,12 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
+from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.wording import describe_value
 from inferencekey_ensure.loading.limits import ALIAS_BUDGET, MAX_DEPTH
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
 from inferencekey_ensure.loading.parsed import ParsedText, duplicate_key, line_and_column, next_child_path
 from inferencekey_ensure.loading.scalars import MERGE_TAG, construct, resolve_tag
-from inferencekey_ensure.validation.result import PathPart, Problem, json_path
-from inferencekey_ensure.validation.wording import describe_value
 
 _EventSource = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _COLLECTION_TAGS = {

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Literal, Optional, Tuple
 
 from inferencekey_ensure.domain.drift import FieldDiff
 from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.domain.wire import LiveWorkload
 
-CREATE = "create"
-UPDATE = "update"
-NO_CHANGE = "no-change"
-REPLACE = "replace"
-DRIFT_LEFT = "drift-left"
-DRIFT_REFUSED = "drift-refused"
+# What a declared workload needs; the words are the plan JSON's ``action`` values.
+WorkloadAction = Literal["create", "update", "no-change", "replace", "drift-left", "drift-refused", "unknown"]
+CREATE: WorkloadAction = "create"
+UPDATE: WorkloadAction = "update"
+NO_CHANGE: WorkloadAction = "no-change"
+REPLACE: WorkloadAction = "replace"
+DRIFT_LEFT: WorkloadAction = "drift-left"
+DRIFT_REFUSED: WorkloadAction = "drift-refused"
 # Not one of ensure()'s outcomes: the project could not be listed, so nothing is known.
-UNKNOWN = "unknown"
+UNKNOWN: WorkloadAction = "unknown"
 
-PRUNE = "prune"
-KEEP = "none"
+# What becomes of a live workload no spec declares.
+UnmanagedAction = Literal["prune", "none"]
+PRUNE: UnmanagedAction = "prune"
+KEEP: UnmanagedAction = "none"
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class PlannedWorkload:
 
     target: Target
     slug: str
-    action: str
+    action: WorkloadAction
     on_drift: str
     endpoint_ref: EndpointRef
     diffs: Tuple[FieldDiff, ...] = ()
@@ -81,7 +85,7 @@ class UnmanagedWorkload:
     slug: str
     name: Optional[str]
     workload_id: str
-    action: str = KEEP
+    action: UnmanagedAction = KEEP
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Render a plan document as the sticky PR comment and as the job summary, within size.
+"""Render a run's report as the sticky PR comment and as the job summary, within size.
 
 Both have hard limits (a comment: 65,536 characters; a step summary: 1 MiB) and an
 over-long body is rejected outright, which would leave the PR without its report.
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence
 from urllib.parse import quote
 
+from inferencekey_ensure.engine.results import RunReport, WorkloadResult
 from inferencekey_ensure.report import markdown_sections as sections
 from inferencekey_ensure.report.markdown_sections import Footer
-from inferencekey_ensure.report.plan_document import PlanDocument, WorkloadEntry
 
 COMMENT_LIMIT = 65_536
 SUMMARY_LIMIT = 1024 * 1024
@@ -69,15 +69,15 @@ def comment_marker(comment_key: str) -> str:
     return f"{MARKER_PREFIX}{quote(comment_key, safe='')} -->"
 
 
-def _fit(doc: PlanDocument, head: List[str], extras: List[str], info: Footer, budget: Budget) -> str:
+def _fit(report: RunReport, head: List[str], extras: List[str], info: Footer, budget: Budget) -> str:
     """``head`` always stays; ``extras`` (placed after it) give way together with the notices."""
     size = budget.measure
-    entries: Sequence[WorkloadEntry] = doc.workloads
-    rows = [sections.table_row(entry, doc.mode) for entry in entries]
-    diffed = sections.diffed_entries(doc)
+    entries: Sequence[WorkloadResult] = report.workloads
+    rows = [sections.table_row(entry, report.mode) for entry in entries]
+    diffed = sections.diffed_entries(report)
     diffs = [sections.diff_block(entry) for entry in diffed]
     tail = [sections.footer(info)]
-    parts = _Parts(head=head + extras, rows=rows, diffs=diffs, notices=sections.notices(doc, compact=False), tail=tail)
+    parts = _Parts(head=head + extras, rows=rows, diffs=diffs, notices=sections.notices(report, compact=False), tail=tail)
     full = parts.render()
     if size(full) <= budget.limit:
         return full
@@ -103,7 +103,7 @@ def _fit(doc: PlanDocument, head: List[str], extras: List[str], info: Footer, bu
         return rendered
 
     # Stage 2: notices shrink to their counts; extras go.
-    parts.notices = sections.notices(doc, compact=True)
+    parts.notices = sections.notices(report, compact=True)
     parts.head = head
     rendered = parts.render()
     if size(rendered) <= budget.limit:
@@ -127,7 +127,7 @@ def _fit(doc: PlanDocument, head: List[str], extras: List[str], info: Footer, bu
     return parts.render()
 
 
-def render_comment(doc: PlanDocument, *, comment_key: str, info: Footer) -> str:
+def render_comment(report: RunReport, *, comment_key: str, info: Footer) -> str:
     """The sticky PR comment: marker first, at most ``COMMENT_LIMIT`` characters."""
     run_link = sections.safe_url(info.run_url)
     budget = Budget(
@@ -137,11 +137,11 @@ def render_comment(doc: PlanDocument, *, comment_key: str, info: Footer) -> str:
         elsewhere=f"the [job summary]({run_link})" if run_link else "this run's job summary",
     )
     shown_key = comment_key if comment_key != "default" else None
-    head = [comment_marker(comment_key), sections.headline(doc, shown_key)]
-    return _fit(doc, head, [], info, budget)
+    head = [comment_marker(comment_key), sections.headline(report, shown_key)]
+    return _fit(report, head, [], info, budget)
 
 
-def render_summary(doc: PlanDocument, *, info: Footer, preamble: Optional[str] = None) -> str:
+def render_summary(report: RunReport, *, info: Footer, preamble: Optional[str] = None) -> str:
     """The job summary: everything, up to the 1 MiB step-summary limit.
 
     ``preamble`` is trusted Markdown placed under the headline (e.g. validation warnings);
@@ -153,4 +153,4 @@ def render_summary(doc: PlanDocument, *, info: Footer, preamble: Optional[str] =
         limit_name="the 1 MiB job-summary limit",
         elsewhere="the step's `plan` output",
     )
-    return _fit(doc, [sections.headline(doc)], [preamble] if preamble else [], info, budget)
+    return _fit(report, [sections.headline(report)], [preamble] if preamble else [], info, budget)

@@ -1,6 +1,6 @@
 """The building blocks of the Markdown report: headline, table rows, diffs, notices, footer.
 
-Every block is a pure function of the plan document and returns finished Markdown in
+Every block is a pure function of the run's report and returns finished Markdown in
 which all untrusted text has gone through ``escaping``. ``markdown`` decides which
 blocks fit; nothing here knows about size limits beyond per-value caps.
 """
@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence
 
+from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
 from inferencekey_ensure.report.escaping import (
     code_fence,
     html_text,
@@ -21,7 +22,7 @@ from inferencekey_ensure.report.escaping import (
     reveal_bidi,
     table_code,
 )
-from inferencekey_ensure.report.plan_document import PlanDocument, UnmanagedEntry, WorkloadEntry
+from inferencekey_ensure.report.run_errors import error_lines
 
 # How many items a notice lists by name before it only counts the rest.
 NOTICE_ITEMS = 30
@@ -65,15 +66,16 @@ def safe_url(url: Optional[str]) -> Optional[str]:
     return _UNSAFE_URL_CHARS.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url)
 
 
-def headline(doc: PlanDocument, comment_key: Optional[str] = None) -> str:
+def headline(report: RunReport, comment_key: Optional[str] = None) -> str:
     """Title line plus one sentence of counts; always rendered in full."""
-    title = f"### InferenceKey ensure \u00b7 {markdown_text(doc.mode, 20)}"
+    title = f"### InferenceKey ensure \u00b7 {markdown_text(report.mode, 20)}"
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"
-    verbs = _VERBS.get(doc.mode, _VERBS["preview"])
+    verbs = _VERBS.get(report.mode, _VERBS["preview"])
+    summary = report.summary()
     counts = [
-        f"{doc.count('create')} {verbs['create']}",
-        f"{doc.count('update')} {verbs['update']}",
+        f"{summary['create']} {verbs['create']}",
+        f"{summary['update']} {verbs['update']}",
     ]
     optional = [
         ("replace", verbs["replace"]),
@@ -81,32 +83,35 @@ def headline(doc: PlanDocument, comment_key: Optional[str] = None) -> str:
         ("drift_left", "drift left as is"),
         ("refused", "refused"),
     ]
-    counts += [f"{doc.count(key)} {label}" for key, label in optional if doc.count(key)]
-    counts += [f"{doc.count('no_change')} unchanged", f"{doc.count('failed')} failed"]
-    if doc.count("unmanaged"):
-        counts.append(f"{doc.count('unmanaged')} unmanaged")
-    changes = f"{doc.changes} change{'s' if doc.changes != 1 else ''}"
-    if doc.failed:
+    counts += [f"{summary[key]} {label}" for key, label in optional if summary[key]]
+    counts += [f"{summary['no_change']} unchanged", f"{summary['failed']} failed"]
+    if summary["unmanaged"]:
+        counts.append(f"{summary['unmanaged']} unmanaged")
+    changed = summary["changes"]
+    changes = f"{changed} change{'s' if changed != 1 else ''}"
+    if report.failed:
         status = "\u274c **Something failed.** The table and the notices below say what."
-    elif doc.changes and doc.mode == "reconcile":
+    elif changed and report.mode == "reconcile":
         status = f"\u2705 **{changes} applied.**"
-    elif doc.changes:
+    elif changed:
         status = f"\u26a0\ufe0f **{changes} to apply.** Nothing was changed: this is a preview."
-    elif doc.count("drift_left"):
+    elif summary["drift_left"]:
         status = "\u26a0\ufe0f **Drift left as it is**, as the specs' `on_drift` asks."
     else:
-        status = f"\u2705 **No changes.** The platform matches the specs ({len(doc.workloads)} workloads)."
+        status = f"\u2705 **No changes.** The platform matches the specs ({len(report.workloads)} workloads)."
     return f"{title}\n\n{status}\n\n" + " \u00b7 ".join(counts)
 
 
 TABLE_HEADER = "| Workload | Action | Fields changed | EndpointRef |\n|---|---|---|---|"
 
 
-def table_row(entry: WorkloadEntry, mode: str) -> str:
+def table_row(entry: WorkloadResult, mode: str) -> str:
     """One table row; every cell is escaped and capped, so a row stays small."""
-    workload = markdown_text(entry.name or entry.slug, 80)
-    if entry.file:
-        workload += "<br>" + table_code(f"{entry.file}:{entry.line}", 100)
+    planned = entry.planned
+    location = planned.declared.location
+    workload = markdown_text(planned.declared.spec.name or planned.slug, 80)
+    if location.path:
+        workload += "<br>" + table_code(f"{location.path}:{location.line}", 100)
     if mode == "reconcile" and entry.status == "ok" and entry.action in _DONE_LABELS:
         action = _DONE_LABELS[entry.action]
     else:
@@ -115,11 +120,12 @@ def table_row(entry: WorkloadEntry, mode: str) -> str:
         action += f" \u00b7 \u274c {markdown_text(entry.status, 20)}"
         if entry.error:
             action += ": " + markdown_text(entry.error, 200)
-    fields = ", ".join(table_code(diff.field, 40) for diff in entry.diffs[:12])
-    if len(entry.diffs) > 12:
-        fields += f" and {len(entry.diffs) - 12} more"
+    diffs = planned.diffs
+    fields = ", ".join(table_code(diff.field, 40) for diff in diffs[:12])
+    if len(diffs) > 12:
+        fields += f" and {len(diffs) - 12} more"
     ref = entry.endpoint_ref
-    ref_cell = table_code(f"{ref.project_slug}/{ref.workload_slug}", 120) if ref else "\u2014"
+    ref_cell = table_code(f"{ref.project_slug}/{ref.workload_slug}", 120)
     return f"| {workload} | {action} | {fields or chr(0x2014)} | {ref_cell} |"
 
 
@@ -129,7 +135,7 @@ def more_rows_row(hidden: int, hidden_unchanged: int) -> str:
     return f"| \u2026 | {hidden} more workload{'s' if hidden != 1 else ''}{detail} not shown | | |"
 
 
-def row_priority(entry: WorkloadEntry) -> int:
+def row_priority(entry: WorkloadResult) -> int:
     """Which rows survive when the table itself must shrink: problems, then changes, then the rest."""
     if entry.is_problem:
         return 0
@@ -163,15 +169,15 @@ def _changed_lines(live: List[str], desired: List[str]) -> List[str]:
     return lines
 
 
-def _has_live_side(entry: WorkloadEntry) -> bool:
+def _has_live_side(entry: WorkloadResult) -> bool:
     """A workload that is (or was just) created had nothing live to compare: no ``- null`` noise."""
     return entry.action != "create" and entry.exists
 
 
-def diff_lines(entry: WorkloadEntry) -> List[str]:
+def diff_lines(entry: WorkloadResult) -> List[str]:
     """``-`` live / ``+`` desired lines per field, with unchanged lines of nested values as context."""
     lines: List[str] = []
-    for diff in entry.diffs:
+    for diff in entry.planned.diffs:
         lines.append(f"@@ {one_line(diff.field)} @@")
         desired = _render_value(diff.desired)
         if _has_live_side(entry):
@@ -181,21 +187,22 @@ def diff_lines(entry: WorkloadEntry) -> List[str]:
     return lines
 
 
-def diff_block(entry: WorkloadEntry) -> str:
+def diff_block(entry: WorkloadResult) -> str:
     """A collapsible section holding one workload's field diff in a fence nothing can close."""
     body = reveal_bidi("\n".join(diff_lines(entry)))
     fence = code_fence(body)
-    count = len(entry.diffs)
+    planned = entry.planned
+    count = len(planned.diffs)
     summary = (
-        f"<code>{html_text(entry.slug or entry.name, 120)}</code> \u00b7 "
+        f"<code>{html_text(planned.slug or planned.declared.spec.name, 120)}</code> \u00b7 "
         f"{html_text(entry.action, 30)} \u00b7 {count} field{'s' if count != 1 else ''}"
     )
     return f"<details><summary>{summary}</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>"
 
 
-def diffed_entries(doc: PlanDocument) -> List[WorkloadEntry]:
+def diffed_entries(report: RunReport) -> List[WorkloadResult]:
     """Workloads whose diff the report shows."""
-    return [entry for entry in doc.workloads if entry.diffs and (entry.is_change or entry.is_drift)]
+    return [entry for entry in report.workloads if entry.planned.diffs and (entry.is_change or entry.is_drift)]
 
 
 def _listed(items: Sequence[str]) -> List[str]:
@@ -205,11 +212,12 @@ def _listed(items: Sequence[str]) -> List[str]:
     return shown
 
 
-def _unmanaged_item(entry: UnmanagedEntry, mode: str) -> str:
-    text = table_code(f"{entry.project}/{entry.slug}")
-    if entry.name:
-        text += f" ({markdown_text(entry.name, 80)})"
-    if entry.action == "prune":
+def _unmanaged_item(entry: UnmanagedResult, mode: str) -> str:
+    workload = entry.workload
+    text = table_code(f"{workload.project}/{workload.slug}")
+    if workload.name:
+        text += f" ({markdown_text(workload.name, 80)})"
+    if workload.action == "prune":
         text += " \u00b7 to be pruned" if mode == "preview" else " \u00b7 pruned"
     if entry.status == "failed":
         text += " \u00b7 \u274c failed"
@@ -218,37 +226,41 @@ def _unmanaged_item(entry: UnmanagedEntry, mode: str) -> str:
     return text
 
 
-def notices(doc: PlanDocument, compact: bool) -> str:
+def notices(report: RunReport, compact: bool) -> str:
     """Replacement-needed, notes, unmanaged and run-error notices; ``compact`` keeps only counts."""
     blocks: List[str] = []
-    replaced = [entry for entry in doc.workloads if entry.action == "replace"]
+    replaced = [entry for entry in report.workloads if entry.action == "replace"]
     if replaced:
         lines = ["> [!WARNING]", f"> **Replacement needed** for {len(replaced)} workload(s): "
                  "they can only reach their spec by being deleted and re-created."]
         if not compact:
             lines += _listed([
-                table_code(entry.slug) + (": " + markdown_text("; ".join(entry.notes), 300) if entry.notes else "")
+                table_code(entry.planned.slug)
+                + (": " + markdown_text("; ".join(entry.notes_and_fix), 300) if entry.notes_and_fix else "")
                 for entry in replaced
             ])
         blocks.append("\n".join(lines))
-    noted = [entry for entry in doc.workloads if entry.notes and entry.action != "replace"]
+    noted = [entry for entry in report.workloads if entry.notes_and_fix and entry.action != "replace"]
     if noted and not compact:
         blocks.append("\n".join(["> [!NOTE]", "> **Notes**"] + _listed([
-            f"{table_code(entry.slug)}: {markdown_text('; '.join(entry.notes), 300)}" for entry in noted
+            f"{table_code(entry.planned.slug)}: {markdown_text('; '.join(entry.notes_and_fix), 300)}"
+            for entry in noted
         ])))
-    if doc.unmanaged:
-        lines = ["> [!NOTE]", f"> **{len(doc.unmanaged)} unmanaged workload(s)**: live on the platform, "
+    unmanaged = report.unmanaged
+    if unmanaged:
+        lines = ["> [!NOTE]", f"> **{len(unmanaged)} unmanaged workload(s)**: live on the platform, "
                  "declared in no spec file."]
-        if any(entry.action != "prune" for entry in doc.unmanaged):
+        if any(entry.workload.action != "prune" for entry in unmanaged):
             lines[-1] += " Set `prune: true` to delete them."
         if not compact:
-            lines += _listed([_unmanaged_item(entry, doc.mode) for entry in doc.unmanaged])
+            lines += _listed([_unmanaged_item(entry, report.mode) for entry in unmanaged])
         blocks.append("\n".join(lines))
-    if doc.errors:
-        lines = ["> [!CAUTION]", f"> **{len(doc.errors)} run error(s)**"]
+    errors = error_lines(report)
+    if errors:
+        lines = ["> [!CAUTION]", f"> **{len(errors)} run error(s)**"]
         lines += _listed([
             (f"project {table_code(error.project)}: " if error.project else "") + markdown_text(error.message, 300)
-            for error in (doc.errors if not compact else doc.errors[:3])
+            for error in (errors if not compact else errors[:3])
         ])
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

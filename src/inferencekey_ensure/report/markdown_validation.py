@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.report.escaping import markdown_text, table_code
 from inferencekey_ensure.report.markdown import comment_marker
 from inferencekey_ensure.report.markdown_sections import Footer, footer
-from inferencekey_ensure.validation.result import Problem
 
 NO_TOKEN = "no-token"
 FORK = "fork"

@@ -9,9 +9,9 @@ import json
 from typing import Any, Dict
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.secrets import redact_text
-from inferencekey_ensure.validation.result import Problem
-from inferencekey_ensure.validation.run import ValidationRun
+from inferencekey_ensure.specset.validate import ValidationRun
 
 FORMAT_VERSION = 1
 

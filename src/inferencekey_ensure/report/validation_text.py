@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import List
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.secrets import redact_text
-from inferencekey_ensure.validation.result import Problem
-from inferencekey_ensure.validation.run import ValidationRun
+from inferencekey_ensure.specset.validate import ValidationRun
 
 
 # A file name or key may hold a line break: printed raw, it would start a line of

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.diagnostics.wording import show_value
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.loading.nodes import Node
 from inferencekey_ensure.validation.file_check import FoundWorkload
-from inferencekey_ensure.validation.result import Problem
-from inferencekey_ensure.validation.wording import show_value
 
 
 def _project(workload: FoundWorkload) -> Optional[str]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
+from inferencekey_ensure.diagnostics.problem import PathPart
 from inferencekey_ensure.loading.nodes import MappingNode, Node, SequenceNode
-from inferencekey_ensure.validation.result import PathPart
 
 # An editor hint that may stand beside a workload's fields; never part of the spec.
 SCHEMA_HINT_KEY = "$schema"

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional
 
+from inferencekey_ensure.diagnostics.problem import Problem, json_path
 from inferencekey_ensure.domain.vocabulary import EXECUTION_POLICIES
 from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
 from inferencekey_ensure.loading.parsed import ParsedText
 from inferencekey_ensure.validation.documents import workload_entries
-from inferencekey_ensure.validation.result import Problem, json_path
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
 from inferencekey_ensure.validation.secret_rule import secret_problems

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Tuple
 
-from inferencekey_ensure.validation.result import PathPart
+from inferencekey_ensure.diagnostics.problem import PathPart
 
 Schema = Any  # a dict, or True/False
 Path = Tuple[PathPart, ...]

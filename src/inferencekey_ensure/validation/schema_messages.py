@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from inferencekey_ensure.diagnostics.problem import Problem, json_path
+from inferencekey_ensure.diagnostics.wording import closest, describe_value, did_you_mean, show_value
 from inferencekey_ensure.domain.secrets import starts_with_forbidden_prefix
 from inferencekey_ensure.loading.nodes import Node, ScalarNode, locate, node_at
-from inferencekey_ensure.validation.result import Problem, json_path
 from inferencekey_ensure.validation.schema_checker import SchemaError
-from inferencekey_ensure.validation.wording import closest, describe_value, did_you_mean, show_value
 
 _TYPE_WORDS = {
     "object": "a mapping",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import List
 
+from inferencekey_ensure.diagnostics.problem import Problem, json_path
 from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, TOKEN_PATTERN, redact_token
 from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
-from inferencekey_ensure.validation.result import Problem, json_path
 
 _ADVICE = "secrets never go in spec files: keep the token in the INFERENCEKEY_SDK_TOKEN secret, and rotate it if it was committed"
 

@@ -19,8 +19,8 @@ from inferencekey_ensure.domain.vocabulary import (
 )
 from inferencekey_ensure.loading.nodes import MappingNode
 from inferencekey_ensure.validation.documents import WorkloadEntry
-from inferencekey_ensure.validation.result import ERROR, WARNING, PathPart, Problem, json_path
-from inferencekey_ensure.validation.wording import closest, show_value
+from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.wording import closest, show_value
 
 
 class _Findings:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any, List, Set, Tuple
 
+from inferencekey_ensure.diagnostics.problem import WARNING, Problem, json_path
+from inferencekey_ensure.diagnostics.wording import describe_value
 from inferencekey_ensure.loading.nodes import Node, ScalarNode, walk
-from inferencekey_ensure.validation.result import WARNING, Problem, json_path
-from inferencekey_ensure.validation.wording import describe_value
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}

@@ -4,9 +4,9 @@ from typing import Callable, Iterator, List
 
 import pytest
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.retry import RetryPolicy, Timing
-from inferencekey_ensure.apply.settings import resolve_settings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
+from inferencekey_ensure.controlplane.settings import resolve_settings
 
 from .loopback import ScriptedServer
 

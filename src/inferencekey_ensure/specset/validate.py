@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Sequence
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import load_schema
 from inferencekey_ensure.loading.spec_file import parse_spec_file
 from inferencekey_ensure.validation.collisions import slug_collisions
 from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload
-from inferencekey_ensure.validation.result import Problem
 
 
 @dataclass

@@ -6,9 +6,9 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from inferencekey_ensure.apply.errors import ApiError, NotFoundError, PermissionDenied, ReadinessError, ReadinessTimeout
-from inferencekey_ensure.apply.readiness import wait_until_ready
-from inferencekey_ensure.apply.retry import Timing
+from inferencekey_ensure.controlplane.errors import ApiError, NotFoundError, PermissionDenied, ReadinessError, ReadinessTimeout
+from inferencekey_ensure.controlplane.readiness import wait_until_ready
+from inferencekey_ensure.controlplane.retry import Timing
 
 from .conftest import SECRET_TAIL, TOKEN, FakeClock, MakeClient
 from .loopback import ScriptedServer, event_stream, reply, sse_event

@@ -17,8 +17,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:  # types only: importing them would cost validate start-up time
-    from inferencekey_ensure.loading.workloads import LoadResult
-    from inferencekey_ensure.validation.run import ValidationRun
+    from inferencekey_ensure.specset.load import LoadResult
+    from inferencekey_ensure.specset.validate import ValidationRun
 
 _SEPARATORS = re.compile(r"[\s,]+")
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inferencekey_ensure.apply.errors import (
+from inferencekey_ensure.controlplane.errors import (
     MAX_DETAIL_CHARS,
     ApiError,
     AuthError,

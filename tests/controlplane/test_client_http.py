@@ -8,8 +8,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import (
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import (
     ApiError,
     AuthError,
     EnsureError,
@@ -19,8 +19,8 @@ from inferencekey_ensure.apply.errors import (
     PermissionDenied,
     ValidationError,
 )
-from inferencekey_ensure.apply.retry import RetryPolicy
-from inferencekey_ensure.apply.settings import resolve_settings
+from inferencekey_ensure.controlplane.retry import RetryPolicy
+from inferencekey_ensure.controlplane.settings import resolve_settings
 
 from .conftest import SECRET_TAIL, TOKEN, FakeClock, MakeClient
 from .loopback import (

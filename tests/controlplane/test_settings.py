@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from inferencekey_ensure.apply.errors import ConfigurationError, CredentialRefused, PermissionDenied
-from inferencekey_ensure.apply.retry import RetryPolicy
-from inferencekey_ensure.apply.settings import DEFAULT_BASE_URL, resolve_settings
+from inferencekey_ensure.controlplane.errors import ConfigurationError, CredentialRefused, PermissionDenied
+from inferencekey_ensure.controlplane.retry import RetryPolicy
+from inferencekey_ensure.controlplane.settings import DEFAULT_BASE_URL, resolve_settings
 
 from .conftest import SECRET_TAIL, TOKEN
 from .loopback import ScriptedServer

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from inferencekey_ensure import __version__
-from inferencekey_ensure.apply.errors import ConfigurationError, CredentialRefused
-from inferencekey_ensure.apply.retry import RetryPolicy
+from inferencekey_ensure.controlplane.errors import ConfigurationError, CredentialRefused
+from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.domain.secrets import LIVE_PREFIX, SDK_PREFIX, redact_token
 
 DEFAULT_BASE_URL = "https://api.inferencekey.com"

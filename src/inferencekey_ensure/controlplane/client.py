@@ -43,7 +43,7 @@ from urllib.parse import quote
 
 import httpx
 
-from inferencekey_ensure.apply.errors import (
+from inferencekey_ensure.controlplane.errors import (
     ApiError,
     EnsureError,
     NetworkError,
@@ -51,10 +51,10 @@ from inferencekey_ensure.apply.errors import (
     error_for_response,
     with_attempts,
 )
-from inferencekey_ensure.apply.payloads import workload_list, workload_object
-from inferencekey_ensure.apply.retry import Delivery, is_transient_status, may_have_been_processed
-from inferencekey_ensure.apply.settings import ClientSettings
-from inferencekey_ensure.apply.sse import SseDecoder, decode_event_objects
+from inferencekey_ensure.controlplane.payloads import workload_list, workload_object
+from inferencekey_ensure.controlplane.retry import Delivery, is_transient_status, may_have_been_processed
+from inferencekey_ensure.controlplane.settings import ClientSettings
+from inferencekey_ensure.controlplane.sse import SseDecoder, decode_event_objects
 from inferencekey_ensure.pacing import Timing, parse_retry_after
 
 T = TypeVar("T")

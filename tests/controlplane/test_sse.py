@@ -4,7 +4,7 @@ from typing import List
 
 import pytest
 
-from inferencekey_ensure.apply.sse import SseDecoder, decode_event_objects
+from inferencekey_ensure.controlplane.sse import SseDecoder, decode_event_objects
 
 
 def _feed(lines: List[str]) -> List[str]:

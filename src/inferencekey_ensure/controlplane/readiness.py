@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Optional
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import EnsureError, ReadinessError, ReadinessTimeout
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import EnsureError, ReadinessError, ReadinessTimeout
 from inferencekey_ensure.pacing import Timing
 
 REOPEN_DELAYS_S = (1.0, 2.0, 4.0, 5.0)

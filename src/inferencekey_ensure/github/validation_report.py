@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import List
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.github.commands import Annotation, format_annotation
 from inferencekey_ensure.report.validation_text import printable, problem_line, summary_line
-from inferencekey_ensure.validation.result import Problem
-from inferencekey_ensure.validation.run import ValidationRun
+from inferencekey_ensure.specset.validate import ValidationRun
 
 
 def annotation(problem: Problem) -> str:

@@ -6,11 +6,11 @@ from typing import Iterator, List
 
 import pytest
 
-from inferencekey_ensure.apply.client import ControlPlaneClient
-from inferencekey_ensure.apply.errors import AuthError, OutcomeUnknownError, PermissionDenied, ReadinessError
-from inferencekey_ensure.apply.readiness import wait_until_ready
-from inferencekey_ensure.apply.retry import RetryPolicy
-from inferencekey_ensure.apply.settings import resolve_settings
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.controlplane.errors import AuthError, OutcomeUnknownError, PermissionDenied, ReadinessError
+from inferencekey_ensure.controlplane.readiness import wait_until_ready
+from inferencekey_ensure.controlplane.retry import RetryPolicy
+from inferencekey_ensure.controlplane.settings import resolve_settings
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig, TokenGrant
 
 from .conftest import SECRET_TAIL, TOKEN, FakeClock

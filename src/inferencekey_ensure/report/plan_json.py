@@ -1,4 +1,6 @@
-"""The machine-readable document of a run (format_version 1, documented in the README).
+"""The run as JSON (format_version 1, documented in the README): an output serialisation only.
+
+Nothing in this process reads it back; every other rendering reads the ``RunReport``.
 
 Its shape is a published contract read by CI scripts and the GitHub Action:
 fields may be added in a later version, never renamed or removed within one.
@@ -9,9 +11,8 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from inferencekey_ensure import __version__
-from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult, WorkloadResult
-from inferencekey_ensure.report.validation_text import problem_line
-from inferencekey_ensure.validation.result import Problem
+from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
+from inferencekey_ensure.report.run_errors import error_lines
 
 FORMAT_VERSION = 1
 TOOL_NAME = "ik-ensure"
@@ -20,9 +21,6 @@ TOOL_NAME = "ik-ensure"
 def _workload(result: WorkloadResult) -> Dict[str, Any]:
     planned = result.planned
     location = planned.declared.location
-    notes = list(result.notes)
-    if result.fix:
-        notes.append(f"fix: {result.fix}")
     return {
         "file": location.path,
         "line": location.line,
@@ -44,7 +42,7 @@ def _workload(result: WorkloadResult) -> Dict[str, Any]:
         "exists": result.exists,
         "status": result.status,
         "error": result.error,
-        "notes": notes,
+        "notes": result.notes_and_fix,
     }
 
 
@@ -60,15 +58,6 @@ def _unmanaged(result: UnmanagedResult) -> Dict[str, Any]:
     }
 
 
-def _error(error: RunError) -> Dict[str, Any]:
-    message = f"{error.message} (fix: {error.fix})" if error.fix else error.message
-    return {"project": error.project, "message": message}
-
-
-def _problem(problem: Problem) -> Dict[str, Any]:
-    return {"project": None, "message": problem_line(problem)}
-
-
 def report_to_json(report: RunReport) -> Dict[str, Any]:
     """The whole run as JSON values; invalid specs appear as run-level errors."""
     return {
@@ -78,6 +67,5 @@ def report_to_json(report: RunReport) -> Dict[str, Any]:
         "summary": report.summary(),
         "workloads": [_workload(result) for result in report.workloads],
         "unmanaged": [_unmanaged(result) for result in report.unmanaged],
-        "errors": [_error(error) for error in report.errors]
-        + [_problem(problem) for problem in report.problems if problem.is_error],
+        "errors": [{"project": line.project, "message": line.message} for line in error_lines(report)],
     }

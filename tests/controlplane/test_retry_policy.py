@@ -4,7 +4,7 @@ from email.utils import formatdate
 
 import pytest
 
-from inferencekey_ensure.apply.retry import (
+from inferencekey_ensure.controlplane.retry import (
     Delivery,
     RetryPolicy,
     is_transient_status,

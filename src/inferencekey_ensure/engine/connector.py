@@ -1,0 +1,29 @@
+"""How the engine reaches a control plane without knowing which one it is.
+
+The composition root (the CLI) decides between the platform and the local
+emulator and hands the engine a ``Connector``; the engine opens it only once the
+specs are valid and every one has a project, so a bad token never hides a bad spec.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Callable, ContextManager
+
+from inferencekey_ensure.controlplane.client import ControlPlaneClient
+
+Connector = Callable[[], ContextManager[ControlPlaneClient]]
+
+
+class ConnectFailed(Exception):
+    """The connector could not open a client (e.g. unreadable local state): reported, not raised."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def already_open(client: ControlPlaneClient) -> Connector:
+    """A connector over a client the caller opened and will close itself."""
+    return lambda: nullcontext(client)
