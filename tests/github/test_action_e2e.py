@@ -103,7 +103,19 @@ class ActRun:
 
     @property
     def succeeded(self) -> bool:
-        return any(line.get("jobResult") == "success" for line in self.lines)
+        results = [line.get("jobResult") for line in self.lines if line.get("jobResult")]
+        return bool(results) and all(result == "success" for result in results)
+
+    @classmethod
+    def parse(cls, completed: "subprocess.CompletedProcess[str]") -> "ActRun":
+        """act's ``--json`` log lines (plain lines kept as ``msg``)."""
+        lines = []
+        for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
+            try:
+                lines.append(json.loads(raw))
+            except ValueError:
+                lines.append({"msg": raw})
+        return cls(completed.returncode, lines, completed.stdout + completed.stderr)
 
 
 def _copy_action(destination: Path) -> None:
@@ -157,13 +169,7 @@ class ActWorld:
         if with_token:
             command += ["-s", f"INFERENCEKEY_SDK_TOKEN={SDK_TOKEN}"]
         completed = subprocess.run(command, cwd=self.repo, capture_output=True, text=True, timeout=900)
-        lines = []
-        for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
-            try:
-                lines.append(json.loads(raw))
-            except ValueError:
-                lines.append({"msg": raw})
-        run = ActRun(completed.returncode, lines, completed.stdout + completed.stderr)
+        run = ActRun.parse(completed)
         self.transcripts += run.summaries + [run.output]
         if not run.succeeded and any(sign in run.text for sign in INSTALL_FAILED):
             pytest.skip("the action could not install its environment: the package index is unreachable")
