@@ -16,11 +16,12 @@ import subprocess
 import sys
 import urllib.request
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Dict, List, Optional
 
 from inferencekey_ensure.action_env.locks import UvWheel
-from inferencekey_ensure.action_env.verify import venv_python
+from inferencekey_ensure.action_env.record import parse_record
+from inferencekey_ensure.action_env.verify import record_hash, site_packages, venv_python
 
 DOWNLOAD_TIMEOUT_S = 60
 _LOCKED_INSTALL = ["--no-deps", "--require-hashes", "--only-binary", ":all:"]
@@ -84,3 +85,35 @@ def install_with_pip(python: Path, lock: Path, work: Path) -> None:
                        *_LOCKED_INSTALL, "-r", str(lock)], work)
     if done.returncode != 0:
         raise BuildError("pip could not install the locked wheels: " + done.stderr.strip()[-2000:])
+
+
+def compile_and_record(env: Path) -> None:
+    """Compile the environment's modules now and name each ``.pyc`` in its wheel's RECORD, as pip does.
+
+    A cached environment is then read, never written, by later jobs (their Python
+    finds every ``.pyc`` current), and ``verify`` checks bytecode like source.
+    """
+    python = venv_python(env)
+    root = site_packages(env)
+    if root is None:
+        raise BuildError(f"{env} has no single site-packages folder")
+    done = _run([str(python), "-I", "-m", "compileall", "-q", str(root)], env)
+    if done.returncode != 0:
+        raise BuildError("compiling the environment failed: " + (done.stdout + done.stderr).strip()[-2000:])
+    tag = sys.implementation.cache_tag
+    for record in sorted(root.glob("*.dist-info/RECORD")):
+        rows = parse_record(record.read_text(encoding="utf-8"), record.parent.name)
+        added = []
+        for path in sorted(rows):
+            if path.endswith(".py"):
+                source = PurePosixPath(path)
+                compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+                if (root / compiled).is_file() and compiled.as_posix() not in rows:
+                    added.append(f"{compiled.as_posix()},sha256={record_hash(root / compiled)},"
+                                 f"{(root / compiled).stat().st_size}")
+        if added:
+            text = record.read_text(encoding="utf-8")
+            replacement = record.with_name("RECORD.new")
+            replacement.write_text(text + ("" if text.endswith("\n") else "\n") + "\n".join(added) + "\n",
+                                   encoding="utf-8")
+            os.replace(replacement, record)

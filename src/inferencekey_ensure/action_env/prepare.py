@@ -1,4 +1,4 @@
-"""The set-up step: a trusted environment for this job, its Python and bytecode folder as step outputs.
+"""The set-up step: a trusted environment for this job, its Python as the step output ``python``.
 
 By default every job builds its own environment under ``RUNNER_TEMP`` (a
 GitHub-hosted job always starts cold anyway). With ``cache-environment: true``
@@ -92,6 +92,10 @@ def cached_environment(root: Path, interpreter: Interpreter, work: Path) -> Tupl
         return current, f"warm: verified and reused {current}", []
     folder = store.new_folder(root, link.name)
     installer = build_environment(folder, interpreter, work)
+    try:
+        build.compile_and_record(folder)
+    except (OSError, build.BuildError) as error:
+        raise SetupError("ik-ensure cannot prepare its cached environment", str(error)) from None
     store.publish(link, folder)
     return folder, f"cold: installed with {installer}, cached as {link}", problems
 
@@ -123,9 +127,8 @@ def main(env: Optional[Mapping[str, str]] = None) -> int:
         shown = "; ".join(problems[:SHOWN_PROBLEMS]) + (" ..." if len(problems) > SHOWN_PROBLEMS else "")
         print(_command("warning", "ik-ensure did not trust its cached environment",
                        f"{len(problems)} problem(s), so it built a new one: {shown}"))
-    pycache = work / "pycache"
     with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
-        output.write(f"python={venv_python(folder)}\npycache={pycache}\n")
+        output.write(f"python={venv_python(folder)}\n")
     print(f"ik-ensure ready in {time.monotonic() - started:.1f}s ({state})")
     sys.stdout.flush()
     return 0

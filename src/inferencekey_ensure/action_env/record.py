@@ -2,17 +2,15 @@
 
 Pure comparison: ``verify`` reads the files. A file no RECORD names is foreign
 (a planted ``.pth`` runs code at every start-up, a planted module shadows a real
-one); a file whose hash differs was altered. ``__pycache__`` folders are left
-out: the action runs Python with a per-job ``-X pycache_prefix``, so bytecode in
-the environment is never read.
+one); a file whose hash differs was altered. Bytecode counts like any other
+file: a cached environment is compiled when it is built and its ``.pyc`` files
+are added to their wheel's RECORD, so a planted or altered ``.pyc`` is caught too.
 """
 
 from __future__ import annotations
 
 import csv
 from typing import Dict, List, Mapping, Optional
-
-PYCACHE = "__pycache__"
 
 
 def parse_record(text: str, dist_info: str) -> Dict[str, str]:
@@ -45,6 +43,5 @@ def tree_problems(recorded: Mapping[str, str], present: Mapping[str, str]) -> Li
     """What is wrong with ``present`` (``path -> urlsafe base64 sha256``) given ``recorded``."""
     problems = [problem for path in sorted(present)
                 for problem in [_problem(path, recorded.get(path), present[path])] if problem]
-    problems += [f"{path} is missing" for path in sorted(recorded)
-                 if path not in present and PYCACHE not in path.split("/")]
+    problems += [f"{path} is missing" for path in sorted(recorded) if path not in present]
     return problems

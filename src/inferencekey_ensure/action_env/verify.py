@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from inferencekey_ensure.action_env.interpreter import Interpreter
-from inferencekey_ensure.action_env.record import PYCACHE, parse_record, tree_problems
+from inferencekey_ensure.action_env.record import parse_record, tree_problems
 
 
 def venv_python(env: Path) -> Path:
@@ -60,18 +60,18 @@ def _pyvenv_problems(env: Path, interpreter: Interpreter) -> List[str]:
     return problems
 
 
-def _hash(path: Path) -> str:
+def record_hash(path: Path) -> str:
+    """The file's sha256 as RECORD writes it (urlsafe base64, no padding)."""
     digest = hashlib.sha256(path.read_bytes()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _present_files(root: Path) -> Dict[str, str]:
     present = {}
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [name for name in dirs if name != PYCACHE]
+    for folder, _dirs, names in os.walk(root):
         for name in names:
             path = Path(folder, name)
-            present[path.relative_to(root).as_posix()] = "" if path.is_symlink() else _hash(path)
+            present[path.relative_to(root).as_posix()] = "" if path.is_symlink() else record_hash(path)
     return present
 
 
