@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import pytest
+from packaging.markers import Marker
 from packaging.requirements import Requirement
+from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
+from packaging.utils import parse_wheel_filename
 
 from inferencekey_ensure.action_env.locks import REQUIREMENTS_LOCK, UV_WHEELS_LOCK, parse_uv_wheels, uv_wheel_for
 
@@ -23,6 +26,7 @@ else:
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
+PYLOCK = Path("action", "pylock.toml")
 PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
 PLATFORMS = [("linux", "Linux", "x86_64"), ("linux", "Linux", "aarch64"),
              ("darwin", "Darwin", "x86_64"), ("darwin", "Darwin", "arm64")]
@@ -63,6 +67,51 @@ def active_pins(environment: Dict[str, str]) -> Dict[str, Tuple[Requirement, Lis
             assert name not in active, f"{name} is pinned twice for {environment['python_version']}"
             active[name] = (requirement, hashes)
     return active
+
+
+def supported_tags(python: str, system: str, machine: str) -> Set[Tag]:
+    """The wheel tags CPython ``python`` accepts on a GitHub-hosted-like runner of that OS and CPU."""
+    minor = int(python.split(".")[1])
+    if system == "Linux":
+        platforms = [f"manylinux_2_{glibc}_{machine}" for glibc in range(35, 4, -1)]
+        platforms += [f"manylinux{legacy}_{machine}" for legacy in ("2014", "2010", "1")]
+    else:
+        platforms = list(mac_platforms((14, 0), machine))
+    version = (3, minor)
+    return set(cpython_tags(version, platforms=platforms)) | set(compatible_tags(version, f"cp3{minor}", platforms))
+
+
+def wheel_name(wheel: Dict[str, Any]) -> str:
+    """PEP 751 makes ``name`` optional: the URL's last part is the file name then."""
+    return str(wheel.get("name") or wheel["url"].rsplit("/", 1)[1])
+
+
+def pylock_packages() -> List[Dict[str, Any]]:
+    return list(tomllib.loads((ROOT / PYLOCK).read_text(encoding="utf-8"))["packages"])
+
+
+def test_the_pylock_is_the_same_resolution_as_the_requirements_lock() -> None:
+    pins = {(requirement.name, next(iter(requirement.specifier)).version): set(hashes)
+            for requirement, hashes in locked()}
+    packages = pylock_packages()
+    assert {(package["name"], package["version"]) for package in packages} == set(pins)
+    for package in packages:
+        wheel_hashes = {wheel["hashes"]["sha256"] for wheel in package["wheels"]}
+        assert wheel_hashes <= pins[(package["name"], package["version"])], package["name"]
+        assert "sdist" not in package, package["name"]
+
+
+@pytest.mark.parametrize("python,sys_platform,system,machine", ENVIRONMENTS)
+def test_every_locked_package_has_a_hashed_wheel_for_each_environment(python: str, sys_platform: str, system: str,
+                                                                     machine: str) -> None:
+    environment = marker_environment(python, sys_platform, system, machine)
+    tags = supported_tags(python, system, machine)
+    needed = [package for package in pylock_packages()
+              if "marker" not in package or Marker(package["marker"]).evaluate(environment)]
+    assert needed
+    for package in needed:
+        fitting = [wheel for wheel in package["wheels"] if parse_wheel_filename(wheel_name(wheel))[3] & tags]
+        assert fitting, f"no wheel of {package['name']} {package['version']} for Python {python} on {system} {machine}"
 
 
 def test_every_lock_entry_is_an_exact_version_with_at_least_one_sha256() -> None:
