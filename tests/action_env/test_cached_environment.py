@@ -16,6 +16,8 @@ from typing import Dict, List
 
 import pytest
 
+from inferencekey_ensure.action_env.envkey import environment_key
+from inferencekey_ensure.action_env.interpreter import Interpreter
 from inferencekey_ensure.action_env.verify import site_packages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,3 +128,15 @@ def test_a_cache_environment_value_that_is_not_a_flag_fails_the_step(tmp_path: P
     out, _ = process.communicate(timeout=60)
     assert process.returncode == 1
     assert out.startswith("::error title=ik-ensure input::input `cache-environment` must be true or false; got 'maybe'")
+
+
+def test_a_folder_planted_where_the_cache_link_goes_is_neither_used_nor_removed(tmp_path: Path) -> None:
+    key = environment_key(ROOT, Interpreter.current())
+    planted = tmp_path / "tool-cache" / "ik-ensure" / key
+    (planted / "bin").mkdir(parents=True)
+    (planted / "bin" / "python").write_text("#!/bin/sh\necho planted\n")
+    job = Job(tmp_path, "one", cache=True)
+    out = job.run()
+    assert "could not be replaced" in out and "uncached" in out
+    assert job.environment != planted and planted.is_dir() and not planted.is_symlink()
+    imports_work(job)

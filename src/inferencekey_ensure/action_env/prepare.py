@@ -9,6 +9,7 @@ and reused by later jobs, but only after ``verify`` finds nothing wrong with it.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -96,7 +97,11 @@ def cached_environment(root: Path, interpreter: Interpreter, work: Path) -> Tupl
         build.compile_and_record(folder)
     except (OSError, build.BuildError) as error:
         raise SetupError("ik-ensure cannot prepare its cached environment", str(error)) from None
-    store.publish(link, folder)
+    try:
+        store.publish(link, folder)
+    except OSError as error:
+        problems = problems + [f"{link} could not be replaced ({error}); this job uses {folder} uncached"]
+        return folder, f"cold: installed with {installer} into {folder}", problems
     return folder, f"cold: installed with {installer}, cached as {link}", problems
 
 
@@ -110,6 +115,21 @@ def main(env: Optional[Mapping[str, str]] = None) -> int:
         if wanted is None:
             raise SetupError("ik-ensure input", f"input `cache-environment` must be true or false; got {env[CACHE_INPUT]!r}")
         work = store.new_folder(job_temp, "ik-ensure-job")
+    except SetupError as error:
+        print(_command("error", error.title, str(error)))
+        return 1
+    except OSError as error:
+        print(_command("error", "ik-ensure cannot prepare its environment", f"RUNNER_TEMP is not usable: {error}"))
+        return 1
+    try:
+        return _prepare(env, interpreter, job_temp, work, bool(wanted), started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # this job's own downloads (uv, its cache), used by no one else
+
+
+def _prepare(env: Mapping[str, str], interpreter: Interpreter, job_temp: Path, work: Path, wanted: bool,
+             started: float) -> int:
+    try:
         root = _cache_root(env) if wanted else None
         if wanted and root is None:
             print(_command("notice", "ik-ensure", "cache-environment is set but RUNNER_TOOL_CACHE is not a writable "
@@ -122,6 +142,9 @@ def main(env: Optional[Mapping[str, str]] = None) -> int:
             state = f"cold: installed with {build_environment(folder, interpreter, work)} into {folder} for this job"
     except SetupError as error:
         print(_command("error", error.title, str(error)))
+        return 1
+    except OSError as error:
+        print(_command("error", "ik-ensure cannot prepare its environment", str(error)))
         return 1
     if problems:
         shown = "; ".join(problems[:SHOWN_PROBLEMS]) + (" ..." if len(problems) > SHOWN_PROBLEMS else "")
