@@ -64,7 +64,7 @@ def build_environment(folder: Path, interpreter: Interpreter, work: Path) -> str
             try:
                 build.install_with_uv(uv, python, lock, work)
                 return installer
-            except build.BuildError as error:
+            except (OSError, build.BuildError) as error:  # e.g. a temporary folder mounted noexec
                 installer = f"pip ({error})"
         build.install_with_pip(python, lock, work)
     except build.BuildError as error:
