@@ -9,6 +9,8 @@ be reached.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -139,4 +141,19 @@ def test_a_folder_planted_where_the_cache_link_goes_is_neither_used_nor_removed(
     out = job.run()
     assert "could not be replaced" in out and "uncached" in out
     assert job.environment != planted and planted.is_dir() and not planted.is_symlink()
+    imports_work(job)
+
+
+def test_a_uv_wheel_whose_hash_differs_from_the_lock_is_never_run_and_pip_installs_instead(tmp_path: Path) -> None:
+    action = tmp_path / "action-copy"
+    shutil.copytree(ROOT / "action", action / "action")
+    shutil.copytree(ROOT / "src", action / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    lock = action / "action" / "uv-wheels.lock"
+    lock.write_text(re.sub(r"^[0-9a-f]{64} ", "0" * 64 + " ", lock.read_text(), flags=re.M))
+    job = Job(tmp_path, "one", cache=False)
+    process = subprocess.Popen([sys.executable, "-I", str(action / "action" / "launch.py"),
+                                "inferencekey_ensure.action_env"], env=job.env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    out = job.finish(process)
+    assert "installed with pip (uv could not be fetched: " in out and f"the lock says {'0' * 64}" in out
     imports_work(job)
