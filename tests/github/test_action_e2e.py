@@ -3,9 +3,9 @@
 One temporary git repository holds a copy of this action (used as ``uses: ./``),
 spec files and three workflows: a PR preview, a reconcile on push, and a drift check.
 The emulator stands in for InferenceKey and a fake for GitHub's REST and GraphQL
-APIs (``GITHUB_API_URL``, ``GITHUB_GRAPHQL_URL``); both listen on 127.0.0.1. The runs share one tool cache, so
-the action's environment is installed once (from the package index, as on a real
-runner) and reused by every later run. The runs build on each other, in order.
+APIs (``GITHUB_API_URL``, ``GITHUB_GRAPHQL_URL``); both listen on 127.0.0.1. Each job
+installs the action's locked environment afresh (from the package index, as on a
+GitHub-hosted runner). The runs build on each other, in order.
 """
 
 from __future__ import annotations
@@ -103,14 +103,26 @@ class ActRun:
 
     @property
     def succeeded(self) -> bool:
-        return any(line.get("jobResult") == "success" for line in self.lines)
+        results = [line.get("jobResult") for line in self.lines if line.get("jobResult")]
+        return bool(results) and all(result == "success" for result in results)
+
+    @classmethod
+    def parse(cls, completed: "subprocess.CompletedProcess[str]") -> "ActRun":
+        """act's ``--json`` log lines (plain lines kept as ``msg``)."""
+        lines = []
+        for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
+            try:
+                lines.append(json.loads(raw))
+            except ValueError:
+                lines.append({"msg": raw})
+        return cls(completed.returncode, lines, completed.stdout + completed.stderr)
 
 
 def _copy_action(destination: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
     for name in ("action.yml", "pyproject.toml", "README.md"):
         shutil.copy2(PROJECT_ROOT / name, destination / name)
-    for name in ("src", "schemas"):
+    for name in ("action", "src", "schemas"):
         shutil.copytree(PROJECT_ROOT / name, destination / name, ignore=ignore)
 
 
@@ -121,7 +133,7 @@ def _git(repo: Path, *args: str) -> None:
 
 
 class ActWorld:
-    """The repository, the loopback servers and the shared tool cache of one e2e session."""
+    """The repository, the loopback servers and act's action cache of one e2e session."""
 
     def __init__(self, root: Path, emulator: EmulatorServer, github: FakeGitHub) -> None:
         self.root, self.emulator, self.github = root, emulator, github
@@ -157,13 +169,7 @@ class ActWorld:
         if with_token:
             command += ["-s", f"INFERENCEKEY_SDK_TOKEN={SDK_TOKEN}"]
         completed = subprocess.run(command, cwd=self.repo, capture_output=True, text=True, timeout=900)
-        lines = []
-        for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
-            try:
-                lines.append(json.loads(raw))
-            except ValueError:
-                lines.append({"msg": raw})
-        run = ActRun(completed.returncode, lines, completed.stdout + completed.stderr)
+        run = ActRun.parse(completed)
         self.transcripts += run.summaries + [run.output]
         if not run.succeeded and any(sign in run.text for sign in INSTALL_FAILED):
             pytest.skip("the action could not install its environment: the package index is unreachable")
@@ -203,7 +209,7 @@ def test_1_first_pr_run_creates_one_comment_and_outputs_reach_a_later_step(world
     assert f"later step saw refs={refs} has-changes=true comment={comments[0]['html_url']}" in run.output
     assert any("### InferenceKey ensure \u00b7 preview" in summary and "acme/support-bot" in summary
                for summary in run.summaries)
-    assert "(cold: installed into" in run.output
+    assert "(cold: installed with uv into" in run.output
     assert world.emulator.workloads("acme") == []
 
 
@@ -211,7 +217,6 @@ def test_2_fail_on_drift_fails_the_job_while_drift_exists(world: ActWorld) -> No
     run = world.act("workflow_dispatch", "drift.yml", {})
     assert not run.succeeded and run.returncode != 0
     assert "fail-on-drift is set" in run.text
-    assert "(warm: reused" in run.output
 
 
 def test_3_reconcile_on_push_changes_the_platform(world: ActWorld) -> None:

@@ -14,7 +14,8 @@ from inferencekey_ensure.github.outputs import OUTPUT_NAMES
 
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",
-          "fail-on-drift", "wait", "wait-timeout", "prune", "working-directory", "only-project"]
+          "fail-on-drift", "wait", "wait-timeout", "prune", "working-directory", "only-project", "cache-environment"]
+SETUP_INPUTS = ["cache-environment"]
 OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug"]
 
 
@@ -50,9 +51,9 @@ def test_no_expression_is_interpolated_into_a_script() -> None:
 
 
 def test_every_input_reaches_the_cli_through_env_under_the_name_it_reads() -> None:
-    ensure = next(step for step in steps() if step.get("id") == "ensure")
     for name in INPUTS:
-        assert ensure["env"][env_name(name)] == f"${{{{ inputs.{name} }}}}"
+        step = next(step for step in steps() if step.get("id") == ("setup" if name in SETUP_INPUTS else "ensure"))
+        assert step["env"][env_name(name)] == f"${{{{ inputs.{name} }}}}"
 
 
 def run_setup(tmp_path: Path, path: str) -> subprocess.CompletedProcess:

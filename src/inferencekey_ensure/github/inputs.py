@@ -15,6 +15,7 @@ from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.github.flags import parse_flag
 from inferencekey_ensure.github.sticky import ON_CHANGE, POLICIES
 from inferencekey_ensure.specset.project_filter import requested_projects
 
@@ -22,8 +23,6 @@ MODES = (PREVIEW, RECONCILE)
 DEFAULT_SPECS = "inferencekey/"
 DEFAULT_COMMENT_KEY = "default"
 _COMMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
-_TRUE = ("true", "yes", "on", "1")
-_FALSE = ("false", "no", "off", "0", "")
 
 
 class InputError(ValueError):
@@ -75,12 +74,10 @@ def _choice(env: Mapping[str, str], name: str, allowed: Tuple[str, ...], default
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
-    value = (_text(env, name) or "").lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise InputError(f"input `{name}` must be true or false; got {value!r}")
+    value = parse_flag(_text(env, name) or "")
+    if value is None:
+        raise InputError(f"input `{name}` must be true or false; got {(_text(env, name) or '').lower()!r}")
+    return value
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
