@@ -121,7 +121,7 @@ def test_a_slug_that_canonicalises_to_nothing_is_refused(tmp_path):
 
 
 def test_min_and_max_replicas_are_refused_with_the_right_keys_named(tmp_path):
-    problems = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n  min_replicas: 1\n  max_replicas: 3\n")
+    problems = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n  min_replicas: 1\n  max_replicas: 3\n  max_hourly_cost_usd: 2\n")
     assert [(p.line, p.column, p.json_path) for p in problems] == [
         (7, 3, "$.execution_policy_config.min_replicas"), (8, 3, "$.execution_policy_config.max_replicas"),
     ]
@@ -141,7 +141,9 @@ def test_autoscaling_cloud_pool_rules(tmp_path):
               gpu_pool: []
         """))
     messages = {(p.json_path, p.message) for p in problems}
-    assert ("$.execution_policy_config", "missing required field 'max_hourly_cost_usd'") in messages
+    assert any(
+        where == "$.execution_policy_config" and "needs max_hourly_cost_usd above 0" in message for where, message in messages
+    )
     assert ("$.execution_policy_config.workers.cloud_pool.gpu_pool", "must not be empty") in messages
     assert ("$.execution_policy_config.max_workers", "max_workers (1) is below min_workers (3)") in messages
 
@@ -158,7 +160,7 @@ def test_a_misspelt_policy_key_is_a_warning_since_other_keys_pass_through(tmp_pa
 
 
 def test_a_key_of_another_policy_kind_is_an_error_since_the_platform_refuses_it(tmp_path):
-    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n  replicas: 2\n  max_workers: 2\n")
+    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n  replicas: 2\n  max_workers: 2\n  max_hourly_cost_usd: 1\n")
     assert located([problem]) == [(7, 13, "$.execution_policy_config.replicas", "policy", "error")]
     assert problem.message.startswith("'replicas' configures the 'fixed' policy, not 'autoscaling'")
 

@@ -8,9 +8,9 @@ reported again by a later, vaguer check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Optional
+from typing import Any, Dict, List, Optional
 
-from inferencekey_ensure.domain.vocabulary import EXECUTION_POLICIES
+from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
 from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
 from inferencekey_ensure.loading.parsed import ParsedText
 from inferencekey_ensure.validation.documents import workload_entries
@@ -44,16 +44,6 @@ class FileCheck:
     @property
     def ok(self) -> bool:
         return not any(problem.is_error for problem in self.problems)
-
-
-def policy_keys_from_schema(schema: Dict[str, Any]) -> Dict[str, FrozenSet[str]]:
-    """The config keys the schema checks for each policy (``fixedConfig`` for ``fixed``...)."""
-    definitions = schema.get("$defs", {})
-    common = frozenset(definitions.get("policyConfig", {}).get("properties", {}))
-    return {
-        policy: frozenset(definitions.get(f"{policy}Config", {}).get("properties", {})) | common
-        for policy in EXECUTION_POLICIES
-    }
 
 
 class FileChecker:
