@@ -1,7 +1,7 @@
 """Spec documents with a known verdict, shared by the agreement and interop tests.
 
-Workloads are checked three ways (this project's schema checker, the jsonschema
-package, the pydantic model); file documents only by the two schema checkers.
+Workloads and file documents are checked by both schema checkers (this
+project's and the jsonschema package).
 Each invalid case names the JSON path the first problem must point at.
 """
 

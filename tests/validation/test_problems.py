@@ -107,6 +107,7 @@ def test_json_files_get_plain_type_errors_not_yaml_hints(tmp_path):
 def test_ambiguous_yaml_in_free_form_values_is_a_warning(tmp_path):
     problems = check(tmp_path, "s.yaml", MINIMAL + "config:\n  trust_remote_code: yes\n  mode: 0644\n  ratio: 1e3\n  ok: true\n")
     assert [(p.json_path, p.rule, p.severity) for p in problems] == [
+        ("$.config", "unsent", "warning"),
         ("$.config.trust_remote_code", "yaml-1.1", "warning"),
         ("$.config.mode", "yaml-1.1", "warning"),
         ("$.config.ratio", "yaml-1.1", "warning"),

@@ -1,7 +1,7 @@
 """All the checks on one parsed file, without touching the disk.
 
-The schema, the secret rule, the per-workload rules and (for YAML) the 1.1-vs-1.2
-traps run on every document; a problem already reported at a position is not
+The schema, the secret rule, the environment-variable rule, the per-workload rules
+and (for YAML) the 1.1-vs-1.2 traps run on every document; a problem already reported at a position is not
 reported again by a later, vaguer check.
 """
 
@@ -15,6 +15,7 @@ from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
 from inferencekey_ensure.loading.parsed import ParsedText
 from inferencekey_ensure.validation.documents import workload_entries
 from inferencekey_ensure.validation.result import Problem, json_path
+from inferencekey_ensure.validation.interpolation_rule import interpolation_problems
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
 from inferencekey_ensure.validation.secret_rule import secret_problems
@@ -63,6 +64,7 @@ class FileChecker:
                 continue
             found = schema_problems(self.schema.errors(root.value), root, display)
             found += secret_problems(root, display)
+            found += interpolation_problems(root, display)
             for entry in workload_entries(root):
                 found += workload_problems(entry, display, self.policy_keys)
                 result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))

@@ -2,7 +2,8 @@
 
 Each returns problems located at the field concerned: a custom backend name one
 typo away from a native engine (almost always a typo, and the platform would
-accept it and fail later), fields the chosen backend ignores, policy keys that
+accept it and fail later), fields the chosen backend ignores or the SDK never
+sends, policy keys that
 look like misspellings of checked ones, and the Manager's own cross-field rules
 (``domain.platform_rules``, shared with the emulator).
 """
@@ -13,12 +14,15 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
+    FIELDS,
+    NEVER,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
     VLLM_BACKENDS,
 )
 from inferencekey_ensure.domain.platform_rules import platform_findings
 from inferencekey_ensure.domain.slug import canonical_slug
+from inferencekey_ensure.domain.wire import unsent, unsent_reason
 from inferencekey_ensure.loading.nodes import MappingNode
 from inferencekey_ensure.validation.documents import WorkloadEntry
 from inferencekey_ensure.validation.result import ERROR, WARNING, PathPart, Problem, json_path
@@ -71,6 +75,17 @@ def _ignored_fields(fields: Dict[str, Any], found: _Findings) -> None:
         found.add(["command"], f"a llamacpp command must launch {LLAMACPP_SERVER} on a GGUF model", "llamacpp-command", WARNING)
 
 
+def _unsent_fields(fields: Dict[str, Any], found: _Findings) -> None:
+    """Fields the SDK's WorkloadSpec takes but never sends (``config``): the plan says so, and so does validate.
+
+    A ``vllm_version`` without a ``command`` is left to the plan: validate already
+    warns about it on backends that ignore it.
+    """
+    for row in FIELDS:
+        if row.sent == NEVER and unsent(row, fields):
+            found.add([row.spec_name], unsent_reason(row.spec_name), "unsent", WARNING)
+
+
 def _platform_rules(fields: Dict[str, Any], found: _Findings, policy_keys: Dict[str, FrozenSet[str]]) -> None:
     """The Manager's cross-field refusals: the same function the emulator applies."""
     for finding in platform_findings(fields, policy_keys):
@@ -105,6 +120,7 @@ def workload_problems(entry: WorkloadEntry, display: str, policy_keys: Dict[str,
     fields = entry.node.value
     _backend_typo(fields, found)
     _ignored_fields(fields, found)
+    _unsent_fields(fields, found)
     _platform_rules(fields, found, policy_keys)
     _policy_key_typos(fields, found, policy_keys)
     return found.problems
