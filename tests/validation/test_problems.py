@@ -112,7 +112,7 @@ def test_ambiguous_yaml_in_free_form_values_is_a_warning(tmp_path):
         ("$.config.mode", "yaml-1.1", "warning"),
         ("$.config.ratio", "yaml-1.1", "warning"),
     ]
-    assert "the integer 420 here (YAML 1.1) but as the integer 644 by YAML 1.2 tools" in problems[1].message
+    assert "the integer 420 here (YAML 1.1) but as the integer 644 by YAML 1.2 tools" in problems[2].message
 
 
 def test_a_slug_that_canonicalises_to_nothing_is_refused(tmp_path):
