@@ -37,11 +37,12 @@ class _Findings:
         self.display = display
         self.problems: List[Problem] = []
 
-    def add(self, parts: List[PathPart], message: str, rule: str, severity: str = ERROR) -> None:
+    def add(self, parts: List[PathPart], message: str, rule: str, severity: str = ERROR, at_key: bool = False) -> None:
         node: Any = self.entry.node
-        for part in parts:
+        for index, part in enumerate(parts):
             if isinstance(node, MappingNode) and part in node.children:
-                node = node.children[part]  # type: ignore[index]
+                last = index == len(parts) - 1
+                node = node.keys[part] if at_key and last else node.children[part]  # type: ignore[index]
         where = json_path(self.entry.path + tuple(parts))
         self.problems.append(Problem(self.display, node.line, node.column, where, message, severity, rule))
 
@@ -83,7 +84,7 @@ def _unsent_fields(fields: Dict[str, Any], found: _Findings) -> None:
     """
     for row in FIELDS:
         if row.sent == NEVER and unsent(row, fields):
-            found.add([row.spec_name], unsent_reason(row.spec_name), "unsent", WARNING)
+            found.add([row.spec_name], unsent_reason(row.spec_name), "unsent", WARNING, at_key=True)
 
 
 def _platform_rules(fields: Dict[str, Any], found: _Findings, policy_keys: Dict[str, FrozenSet[str]]) -> None:
