@@ -257,3 +257,7 @@ def test_every_example_is_valid_without_warnings():
     run = validate_paths([str(EXAMPLES)])
     assert run.problems == []
     assert (len(run.files), len(run.workloads)) == (8, 9)
+
+
+def test_a_llamacpp_command_of_server_flags_only_is_fine_as_in_the_official_examples(tmp_path):
+    assert check(tmp_path, "s.yaml", MINIMAL.replace("vllm", "llamacpp") + "command: -ngl 99 -c 4096\n") == []

@@ -72,7 +72,9 @@ def _ignored_fields(fields: Dict[str, Any], found: _Findings) -> None:
             WARNING,
         )
     command = fields.get("command")
-    if backend == "llamacpp" and isinstance(command, str) and LLAMACPP_SERVER not in command:
+    # The official examples pass only llama-server's flags (``-ngl 99 ...``): the backend adds the server.
+    only_flags = isinstance(command, str) and command.lstrip().startswith("-")
+    if backend == "llamacpp" and isinstance(command, str) and not only_flags and LLAMACPP_SERVER not in command:
         found.add(["command"], f"a llamacpp command must launch {LLAMACPP_SERVER} on a GGUF model", "llamacpp-command", WARNING)
 
 
