@@ -124,3 +124,16 @@ def test_a_dry_run_workload_that_does_not_exist_reads_as_not_created():
     assert "? acme/support-bot  missing, not created (on_drift=dry_run)" in text
     assert '    + name: "Support bot"' in text and "    - name:" not in text
     assert "does not exist yet" in text
+
+
+def _reconcile_heading(on_drift: str) -> str:
+    plan = build_plan([make_target()], {"acme": [make_live(name="Old")]}, on_drift=on_drift, prune=False)
+    report = RunReport(RECONCILE, workloads=[settled_result(planned, RECONCILE, {}) for planned in plan.workloads])
+    return render_plan(report).splitlines()[0]
+
+
+def test_the_apply_heading_names_what_the_chosen_on_drift_does():
+    assert _reconcile_heading("reconcile").startswith("Apply (drift is patched): 1 workload(s)")
+    assert _reconcile_heading("fail").startswith("Apply (on_drift=fail: drift fails the run, nothing is patched)")
+    assert _reconcile_heading("warn").startswith("Apply (on_drift=warn: drift is reported, nothing is patched)")
+    assert "reconcile" not in _reconcile_heading("warn")

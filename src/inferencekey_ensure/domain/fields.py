@@ -16,7 +16,7 @@ order ``ensure()`` compares, and so the order a plan lists drifted fields.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
 # The platform's fixed words (the schema's enums spell the same ones; a test holds them together).
 NATIVE_BACKENDS = ("ollama", "vllm", "vllm-omni", "sglang", "llamacpp", "stablediffusioncpp")
@@ -39,10 +39,26 @@ EXECUTION_POLICIES = ("fixed", "scheduled", "autoscaling")
 ON_DRIFT_VALUES = ("reconcile", "fail", "dry_run", "warn", "ignore")
 DEFAULT_TASK_TYPE = "text2text"
 DEFAULT_ON_DRIFT = "reconcile"
+# What a reconciling run does with drift under each on_drift, as a plan heading says it.
+ON_DRIFT_OUTCOMES = {
+    "reconcile": "drift is patched",
+    "fail": "on_drift=fail: drift fails the run, nothing is patched",
+    "dry_run": "on_drift=dry_run: nothing is changed",
+    "warn": "on_drift=warn: drift is reported, nothing is patched",
+    "ignore": "on_drift=ignore: drift is left as is",
+}
 VLLM_BACKENDS = ("vllm", "vllm-omni")
 COMMAND_UNSUPPORTED_BACKENDS = ("ollama", "sglang")
 # llamacpp runs ``command`` verbatim, and it must start this server on a GGUF model.
 LLAMACPP_SERVER = "llama-server"
+
+
+
+def on_drift_outcomes(on_drift_values: Iterable[str]) -> str:
+    """What a reconciling run does with drift, for its workloads' ``on_drift`` (a fail run is no "reconcile")."""
+    chosen = sorted(set(on_drift_values)) or [DEFAULT_ON_DRIFT]
+    return "; ".join(ON_DRIFT_OUTCOMES.get(value, f"on_drift={value}") for value in chosen)
+
 
 # When a field is sent (``SpecField.sent``) and compared (``SpecField.compared``).
 ALWAYS = "always"

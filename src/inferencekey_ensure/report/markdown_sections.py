@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence
 
+from inferencekey_ensure.domain.fields import on_drift_outcomes
 from inferencekey_ensure.report.escaping import (
     code_fence,
     html_text,
@@ -67,6 +68,8 @@ def safe_url(url: Optional[str]) -> Optional[str]:
 def headline(doc: PlanDocument, comment_key: Optional[str] = None) -> str:
     """Title line plus one sentence of counts; always rendered in full."""
     title = f"### InferenceKey ensure \u00b7 {markdown_text(doc.mode, 20)}"
+    if doc.mode == "reconcile":
+        title += f" ({markdown_text(on_drift_outcomes(entry.on_drift for entry in doc.workloads), 200)})"
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"
     verbs = _VERBS.get(doc.mode, _VERBS["preview"])
