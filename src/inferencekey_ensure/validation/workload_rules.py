@@ -16,6 +16,7 @@ from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
     FIELDS,
     NEVER,
+    OBJECT,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
     VLLM_BACKENDS,
@@ -85,7 +86,9 @@ def _unsent_fields(fields: Dict[str, Any], found: _Findings) -> None:
     warns about it on backends that ignore it.
     """
     for row in FIELDS:
-        if row.sent == NEVER and unsent(row, fields):
+        # A value of the wrong type already has its error; "not sent" would be noise on it.
+        well_typed = row.type != OBJECT or isinstance(fields.get(row.spec_name), dict)
+        if row.sent == NEVER and well_typed and unsent(row, fields):
             found.add([row.spec_name], unsent_reason(row.spec_name), "unsent", WARNING, at_key=True)
 
 
