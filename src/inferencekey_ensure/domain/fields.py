@@ -15,8 +15,7 @@ order ``ensure()`` compares, and so the order a plan lists drifted fields.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, Mapping, NamedTuple, Optional, Tuple
 
 # The platform's fixed words (the schema's enums spell the same ones; a test holds them together).
 NATIVE_BACKENDS = ("ollama", "vllm", "vllm-omni", "sglang", "llamacpp", "stablediffusioncpp")
@@ -75,8 +74,7 @@ ENUM = "enum"
 BACKEND = "backend"  # a native backend or a custom backend slug
 
 
-@dataclass(frozen=True)
-class SpecField:
+class SpecField(NamedTuple):
     """One field of a workload spec and everything the code does with it.
 
     ``wire`` is the field's name in the control plane's body; ``config.command``
@@ -138,3 +136,20 @@ def wire_fields() -> Tuple[str, ...]:
 def wire_default(wire_field: str) -> Optional[str]:
     """What the platform assumes for an absent wire field (``text2text`` for task_type)."""
     return next((row.default for row in FIELDS if row.wire == wire_field and row.sent != NEVER), None)
+
+
+def unsent(row: SpecField, declared: Mapping[str, Any]) -> bool:
+    """A declared field that never reaches the platform although the SDK's WorkloadSpec has it."""
+    if row.spec_name not in declared:
+        return False
+    return row.sent == NEVER or (row.sent == WITH_COMMAND and "command" not in declared)
+
+
+def unsent_reason(spec_name: str) -> str:
+    """Why ``spec_name`` is not sent, said as the plan and validate say it."""
+    if spec_name == "config":
+        return (
+            "`config` is not sent to the platform (as in the official SDK): the workload's"
+            " config is built from `command` and `vllm_version`"
+        )
+    return f"`{spec_name}` is not sent to the platform without a `command` (as in the official SDK)"

@@ -22,7 +22,6 @@ checks (types, bounds) are taken as checked: a rule skips what it cannot read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 ERROR = "error"
@@ -35,20 +34,36 @@ SMALLEST_CLOUD = "`execution_policy_config: {max_hourly_cost_usd: 5.0}` (any cap
 SMALLEST_PRIVATE = "`execution_policy_config: {workers: {source: private, private_worker_ids: [<worker id>]}}`"
 
 
-@dataclass(frozen=True)
 class RuleFinding:
-    """One broken rule, at a path inside the workload (``("execution_policy",)``)."""
+    """One broken rule, at a path inside the workload (``("execution_policy",)``).
 
-    path: Tuple[PathPart, ...]
-    message: str
-    rule: str = "policy"
-    severity: str = ERROR
-    # Set when the finding is a config key that belongs to this other policy kind.
-    other_kind: Optional[str] = None
+    A plain slotted class, not a dataclass: the validator imports this module on
+    every commit, and a dataclass costs a millisecond to define.
+    """
+
+    __slots__ = ("path", "message", "rule", "severity", "other_kind")
+
+    def __init__(
+        self,
+        path: Tuple[PathPart, ...],
+        message: str,
+        rule: str = "policy",
+        severity: str = ERROR,
+        other_kind: Optional[str] = None,
+    ) -> None:
+        self.path = path
+        self.message = message
+        self.rule = rule
+        self.severity = severity
+        # Set when the finding is a config key that belongs to this other policy kind.
+        self.other_kind = other_kind
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    def __repr__(self) -> str:
+        return f"RuleFinding({self.path!r}, {self.message!r}, {self.rule!r}, {self.severity!r})"
 
 
 def _is_count(value: Any) -> bool:

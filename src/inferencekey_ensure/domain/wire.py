@@ -18,9 +18,10 @@ from inferencekey_ensure.domain.fields import (
     ALWAYS,
     DECLARED,
     FIELDS,
-    NEVER,
     WITH_COMMAND,
     SpecField,
+    unsent,
+    unsent_reason,
     wire_default,
     wire_fields,
 )
@@ -69,22 +70,6 @@ def desired_task_type(spec: WorkloadSpec) -> str:
 def unsent_fields(spec: WorkloadSpec) -> List[str]:
     """Declared fields the SDK's wire rules never send, each with the reason."""
     return [unsent_reason(row.spec_name) for row in FIELDS if unsent(row, spec.declared)]
-
-
-def unsent(row: SpecField, declared: Mapping[str, Any]) -> bool:
-    """A declared field that never reaches the platform although the SDK's WorkloadSpec has it."""
-    if row.spec_name not in declared:
-        return False
-    return row.sent == NEVER or (row.sent == WITH_COMMAND and "command" not in declared)
-
-
-def unsent_reason(spec_name: str) -> str:
-    if spec_name == "config":
-        return (
-            "`config` is not sent to the platform (as in the official SDK): the workload's"
-            " config is built from `command` and `vllm_version`"
-        )
-    return f"`{spec_name}` is not sent to the platform without a `command` (as in the official SDK)"
 
 
 class MalformedWorkload(ValueError):

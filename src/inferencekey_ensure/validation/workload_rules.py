@@ -17,13 +17,14 @@ from inferencekey_ensure.domain.fields import (
     FIELDS,
     NEVER,
     OBJECT,
+    unsent,
+    unsent_reason,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
     VLLM_BACKENDS,
 )
 from inferencekey_ensure.domain.platform_rules import platform_findings
 from inferencekey_ensure.domain.slug import canonical_slug
-from inferencekey_ensure.domain.wire import unsent, unsent_reason
 from inferencekey_ensure.loading.nodes import MappingNode
 from inferencekey_ensure.validation.documents import WorkloadEntry
 from inferencekey_ensure.validation.result import ERROR, WARNING, PathPart, Problem, json_path
