@@ -13,7 +13,8 @@ from typing import Any, Dict, List
 from hypothesis import strategies as st
 
 from inferencekey_ensure.domain.slug import canonical_slug
-from inferencekey_ensure.domain.spec import NATIVE_BACKENDS, ON_DRIFT_VALUES, TASK_TYPES, WorkloadSpec
+from inferencekey_ensure.domain.fields import NATIVE_BACKENDS, ON_DRIFT_VALUES, TASK_TYPES
+from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
 
 # Far (edit distance > 1) from every native backend, so no did-you-mean rule fires.

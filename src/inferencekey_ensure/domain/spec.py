@@ -14,16 +14,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Dict, Mapping, Optional
 
-from inferencekey_ensure.domain.fields import (  # noqa: F401  (re-exported: the spec's vocabulary)
-    DEFAULT_ON_DRIFT,
-    DEFAULT_TASK_TYPE,
-    EXECUTION_POLICIES,
-    NATIVE_BACKENDS,
-    ON_DRIFT_VALUES,
-    REQUIRED,
-    SPEC_NAMES,
-    TASK_TYPES,
-)
+from inferencekey_ensure.domain.fields import REQUIRED, SPEC_NAMES
+# Re-exported for the engine, the CLI and the action inputs, which import them from here.
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES  # noqa: F401
 
 
 class WorkloadSpec:
