@@ -261,3 +261,13 @@ def test_every_example_is_valid_without_warnings():
 
 def test_a_llamacpp_command_of_server_flags_only_is_fine_as_in_the_official_examples(tmp_path):
     assert check(tmp_path, "s.yaml", MINIMAL.replace("vllm", "llamacpp") + "command: -ngl 99 -c 4096\n") == []
+
+
+def test_a_word_starting_a_credential_prefix_inside_a_value_is_a_secret_error(tmp_path):
+    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "command: vllm serve m --api-key ik_live_secret\n")
+    assert (problem.json_path, problem.rule, problem.severity) == ("$.command", "secret", "error")
+    assert "ik_live_secret" not in problem.message
+
+
+def test_a_bare_credential_prefix_mentioned_in_text_is_no_secret(tmp_path):
+    assert check(tmp_path, "s.yaml", MINIMAL + "description: see the ik_live_ docs\n") == []

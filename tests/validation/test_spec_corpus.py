@@ -3,7 +3,8 @@
 ``tests/spec_corpus/accepted``: what the Manager takes; ``validate`` finds no error
 in it and the emulator creates it. ``tests/spec_corpus/refused``: what the Manager
 refuses; ``validate`` reports an error at the node the file's ``# refused-at:``
-line names, and the emulator refuses the same body. Warnings are allowed (an
+line names, and, when ``# refused-by: manager`` (not ``sdk``, which refuses before
+any request), the emulator refuses the same body. Warnings are allowed (an
 official example may set a field the SDK never sends).
 """
 
@@ -26,13 +27,13 @@ ACCEPTED = sorted((CORPUS / "accepted").glob("*.yaml"))
 REFUSED = sorted((CORPUS / "refused").glob("*.yaml"))
 
 
-def _refused_at(path: Path) -> str:
-    marker = "# refused-at: "
+def _header(path: Path, name: str) -> str:
+    marker = f"# {name}: "
     return next(line[len(marker):] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(marker))
 
 
 def test_the_corpus_covers_the_docs_and_every_runnable_example():
-    assert len(ACCEPTED) >= 30 and len(REFUSED) >= 1
+    assert len(ACCEPTED) >= 37 and len(REFUSED) >= 2
 
 
 @pytest.mark.parametrize("path", ACCEPTED, ids=[path.stem for path in ACCEPTED])
@@ -47,10 +48,13 @@ def test_an_accepted_spec_validates_and_the_emulator_creates_it(path):
 @pytest.mark.parametrize("path", REFUSED, ids=[path.stem for path in REFUSED])
 def test_a_refused_spec_is_a_located_error_and_a_400_of_the_emulator(path):
     errors = [problem for problem in validate_paths([str(path)]).problems if problem.is_error]
-    assert [problem.json_path for problem in errors] == [_refused_at(path)]
+    assert [problem.json_path for problem in errors] == [_header(path, "refused-at")]
     assert errors[0].line > 1
     loaded = load_workloads([str(path)])
     assert loaded.workloads == [] and not loaded.ok
-    fields = yaml.safe_load(path.read_text(encoding="utf-8"))
-    with pytest.raises(BodyError):
-        validated_create(create_body(WorkloadSpec(**fields)))
+    if _header(path, "refused-by") == "manager":
+        fields = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with pytest.raises(BodyError):
+            validated_create(create_body(WorkloadSpec(**fields)))
+    else:
+        assert _header(path, "refused-by") == "sdk"

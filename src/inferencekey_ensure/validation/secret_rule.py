@@ -1,19 +1,25 @@
 """No credential anywhere in a spec file, at any depth, in keys or values.
 
-Two shapes are caught: a string that starts with a credential prefix (the SDK's
-own rule, also in the schema), and a whole token of the documented shape inside a
-longer string (a token pasted into a command line). The message names the safe
+Three shapes are caught: a string that starts with a credential prefix (the SDK's
+own rule, also in the schema), a whole token of the documented shape inside a
+longer string (a token pasted into a command line), and a word inside a longer
+string that starts with a prefix (``--api-key ik_live_secret``, the docs' own
+example of a leaked secret). The message names the safe
 form at most, never the secret, since it may be printed in a public CI log.
 """
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, TOKEN_PATTERN, redact_token
 from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
 from inferencekey_ensure.validation.result import Problem, json_path
 
+# A credential prefix starting a word inside a longer value (``--api-key ik_live_x``), as the
+# official docs' "leaked secret" example writes it; ``see ik_live_ docs`` is no credential.
+_EMBEDDED = re.compile(r"(?<![A-Za-z0-9_])(ik_live_|ik_sdk_)[A-Za-z0-9]")
 _ADVICE = "secrets never go in spec files: keep the token in the INFERENCEKEY_SDK_TOKEN secret, and rotate it if it was committed"
 
 
@@ -24,6 +30,9 @@ def _finding(text: str) -> str:
     match = TOKEN_PATTERN.search(text)
     if match:
         return f"contains an InferenceKey token ({redact_token(match.group(0))}); {_ADVICE}"
+    embedded = _EMBEDDED.search(text)
+    if embedded:
+        return f"contains a credential (a word starting {embedded.group(1)}); {_ADVICE}"
     return ""
 
 
