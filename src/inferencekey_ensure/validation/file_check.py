@@ -15,10 +15,9 @@ from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
 from inferencekey_ensure.loading.parsed import ParsedText
 from inferencekey_ensure.validation.documents import workload_entries
 from inferencekey_ensure.validation.result import Problem, json_path
-from inferencekey_ensure.validation.interpolation_rule import interpolation_problems
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
-from inferencekey_ensure.validation.secret_rule import secret_problems
+from inferencekey_ensure.validation.value_rules import string_problems
 from inferencekey_ensure.validation.workload_rules import workload_problems
 from inferencekey_ensure.validation.yaml_traps import yaml_trap_problems
 
@@ -63,8 +62,7 @@ class FileChecker:
                 result.problems.append(Problem(display, document.line, document.column, "$", message, rule="empty"))
                 continue
             found = schema_problems(self.schema.errors(root.value), root, display)
-            found += secret_problems(root, display)
-            found += interpolation_problems(root, display)
+            found += string_problems(root, display)
             for entry in workload_entries(root):
                 found += workload_problems(entry, display, self.policy_keys)
                 result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))

@@ -11,9 +11,8 @@ it), so there it is a warning; anywhere else an error.
 from __future__ import annotations
 
 import re
-from typing import List, Sequence
+from typing import Optional, Sequence, Tuple
 
-from inferencekey_ensure.loading.nodes import Node, ScalarNode, walk
 from inferencekey_ensure.validation.result import ERROR, WARNING, PathPart, Problem, json_path
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%")
@@ -34,21 +33,18 @@ def _advice(field: str) -> str:
     return "write the literal value instead"
 
 
-def interpolation_problems(root: Node, display: str) -> List[Problem]:
-    """One problem per string value that references an environment variable."""
-    problems: List[Problem] = []
-    for node, path in walk(root):
-        if not (isinstance(node, ScalarNode) and isinstance(node.value, str) and ("$" in node.value or "%" in node.value)):
-            continue
-        match = _REFERENCE.search(node.value)
-        if match is None:
-            continue
-        variable = next(group for group in match.groups() if group)
-        field = _field(path)
-        message = (
-            f"`{match.group(0)}` reads the environment variable {variable}, but spec files are not interpolated: "
-            f"the platform would get the text `{match.group(0)}`; {_advice(field)}"
-        )
-        severity = WARNING if field in _FREE_TEXT else ERROR
-        problems.append(Problem(display, node.line, node.column, json_path(path), message, severity, "interpolation"))
-    return problems
+def value_interpolation(value: str, line: int, column: int, path: Tuple[PathPart, ...], display: str) -> Optional[Problem]:
+    """The problem of a string value that references an environment variable (None: it does not)."""
+    if "$" not in value and "%" not in value:
+        return None
+    match = _REFERENCE.search(value)
+    if match is None:
+        return None
+    variable = next(group for group in match.groups() if group)
+    field = _field(path)
+    message = (
+        f"`{match.group(0)}` reads the environment variable {variable}, but spec files are not interpolated: "
+        f"the platform would get the text `{match.group(0)}`; {_advice(field)}"
+    )
+    severity = WARNING if field in _FREE_TEXT else ERROR
+    return Problem(display, line, column, json_path(path), message, severity, "interpolation")

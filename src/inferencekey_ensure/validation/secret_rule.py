@@ -11,11 +11,11 @@ form at most, never the secret, since it may be printed in a public CI log.
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import List, Optional, Tuple
 
 from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, TOKEN_PATTERN, redact_token
-from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
-from inferencekey_ensure.validation.result import Problem, json_path
+from inferencekey_ensure.loading.nodes import MappingNode
+from inferencekey_ensure.validation.result import PathPart, Problem, json_path
 
 # A credential prefix starting a word inside a longer value (``--api-key ik_live_x``), as the
 # official docs' "leaked secret" example writes it; ``see ik_live_ docs`` is no credential.
@@ -36,18 +36,20 @@ def _finding(text: str) -> str:
     return ""
 
 
-def secret_problems(root: Node, display: str) -> List[Problem]:
-    """One problem per key or string value that holds a credential."""
+def value_secret(value: str, line: int, column: int, path: Tuple[PathPart, ...], display: str) -> Optional[Problem]:
+    """The problem of a string value that holds a credential (None: it holds none)."""
+    finding = _finding(value)
+    if not finding:
+        return None
+    return Problem(display, line, column, json_path(path), f"this value {finding}", rule="secret")
+
+
+def key_secrets(node: MappingNode, path: Tuple[PathPart, ...], display: str) -> List[Problem]:
+    """One problem per key of ``node`` that holds a credential."""
     problems: List[Problem] = []
-    for node, path in walk(root):
-        if isinstance(node, ScalarNode) and isinstance(node.value, str):
-            finding = _finding(node.value)
-            if finding:
-                problems.append(Problem(display, node.line, node.column, json_path(path), f"this value {finding}", rule="secret"))
-        elif isinstance(node, MappingNode):
-            for key, key_node in node.keys.items():
-                finding = _finding(key)
-                if finding:
-                    where = json_path(path + (key,))
-                    problems.append(Problem(display, key_node.line, key_node.column, where, f"this key {finding}", rule="secret"))
+    for key, key_node in node.keys.items():
+        finding = _finding(key)
+        if finding:
+            where = json_path(path + (key,))
+            problems.append(Problem(display, key_node.line, key_node.column, where, f"this key {finding}", rule="secret"))
     return problems
