@@ -33,6 +33,6 @@ def test_pip_installs_the_lock_and_the_compiled_environment_verifies(tmp_path: P
     assert environment_problems(env, Interpreter.current()) == []
     root = site_packages(env)
     assert root is not None and list(root.glob("yaml/__pycache__/*.pyc"))
-    done = subprocess.run([str(python), "-I", "-c", "import httpx, yaml, pydantic"], capture_output=True, text=True)
+    done = subprocess.run([str(python), "-I", "-c", "import httpx, yaml"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert environment_problems(env, Interpreter.current()) == []

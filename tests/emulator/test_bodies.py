@@ -40,21 +40,21 @@ def test_create_without_a_required_field_is_400(client: httpx.Client, field: str
         ({"model": "x"}, "unknown field(s): model"),
         ({"on_drift": "fail"}, "unknown field(s): on_drift"),
         ({"id": "wl_mine"}, "read-only"),
-        ({"execution_policy": "autoscaling", "execution_policy_config": {"replicas": 2}}, "'replicas' belongs to 'fixed'"),
-        ({"execution_policy": "autoscaling", "execution_policy_config": {"min_replicas": 1}}, "min_replicas is refused: use min_workers"),
-        ({"execution_policy": "fixed", "execution_policy_config": {"replicas": 0}}, "replicas is invalid"),
-        ({"execution_policy": "scheduled", "execution_policy_config": {}}, "scheduled needs cron or window"),
+        ({"execution_policy": "autoscaling", "execution_policy_config": {"replicas": 2}}, "'replicas' configures the 'fixed' policy"),
+        ({"execution_policy": "autoscaling", "execution_policy_config": {"min_replicas": 1}}, "min_replicas is refused: use `min_workers`"),
+        ({"execution_policy": "fixed", "execution_policy_config": {"replicas": 0}}, "replicas must be at least 1"),
+        ({"execution_policy": "scheduled", "execution_policy_config": {}}, "needs one of: cron, window"),
         (
             {"execution_policy": "autoscaling", "execution_policy_config": {"workers": {"source": "cloud", "cloud_pool": {"gpu_pool": ["A100"]}}}},
-            "cloud workers need max_hourly_cost_usd",
+            "cloud autoscaling (`workers.source: cloud`) needs max_hourly_cost_usd above 0",
         ),
         (
             {"execution_policy": "autoscaling", "execution_policy_config": {"max_hourly_cost_usd": 2, "workers": {"source": "cloud", "cloud_pool": {"gpu_pool": []}}}},
             "gpu_pool",
         ),
         ({"execution_policy": "autoscaling", "execution_policy_config": {"workers": {"source": "private"}}}, "private_worker_ids"),
-        ({"execution_policy": "fixed", "execution_policy_config": {"max_workers": 2}}, "'max_workers' belongs to 'autoscaling'"),
-        ({"execution_policy": "scheduled", "execution_policy_config": {"cron": "  "}}, "cron is invalid"),
+        ({"execution_policy": "fixed", "execution_policy_config": {"max_workers": 2}}, "'max_workers' configures the 'autoscaling' policy"),
+        ({"execution_policy": "scheduled", "execution_policy_config": {"cron": "  "}}, "cron must not be blank"),
     ],
 )
 def test_create_with_an_invalid_field_is_400_and_stores_nothing(
@@ -72,7 +72,7 @@ def test_create_with_an_invalid_field_is_400_and_stores_nothing(
         ("scheduled", {"window": "09:00-17:00"}),
         ("autoscaling", CLOUD_AUTOSCALING),
         ("autoscaling", {"workers": {"source": "private", "private_worker_ids": ["wrk_1"]}}),
-        ("autoscaling", {"max_workers": 4, "scale_down_delay_s": 300}),
+        ("autoscaling", {"max_workers": 4, "max_hourly_cost_usd": 3, "scale_down_delay_s": 300}),
     ],
 )
 def test_create_accepts_each_kind_with_a_fitting_config(client: httpx.Client, kind: str, config: Dict[str, Any]) -> None:
@@ -153,7 +153,7 @@ def test_patch_of_a_config_that_no_longer_fits_the_kept_kind_is_400(client: http
 
     _refused(
         client.patch(f"/api/workloads/{created['id']}", json={"execution_policy_config": {"cron": "* * * * *"}}),
-        "'cron' belongs to 'scheduled'",
+        "'cron' configures the 'scheduled' policy",
     )
 
 

@@ -141,7 +141,14 @@ def test_task_type_is_not_drift_but_a_replacement(spec, live):
     assert replacement_diff(desired, current) == FieldDiff("task_type", "embedding", "text2text")
 
 
-def test_an_unset_task_type_means_text2text(spec, live):
+def test_an_undeclared_task_type_is_never_compared(spec, live):
     assert replacement_diff(spec(), live(task_type="text2text")) is None
-    assert replacement_diff(spec(), live(task_type=None)) is None
-    assert replacement_diff(spec(), live(task_type="omni")) == FieldDiff("task_type", "omni", "text2text")
+    assert replacement_diff(spec(), live(task_type="omni")) is None
+    assert compute_drift(spec(), live(task_type="embedding", name="Old name")) == [
+        FieldDiff("name", "Old name", "Support bot")
+    ]
+
+
+def test_a_missing_live_task_type_is_the_platform_default(spec, live):
+    assert replacement_diff(spec(task_type="text2text"), live(task_type=None)) is None
+    assert replacement_diff(spec(task_type="omni"), live(task_type=None)) == FieldDiff("task_type", "text2text", "omni")

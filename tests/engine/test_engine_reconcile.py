@@ -111,9 +111,9 @@ def test_a_non_canonical_slug_finds_the_same_workload(emulator, tmp_path):
     assert writes(emulator) == []
 
 
-def test_a_task_type_change_fails_that_workload_and_the_others_carry_on(emulator, tmp_path):
+def test_a_declared_task_type_change_fails_that_workload_and_the_others_carry_on(emulator, tmp_path):
     emulator.seed("acme", {**SEEDED_BOT, "task_type": "embedding", "name": "Old"})
-    report = engine_run(emulator, [write_specs(tmp_path, [BOT, EMBED])], mode=RECONCILE)
+    report = engine_run(emulator, [write_specs(tmp_path, [dict(BOT, task_type="text2text"), EMBED])], mode=RECONCILE)
     bot, embed = report.workloads
     assert (bot.action, bot.status) == ("replace", "failed")
     assert "task_type cannot be changed in place (embedding -> text2text)" in bot.error
@@ -122,6 +122,16 @@ def test_a_task_type_change_fails_that_workload_and_the_others_carry_on(emulator
     assert [w[0] for w in writes(emulator)] == ["POST"]
     assert by_slug(emulator)["support-bot"]["name"] == "Old"
     assert not report.succeeded
+
+
+def test_an_undeclared_task_type_keeps_the_live_one_while_the_name_is_updated(emulator, tmp_path):
+    emulator.seed("acme", {**SEEDED_BOT, "task_type": "embedding", "name": "Old"})
+    report = engine_run(emulator, [write_specs(tmp_path, [BOT])], mode=RECONCILE)
+    (bot,) = report.workloads
+    assert (bot.action, bot.status) == ("update", "ok")
+    assert report.succeeded
+    assert [(method, body) for method, _, body in writes(emulator)] == [("PATCH", {"name": BOT["name"]})]
+    assert by_slug(emulator)["support-bot"]["task_type"] == "embedding"
 
 
 def test_unmanaged_workloads_are_deleted_only_by_apply_with_prune(emulator, tmp_path):

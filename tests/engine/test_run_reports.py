@@ -157,3 +157,16 @@ def test_one_report_feeds_the_text_the_markdown_the_json_and_the_outputs_alike()
     assert message == "could not list (fix: Re-run.)"
     assert message in comment and message in summary
     assert "error: project beta: could not list" in text
+
+
+def _reconcile_heading(on_drift: str) -> str:
+    plan = build_plan([make_target()], {"acme": [make_live(name="Old")]}, on_drift=on_drift, prune=False)
+    report = RunReport(RECONCILE, workloads=[settled_result(planned, RECONCILE, {}) for planned in plan.workloads])
+    return render_plan(report).splitlines()[0]
+
+
+def test_the_apply_heading_names_what_the_chosen_on_drift_does():
+    assert _reconcile_heading("reconcile").startswith("Apply (drift is patched): 1 workload(s)")
+    assert _reconcile_heading("fail").startswith("Apply (on_drift=fail: drift fails the run, nothing is patched)")
+    assert _reconcile_heading("warn").startswith("Apply (on_drift=warn: drift is reported, nothing is patched)")
+    assert "reconcile" not in _reconcile_heading("warn")

@@ -73,6 +73,8 @@ SCENARIOS: List[Scenario] = [
     ("warn-changes-nothing", [dict(SEEDED_BOT, name="Old")], [BOT], "warn"),
     ("ignore-changes-nothing", [dict(SEEDED_BOT, name="Old")], [BOT], "ignore"),
     ("dry-run-creates-nothing", [dict(SEEDED_BOT, name="Old")], [BOT, EMBED], "dry_run"),
+    ("undeclared-task-type-keeps-live-embedding", [dict(SEEDED_BOT, task_type="embedding", name="Old")],
+     [BOT], "reconcile"),
     ("spec-on-drift-wins", [dict(SEEDED_BOT, name="Old")], [dict(BOT, on_drift="ignore")], "reconcile"),
 ]
 

@@ -49,8 +49,8 @@ def test_fields_the_sdk_never_sends_are_named(spec):
     assert unsent_fields(spec()) == []
     notes = unsent_fields(spec(config={"a": 1}, vllm_version="0.10"))
     assert len(notes) == 2
-    assert "`config` is not sent" in notes[0]
-    assert "`vllm_version` is not sent" in notes[1]
+    assert "`vllm_version` is not sent" in notes[0]
+    assert "`config` is not sent" in notes[1]
     assert unsent_fields(spec(command="c", vllm_version="0.10")) == []
 
 

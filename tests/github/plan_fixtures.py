@@ -1,7 +1,7 @@
 """Run reports built directly for reporter tests, with any text in any field.
 
-The model is built with ``WorkloadSpec.model_construct`` (no validation) so the
-reporters can be fed values no valid spec would hold: a renderer must be safe on
+``WorkloadSpec`` re-checks nothing (the schema did), so the reporters can be fed
+values no valid spec would hold: a renderer must be safe on
 whatever reaches it, not only on what the validator lets through.
 """
 
@@ -31,7 +31,8 @@ def workload(
 ) -> WorkloadResult:
     if diffs is None:
         diffs = [{"field": "model_name", "live": "llama3:8b", "desired": "llama3:70b"}] if action != "no-change" else []
-    spec = WorkloadSpec.model_construct(name=name if name is not None else slug.replace("-", " ").title(), slug=slug)
+    spec = WorkloadSpec(name=name if name is not None else slug.replace("-", " ").title(), slug=slug,
+                        model="llama3:70b", backend="ollama")
     declared = DeclaredWorkload(spec, SourceLocation(file, line, 3))
     ref = EndpointRef(project, slug)
     planned = PlannedWorkload(

@@ -176,3 +176,10 @@ def test_the_invalid_specs_comment_lists_few_problems_and_stays_small() -> None:
     assert "1000 errors" in body and "980 more in the step log" in body
     assert stray_html(body) == [] and live_mentions(body) == []
     assert all(len(table_cells(row)) == 6 for row in table_rows(body))
+
+
+def test_a_reconcile_run_under_on_drift_fail_or_warn_says_so_in_its_heading() -> None:
+    body = comment(plan([workload("a", action="drift-refused", on_drift="fail", status="failed")], mode="reconcile"))
+    assert "### InferenceKey ensure \u00b7 reconcile (on\\_drift=fail: drift fails the run, nothing is patched)" in body
+    warned = comment(plan([workload("a", action="drift-left", on_drift="warn", status="left-drifted")], mode="reconcile"))
+    assert "(on\\_drift=warn: drift is reported, nothing is patched)" in warned

@@ -51,7 +51,7 @@ SHAPES: List[Dict[str, Any]] = [
      "execution_policy_config": {"min_workers": 0, "max_workers": 2, "max_hourly_cost_usd": 3.5,
                                  "gpu_pool": ["NVIDIA L4"], "scale_down_after_s": 300,
                                  "spot": True, "notes": None, "tags": [], "extra": {}}},
-    {"slug": "policy-bare", "backend": "vllm", "execution_policy": "autoscaling"},
+    {"slug": "policy-bare", "backend": "vllm", "execution_policy": "fixed"},
     {"slug": "custom-tts", "backend": "kokoro-tts", "task_type": "text2audio",
      "description": "multi\nline: description # not a comment"},
     {"slug": "pinned", "backend": "llamacpp", "worker_id": "1:20", "gpu_resource_id": "0x1F",

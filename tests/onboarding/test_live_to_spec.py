@@ -83,3 +83,11 @@ def test_a_drift_comment_naming_any_live_key_keeps_the_file_readable(keys):
     text = spec_file_text(imported)
     assert all(line.startswith("# ") for line in text.splitlines()[:1 + len(imported.notes)])
     assert yaml.safe_load(text)["command"] == "run"
+
+
+def test_every_field_the_platform_holds_has_a_place_in_a_written_file():
+    from inferencekey_ensure.domain.fields import FIELDS
+    from inferencekey_ensure.onboarding.live_to_spec import FILE_ORDER
+
+    platform_held = {row.spec_name for row in FIELDS if row.wire is not None} | {"project"}
+    assert set(FILE_ORDER) == platform_held

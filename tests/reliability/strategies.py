@@ -13,7 +13,8 @@ from typing import Any, Dict, List
 from hypothesis import strategies as st
 
 from inferencekey_ensure.domain.slug import canonical_slug
-from inferencekey_ensure.domain.spec import NATIVE_BACKENDS, ON_DRIFT_VALUES, TASK_TYPES, WorkloadSpec
+from inferencekey_ensure.domain.fields import NATIVE_BACKENDS, ON_DRIFT_VALUES, TASK_TYPES
+from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
 
 # Far (edit distance > 1) from every native backend, so no did-you-mean rule fires.
@@ -40,10 +41,10 @@ _policies = st.one_of(
     st.builds(lambda key, value: ("scheduled", {key: value}), st.sampled_from(["cron", "window"]),
               st.sampled_from(["0 8 * * 1-5", "Mon-Fri 08-18"])),
     st.builds(
+        # Cloud by default, so the Manager needs the cost cap.
         lambda low, extra, cost: ("autoscaling", {
-            "min_workers": low, "max_workers": max(low + extra, 1),
-            **({"max_hourly_cost_usd": cost} if cost else {})}),
-        st.integers(0, 2), st.integers(0, 2), st.sampled_from([None, 0.5, 2, 7.25])),
+            "min_workers": low, "max_workers": max(low + extra, 1), "max_hourly_cost_usd": cost}),
+        st.integers(0, 2), st.integers(0, 2), st.sampled_from([0.5, 2, 7.25])),
     st.builds(lambda ids: ("autoscaling", {"workers": {"source": "private", "private_worker_ids": ids}}),
               st.lists(identifiers, min_size=1, max_size=2)),
 )

@@ -88,7 +88,7 @@ _DRIFTS: Dict[int, Dict[str, Any]] = {
     7: {"execution_policy_config": {"cron": "30 2 * * *"}},
     9: {"name": "Old name", "gpu_resource_id": "gpu_old"},
     10: {"execution_policy_config": {"replicas": 9}},
-    13: {"execution_policy_config": None},
+    13: {"execution_policy_config": {"min_workers": 0, "max_workers": 1, "max_hourly_cost_usd": 1.0}},
     14: {"worker_id": None},
 }
 

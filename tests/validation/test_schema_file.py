@@ -7,7 +7,6 @@ import json
 import jsonschema
 import pytest
 
-from inferencekey_ensure.domain import vocabulary
 from inferencekey_ensure.loading.schema_resource import load_schema, schema_text
 from inferencekey_ensure.validation.schema_checker import SchemaChecker, UnsupportedSchemaError
 from inferencekey_ensure.validation.schema_messages import PATTERN_MEANINGS
@@ -44,14 +43,6 @@ def test_every_property_has_a_description_for_editors():
             if not target.get("description"):
                 missing.append(name)
     assert missing == []
-
-
-def test_the_enums_are_the_platform_vocabulary():
-    workload = SCHEMA["$defs"]["workload"]["properties"]
-    assert tuple(workload["task_type"]["enum"]) == vocabulary.TASK_TYPES and len(vocabulary.TASK_TYPES) == 13
-    assert tuple(workload["execution_policy"]["enum"]) == vocabulary.EXECUTION_POLICIES
-    assert tuple(workload["on_drift"]["enum"]) == vocabulary.ON_DRIFT_VALUES
-    assert tuple(workload["backend"]["anyOf"][0]["enum"]) == vocabulary.NATIVE_BACKENDS
 
 
 def test_workload_fields_are_the_sdk_names_plus_on_drift():

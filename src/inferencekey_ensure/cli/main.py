@@ -3,7 +3,7 @@
 Each subcommand lives in its own module exposing ``register(subparsers)``; the
 module sets ``func`` on its parser, which returns the process exit code. Only the
 module of the command being run is imported: ``validate`` runs on every commit and
-must not pay for httpx, pydantic and the emulator that ``plan`` needs.
+must not pay for httpx and the emulator that ``plan`` needs.
 """
 
 from __future__ import annotations

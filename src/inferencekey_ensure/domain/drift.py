@@ -1,21 +1,20 @@
 """Drift between a spec and its live workload, by the official SDK's rules.
 
 The SDK decides drift client-side; ``apply`` must PATCH exactly what ``ensure()``
-would, so the fields, their order and the comparisons here are the SDK's,
-observed on 0.260725.739:
+would. Which fields are compared, when, and in what order is the field table's
+(``fields``): a row compared ``always`` or, ``when declared``, only when the spec
+declares it (``config`` when it declares ``command``); a missing live value counts
+as null. Further rules, observed on 0.260725.739:
 
-* compared in order: name, backend, model_name, description, config, worker_id,
-  gpu_resource_id, execution_policy, execution_policy_config;
-* the optional ones only when the spec declares them (``config`` when it declares
-  ``command``); a missing live value counts as null;
 * values compare as JSON values: key order is irrelevant, list order is not, and
   ``1``, ``1.0`` and ``true`` are three different values;
 * a declared ``execution_policy_config`` is carried whenever the policy kind
   changes, even if it equals the live one, because the platform validates the
   new kind against the config it holds.
 
-``task_type`` is not part of drift (it cannot be patched); ``replacement_diff``
-reports it separately so a changed modality is never silently ignored.
+A compared field that cannot be patched (``task_type``, compared only when the
+spec declares it, like the SDK never when it does not) is not drift:
+``replacement_diff`` reports it so a changed modality is never silently ignored.
 """
 
 from __future__ import annotations
@@ -23,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from inferencekey_ensure.domain.fields import ALWAYS, FIELDS, NEVER, SpecField
 from inferencekey_ensure.domain.spec import WorkloadSpec
-from inferencekey_ensure.domain.wire import LiveWorkload, built_config, desired_task_type
+from inferencekey_ensure.domain.wire import LiveWorkload, create_body
 
 
 @dataclass(frozen=True)
@@ -50,32 +50,29 @@ def same_json(left: Any, right: Any) -> bool:
 
 
 def _kind_changes(spec: WorkloadSpec, live: LiveWorkload) -> bool:
-    return spec.execution_policy is not None and spec.execution_policy != live.execution_policy
+    return spec.execution_policy is not None and spec.execution_policy != live.value("execution_policy")
 
 
-def _declared_targets(spec: WorkloadSpec, live: LiveWorkload) -> List[Tuple[str, Any, bool]]:
-    """(field, desired, carried even when equal) for each field the SDK compares."""
-    targets: List[Tuple[str, Any, bool]] = [
-        ("name", spec.name, False),
-        ("backend", spec.backend, False),
-        ("model_name", spec.model, False),
+def _compared_rows(spec: WorkloadSpec, patchable: bool) -> List[SpecField]:
+    return [
+        row for row in FIELDS
+        if row.compared != NEVER and row.patchable == patchable
+        and (row.compared == ALWAYS or row.spec_name in spec.declared)
     ]
-    optional = [
-        ("description", spec.description, False),
-        ("config", built_config(spec), False),
-        ("worker_id", spec.worker_id, False),
-        ("gpu_resource_id", spec.gpu_resource_id, False),
-        ("execution_policy", spec.execution_policy, False),
-        ("execution_policy_config", spec.execution_policy_config, _kind_changes(spec, live)),
-    ]
-    targets.extend(target for target in optional if target[1] is not None)
-    return targets
+
+
+def _targets(spec: WorkloadSpec, live: LiveWorkload, patchable: bool) -> List[Tuple[str, Any, bool]]:
+    """(wire field, desired, carried even when equal) for each field the SDK compares."""
+    body = create_body(spec)
+    carried = {"execution_policy_config": _kind_changes(spec, live)}
+    fields = [row.wire_field for row in _compared_rows(spec, patchable)]
+    return [(name, body.get(name), carried.get(name, False)) for name in fields if name is not None]
 
 
 def compute_drift(spec: WorkloadSpec, live: LiveWorkload) -> List[FieldDiff]:
     """The drifted fields, in the SDK's order; empty means ``ensure()`` sends nothing."""
     diffs = []
-    for field_name, desired, carried in _declared_targets(spec, live):
+    for field_name, desired, carried in _targets(spec, live, patchable=True):
         current = live.value(field_name)
         if carried or not same_json(current, desired):
             diffs.append(FieldDiff(field_name, current, desired))
@@ -88,11 +85,12 @@ def patch_fields(diffs: Sequence[FieldDiff]) -> Dict[str, Any]:
 
 
 def replacement_diff(spec: WorkloadSpec, live: LiveWorkload) -> Optional[FieldDiff]:
-    """The ``task_type`` change that needs a delete and re-create, if any."""
-    desired = desired_task_type(spec)
-    if live.task_type == desired:
-        return None
-    return FieldDiff("task_type", live.task_type, desired)
+    """A declared change no PATCH can make (``task_type``): it needs a delete and re-create."""
+    for field_name, desired, _ in _targets(spec, live, patchable=False):
+        current = live.value(field_name)
+        if not same_json(current, desired):
+            return FieldDiff(field_name, current, desired)
+    return None
 
 
 def kind_switch_without_config(spec: WorkloadSpec, live: LiveWorkload) -> bool:
@@ -100,5 +98,5 @@ def kind_switch_without_config(spec: WorkloadSpec, live: LiveWorkload) -> bool:
     return (
         _kind_changes(spec, live)
         and spec.execution_policy_config is None
-        and live.execution_policy_config is not None
+        and live.value("execution_policy_config") is not None
     )

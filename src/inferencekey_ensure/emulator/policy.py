@@ -1,31 +1,71 @@
-"""Does an ``execution_policy_config`` fit its ``execution_policy`` kind?
+"""Does a workload's ``execution_policy_config`` fit its ``execution_policy`` kind?
 
 The platform validates a workload's kind against the config it holds, so a PATCH
-that switches the kind without carrying a fitting config is refused. That refusal
-is why the SDK sends the config on every kind switch; the emulator enforces it so
-a client that forgets is caught. The per-kind shapes are the spec model's own
-rules; the emulator adds only that a key of another kind does not fit.
+that switches the kind without carrying a fitting config is refused; that refusal
+is why the SDK sends the config on every kind switch, and the emulator enforces it
+so a client that forgets is caught. Nothing here is the emulator's own: the
+per-kind shapes are the JSON Schema's definitions (``fixedConfig``...) and the
+cross-field rules are ``domain.platform_rules``, the ones ``validate`` applies.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Tuple
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
-from inferencekey_ensure.domain.spec import policy_config_problems
+from inferencekey_ensure.domain.platform_rules import platform_findings, policy_keys_from_schema
+from inferencekey_ensure.loading.schema_resource import load_schema
+from inferencekey_ensure.validation.schema_checker import SchemaChecker, SchemaError
 
-KIND_KEYS: Dict[str, Tuple[str, ...]] = {
-    "fixed": ("replicas",),
-    "scheduled": ("cron", "window"),
-    "autoscaling": ("min_workers", "max_workers", "max_hourly_cost_usd", "workers"),
+_WORDS = {
+    "type": "has the wrong type",
+    "required": "needs {detail}",
+    "minimum": "must be at least {detail}",
+    "exclusiveMinimum": "must be greater than {detail}",
+    "minItems": "must not be empty",
+    "pattern": "must not be blank",
+    "enum": "must be one of {detail}",
+    "not": "is refused",
 }
 
 
-def policy_config_problem(kind: str, config: Mapping[str, Any]) -> Optional[str]:
-    """Why ``config`` does not fit ``kind`` (None when it fits)."""
+@lru_cache(maxsize=1)
+def _shapes() -> Tuple[Dict[str, SchemaChecker], Dict[str, FrozenSet[str]]]:
+    schema = load_schema()
+    keys = policy_keys_from_schema(schema)
+    definitions = schema["$defs"]
+    checkers = {
+        kind: SchemaChecker({"$defs": definitions, "allOf": [{"$ref": "#/$defs/policyConfig"}, {"$ref": f"#/$defs/{kind}Config"}]})
+        for kind in keys
+    }
+    return checkers, keys
+
+
+def _sentence(error: SchemaError) -> str:
+    where = ".".join(str(part) for part in error.path) or "the config"
+    if error.keyword == "anyOf":
+        return f"{where} needs one of: " + ", ".join(
+            str(branch_error.detail) for branch in error.branches for branch_error in branch
+        )
+    if error.keyword == "not" and error.detail == {}:
+        return f"{where} is refused: {error.schema.get('description', 'not allowed')}"
+    return f"{where} " + _WORDS.get(error.keyword, "is invalid").format(detail=error.detail)
+
+
+def policy_config_problem(fields: Mapping[str, Any]) -> Optional[str]:
+    """Why the workload's policy fields would be refused (None when they fit)."""
+    kind = fields.get("execution_policy")
+    checkers, keys = _shapes()
+    if not isinstance(kind, str) or kind not in checkers:
+        return None
     prefix = f"execution_policy_config does not fit execution_policy {kind!r}"
-    for key in config:
-        owner = next((other for other, keys in KIND_KEYS.items() if key in keys), None)
-        if owner is not None and owner != kind:
-            return f"{prefix}: {key!r} belongs to {owner!r}"
-    problems = policy_config_problems(kind, dict(config))
-    return f"{prefix}: {problems[0]}" if problems else None
+    refusals = [finding for finding in platform_findings(fields, keys) if finding.is_error]
+    # A key of another kind explains the most; then the kind's own shape; then the other rules.
+    refusals.sort(key=lambda finding: finding.other_kind is None)
+    if refusals and refusals[0].other_kind is not None:
+        return f"{prefix}: {refusals[0].message}"
+    config = fields.get("execution_policy_config")
+    errors = checkers[kind].errors(config) if config is not None else []
+    if errors:
+        return f"{prefix}: {_sentence(errors[0])}"
+    return f"{prefix}: {refusals[0].message}" if refusals else None

@@ -10,15 +10,19 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Mapping, Optional
 
+from inferencekey_ensure.domain.fields import ENUM, FIELDS, OBJECT, wire_default, wire_fields
 from inferencekey_ensure.domain.slug import canonical_slug
-from inferencekey_ensure.domain.vocabulary import DEFAULT_TASK_TYPE, EXECUTION_POLICIES, TASK_TYPES
 from inferencekey_ensure.emulator.policy import policy_config_problem
 
-REQUIRED_FIELDS = ("name", "slug", "backend", "model_name")
-NON_BLANK_FIELDS = ("name", "backend", "model_name")
-OPTIONAL_STRING_FIELDS = ("description", "worker_id", "gpu_resource_id")
-OBJECT_FIELDS = ("config", "execution_policy_config")
-CREATE_FIELDS = REQUIRED_FIELDS + OPTIONAL_STRING_FIELDS + OBJECT_FIELDS + ("task_type", "execution_policy")
+CREATE_FIELDS = wire_fields()
+REQUIRED_FIELDS = tuple(row.wire for row in FIELDS if row.required and row.wire is not None)
+# The slug is canonicalised (an empty result is refused); the others must not be blank.
+NON_BLANK_FIELDS = tuple(name for name in REQUIRED_FIELDS if name != "slug")
+# A dotted wire name (``config.command``) puts its row inside an object.
+OBJECT_FIELDS = tuple(sorted({row.wire_field for row in FIELDS if row.wire and (row.type == OBJECT or "." in row.wire)}))
+CHOICES = {row.wire: row.choices for row in FIELDS if row.type == ENUM and row.wire is not None}
+# Fields a PATCH may not change: compared by the SDK (or the slug, the identity) but not patchable.
+FIXED_FIELDS = tuple(row.wire for row in FIELDS if row.wire is not None and "." not in row.wire and not row.patchable)
 READ_ONLY_FIELDS = ("id", "project_id", "created_at", "updated_at")
 
 
@@ -48,7 +52,10 @@ def validated_create(body: Mapping[str, Any]) -> Dict[str, Any]:
     if not slug:
         raise BodyError(f"slug {fields['slug']!r} has no letters or digits; it canonicalises to an empty string")
     fields["slug"] = slug
-    fields.setdefault("task_type", DEFAULT_TASK_TYPE)
+    for name in CREATE_FIELDS:
+        default = wire_default(name)
+        if default is not None:
+            fields.setdefault(name, default)
     _check_policy(fields)
     return fields
 
@@ -56,16 +63,13 @@ def validated_create(body: Mapping[str, Any]) -> Dict[str, Any]:
 def validated_patch(body: Mapping[str, Any], current: Mapping[str, Any]) -> Dict[str, Any]:
     """The changes a PATCH makes to ``current``; a ``None`` value removes that field."""
     _refuse_unknown_fields(body, CREATE_FIELDS)
-    if "slug" in body:
-        raise BodyError("slug cannot be changed; create a new workload instead")
-    if "task_type" in body and body["task_type"] != current.get("task_type"):
-        raise BodyError(
-            "task_type cannot be changed in place; delete the workload and create it again"
-        )
+    for name in FIXED_FIELDS:
+        if name in body and body[name] != current.get(name):
+            raise BodyError(f"{name} cannot be changed in place; delete the workload and create it again")
     nulled_required = [name for name in NON_BLANK_FIELDS if name in body and body[name] is None]
     if nulled_required:
         raise BodyError("required field(s) cannot be null: " + ", ".join(nulled_required))
-    changes = {name: value for name, value in body.items() if name != "task_type"}
+    changes = {name: value for name, value in body.items() if name not in FIXED_FIELDS}
     _check_types({name: value for name, value in changes.items() if value is not None})
     merged = dict(current)
     merged.update(changes)
@@ -92,8 +96,8 @@ def _check_types(fields: Mapping[str, Any]) -> None:
     blank = [name for name in NON_BLANK_FIELDS if name in fields and not fields[name].strip()]
     if blank:
         raise BodyError("field(s) cannot be blank: " + ", ".join(blank))
-    _check_choice(fields.get("task_type"), "task_type", TASK_TYPES)
-    _check_choice(fields.get("execution_policy"), "execution_policy", EXECUTION_POLICIES)
+    for name, allowed in CHOICES.items():
+        _check_choice(fields.get(name), name, allowed)
 
 
 def _check_choice(value: Optional[str], name: str, allowed: tuple) -> None:
@@ -102,10 +106,6 @@ def _check_choice(value: Optional[str], name: str, allowed: tuple) -> None:
 
 
 def _check_policy(fields: Mapping[str, Any]) -> None:
-    kind = fields.get("execution_policy")
-    config = fields.get("execution_policy_config")
-    if kind is None or config is None:
-        return
-    problem = policy_config_problem(kind, config)
+    problem = policy_config_problem(fields)
     if problem:
         raise BodyError(problem)

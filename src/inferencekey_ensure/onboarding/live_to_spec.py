@@ -13,23 +13,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from inferencekey_ensure.domain.fields import BY_SPEC_NAME, DEFAULT_TASK_TYPE, FIELDS, NEVER
 from inferencekey_ensure.domain.secrets import TOKEN_PATTERN, starts_with_forbidden_prefix
-from inferencekey_ensure.domain.spec import DEFAULT_TASK_TYPE
 from inferencekey_ensure.domain.wire import LiveWorkload
 
-# (spec field, wire field), in the order a spec file lists them. ``command`` and
-# ``vllm_version`` are not here: they travel inside ``config`` (see ``_from_config``).
-REQUIRED_FIELDS: Tuple[Tuple[str, str], ...] = (
-    ("name", "name"), ("slug", "slug"), ("model", "model_name"), ("backend", "backend"),
+# (spec field, wire field), read off the field table. ``command`` and ``vllm_version``
+# travel inside ``config`` (see ``_from_config``); ``task_type`` is written only when
+# it is not the platform's default.
+REQUIRED_FIELDS: Tuple[Tuple[str, str], ...] = tuple(
+    (row.spec_name, row.wire) for row in FIELDS if row.required and row.wire is not None
 )
-OPTIONAL_BEFORE_CONFIG: Tuple[Tuple[str, str], ...] = (("description", "description"),)
-OPTIONAL_AFTER_CONFIG: Tuple[Tuple[str, str], ...] = (
-    ("execution_policy", "execution_policy"),
-    ("execution_policy_config", "execution_policy_config"),
-    ("worker_id", "worker_id"),
-    ("gpu_resource_id", "gpu_resource_id"),
+OPTIONAL_BEFORE_CONFIG: Tuple[Tuple[str, str], ...] = (("description", BY_SPEC_NAME["description"].wire or ""),)
+OPTIONAL_AFTER_CONFIG: Tuple[Tuple[str, str], ...] = tuple(
+    (row.spec_name, row.wire) for row in FIELDS
+    if not row.required and row.wire is not None and "." not in row.wire and row.sent != NEVER
+    and row.spec_name not in ("description", "task_type")
 )
-CONFIG_FIELDS = ("command", "vllm_version")
+# The order a written file lists its fields in (presentation only; a test holds it to the table).
+FILE_ORDER = ("project", "name", "slug", "model", "backend", "task_type", "description", "command",
+              "vllm_version", "execution_policy", "execution_policy_config", "worker_id", "gpu_resource_id")
+CONFIG_FIELDS = tuple(row.wire.split(".", 1)[1] for row in FIELDS if row.wire and row.wire.startswith("config."))
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def live_to_spec(live: LiveWorkload, project: Optional[str]) -> ImportedSpec:
     notes.extend(config_notes)
     _copy(live, OPTIONAL_AFTER_CONFIG, fields)
     credential_in = next((name for name, value in fields.items() if _holds_credential(value)), None)
-    return ImportedSpec(live.slug, fields, notes, complete, credential_in)
+    ordered = dict(sorted(fields.items(), key=lambda item: FILE_ORDER.index(item[0])))
+    return ImportedSpec(live.slug, ordered, notes, complete, credential_in)
 
 
 def _holds_credential(value: Any) -> bool:

@@ -103,7 +103,7 @@ def _plan_present(
         notes.append(replacement_note(replacement))
     if kind_switch_without_config(spec, live):
         notes.append(
-            f"execution_policy changes from {live.execution_policy} to {spec.execution_policy}"
+            f"execution_policy changes from {live.value('execution_policy')} to {spec.execution_policy}"
             " without an execution_policy_config: the platform validates the new kind against"
             " the config it holds"
         )

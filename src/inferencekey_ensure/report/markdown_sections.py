@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence
 
 from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
+from inferencekey_ensure.domain.fields import on_drift_outcomes
 from inferencekey_ensure.report.escaping import (
     code_fence,
     html_text,
@@ -69,6 +70,8 @@ def safe_url(url: Optional[str]) -> Optional[str]:
 def headline(report: RunReport, comment_key: Optional[str] = None) -> str:
     """Title line plus one sentence of counts; always rendered in full."""
     title = f"### InferenceKey ensure \u00b7 {markdown_text(report.mode, 20)}"
+    if report.mode == "reconcile":
+        title += f" ({markdown_text(on_drift_outcomes(result.planned.on_drift for result in report.workloads), 200)})"
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"
     verbs = _VERBS.get(report.mode, _VERBS["preview"])

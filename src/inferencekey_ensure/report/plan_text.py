@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, List, Mapping, Sequence, TextIO
 
+from inferencekey_ensure.domain.fields import on_drift_outcomes
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
     FAILED, OK, REFUSED, RunError, RunReport, UnmanagedResult, WorkloadResult,
@@ -148,7 +149,10 @@ def endpoint_table(results: Sequence[WorkloadResult]) -> List[str]:
 def render_plan(report: RunReport, *, colour: bool = False) -> str:
     """The whole human report (validation problems are printed by the caller)."""
     paint = _painter(colour)
-    title = "Apply (reconcile)" if report.mode == RECONCILE else "Plan (preview, nothing is changed)"
+    if report.mode == RECONCILE:
+        title = f"Apply ({on_drift_outcomes(result.planned.on_drift for result in report.workloads)})"
+    else:
+        title = "Plan (preview, nothing is changed)"
     projects = sorted({result.planned.project for result in report.workloads})
     lines = [paint(f"{title}: {len(report.workloads)} workload(s) in "
                    f"{len(projects)} project(s)", BOLD), ""]

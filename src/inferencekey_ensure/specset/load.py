@@ -1,16 +1,15 @@
 """Spec files -> declared workloads for the engine (contract A).
 
 Validation comes first and decides: only workloads of files without an error are
-turned into ``WorkloadSpec`` objects, and ``ok`` is false whenever any error was
-found, so the engine never acts on a run with a bad file in it.
+turned into ``WorkloadSpec`` objects (which re-check nothing: the schema and the
+platform rules already did), and ``ok`` is false whenever any error was found, so
+the engine never acts on a run with a bad file in it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import List, Sequence
-
-from pydantic import ValidationError
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
@@ -49,13 +48,5 @@ def load_workloads(paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR)
     """
     run = validate_paths(paths, default_dir=default_dir)
     result = LoadResult(problems=list(run.problems), files=list(run.files))
-    for found in run.clean_workloads:
-        try:
-            result.workloads.append(_declare(found))
-        except ValidationError as error:
-            # The schema accepted what the model refuses: a bug, but reported, never raised.
-            reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'workload'}: {e['msg']}" for e in error.errors())
-            result.problems.append(
-                Problem(found.display, found.node.line, found.node.column, found.json_path, f"spec refused: {reasons}", rule="model")
-            )
+    result.workloads = [_declare(found) for found in run.clean_workloads]
     return result

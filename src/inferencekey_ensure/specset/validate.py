@@ -2,8 +2,8 @@
 
 This is the one place that reads the disk for validation (through ``loading``);
 every check it calls is pure. The validate command and ``load_workloads`` both
-start here, and neither imports more than validation needs (no pydantic, no
-HTTP), because the validator runs on every commit.
+start here, and neither imports more than validation needs (no HTTP),
+because the validator runs on every commit.
 """
 
 from __future__ import annotations

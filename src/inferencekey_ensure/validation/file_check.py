@@ -1,23 +1,23 @@
 """All the checks on one parsed file, without touching the disk.
 
-The schema, the secret rule, the per-workload rules and (for YAML) the 1.1-vs-1.2
-traps run on every document; a problem already reported at a position is not
+The schema, the secret rule, the environment-variable rule, the per-workload rules
+and (for YAML) the 1.1-vs-1.2 traps run on every document; a problem already reported at a position is not
 reported again by a later, vaguer check.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Optional
+from typing import Any, Dict, List, Optional
 
 from inferencekey_ensure.diagnostics.problem import Problem, json_path
-from inferencekey_ensure.domain.vocabulary import EXECUTION_POLICIES
+from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
 from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
 from inferencekey_ensure.loading.parsed import ParsedText
 from inferencekey_ensure.validation.documents import workload_entries
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
-from inferencekey_ensure.validation.secret_rule import secret_problems
+from inferencekey_ensure.validation.value_rules import string_problems
 from inferencekey_ensure.validation.workload_rules import workload_problems
 from inferencekey_ensure.validation.yaml_traps import yaml_trap_problems
 
@@ -46,16 +46,6 @@ class FileCheck:
         return not any(problem.is_error for problem in self.problems)
 
 
-def policy_keys_from_schema(schema: Dict[str, Any]) -> Dict[str, FrozenSet[str]]:
-    """The config keys the schema checks for each policy (``fixedConfig`` for ``fixed``...)."""
-    definitions = schema.get("$defs", {})
-    common = frozenset(definitions.get("policyConfig", {}).get("properties", {}))
-    return {
-        policy: frozenset(definitions.get(f"{policy}Config", {}).get("properties", {})) | common
-        for policy in EXECUTION_POLICIES
-    }
-
-
 class FileChecker:
     """The checks, prepared once per run and applied to each file."""
 
@@ -72,7 +62,7 @@ class FileChecker:
                 result.problems.append(Problem(display, document.line, document.column, "$", message, rule="empty"))
                 continue
             found = schema_problems(self.schema.errors(root.value), root, display)
-            found += secret_problems(root, display)
+            found += string_problems(root, display)
             for entry in workload_entries(root):
                 found += workload_problems(entry, display, self.policy_keys)
                 result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))

@@ -17,6 +17,7 @@ from inferencekey_ensure.diagnostics.wording import closest, describe_value, did
 from inferencekey_ensure.domain.secrets import starts_with_forbidden_prefix
 from inferencekey_ensure.loading.nodes import Node, ScalarNode, locate, node_at
 from inferencekey_ensure.validation.schema_checker import SchemaError
+from inferencekey_ensure.validation.sdk_spellings import sdk_member_message, sdk_member_value
 
 _TYPE_WORDS = {
     "object": "a mapping",
@@ -79,6 +80,9 @@ class _Explainer:
         field = _field_name(error.path)
         choices = ", ".join(str(option) for option in error.detail)
         options = [option for option in error.detail if isinstance(option, str)]
+        member = sdk_member_value(error.instance, options)
+        if member is not None:
+            return [(error.path, False, sdk_member_message(error.instance, member), "sdk-spelling")]
         message = (
             f"{self.written(error.path, error.instance)} is not a valid {field}{did_you_mean(error.instance, options)}"
             f" (expected one of: {choices})"
@@ -149,6 +153,9 @@ class _Explainer:
                 options += [option for option in branch_schema["enum"] if isinstance(option, str)]
                 words += f" ({', '.join(str(option) for option in branch_schema['enum'])})"
             alternatives.append(words)
+        member = sdk_member_value(error.instance, options)
+        if member is not None:
+            return [(error.path, False, sdk_member_message(error.instance, member), "sdk-spelling")]
         message = f"{self.written(error.path, error.instance)} is not {' nor '.join(alternatives)}"
         return [(error.path, False, message + did_you_mean(error.instance, options), "schema")]
 

@@ -2,21 +2,29 @@
 
 Each returns problems located at the field concerned: a custom backend name one
 typo away from a native engine (almost always a typo, and the platform would
-accept it and fail later), fields the chosen backend ignores, worker bounds the
-wrong way round, and policy keys that look like misspellings of checked ones.
+accept it and fail later), fields the chosen backend ignores or the SDK never
+sends, policy keys that
+look like misspellings of checked ones, and the Manager's own cross-field rules
+(``domain.platform_rules``, shared with the emulator).
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, List, Optional
 
-from inferencekey_ensure.domain.slug import canonical_slug
-from inferencekey_ensure.domain.vocabulary import (
+from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
+    FIELDS,
+    NEVER,
+    OBJECT,
+    unsent,
+    unsent_reason,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
     VLLM_BACKENDS,
 )
+from inferencekey_ensure.domain.platform_rules import platform_findings
+from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.loading.nodes import MappingNode
 from inferencekey_ensure.validation.documents import WorkloadEntry
 from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
@@ -31,11 +39,12 @@ class _Findings:
         self.display = display
         self.problems: List[Problem] = []
 
-    def add(self, parts: List[PathPart], message: str, rule: str, severity: str = ERROR) -> None:
+    def add(self, parts: List[PathPart], message: str, rule: str, severity: str = ERROR, at_key: bool = False) -> None:
         node: Any = self.entry.node
-        for part in parts:
+        for index, part in enumerate(parts):
             if isinstance(node, MappingNode) and part in node.children:
-                node = node.children[part]  # type: ignore[index]
+                last = index == len(parts) - 1
+                node = node.keys[part] if at_key and last else node.children[part]  # type: ignore[index]
         where = json_path(self.entry.path + tuple(parts))
         self.problems.append(Problem(self.display, node.line, node.column, where, message, severity, rule))
 
@@ -65,25 +74,29 @@ def _ignored_fields(fields: Dict[str, Any], found: _Findings) -> None:
             WARNING,
         )
     command = fields.get("command")
-    if backend == "llamacpp" and isinstance(command, str) and LLAMACPP_SERVER not in command:
+    # The official examples pass only llama-server's flags (``-ngl 99 ...``): the backend adds the server.
+    only_flags = isinstance(command, str) and command.lstrip().startswith("-")
+    if backend == "llamacpp" and isinstance(command, str) and not only_flags and LLAMACPP_SERVER not in command:
         found.add(["command"], f"a llamacpp command must launch {LLAMACPP_SERVER} on a GGUF model", "llamacpp-command", WARNING)
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _unsent_fields(fields: Dict[str, Any], found: _Findings) -> None:
+    """Fields the SDK's WorkloadSpec takes but never sends (``config``): the plan says so, and so does validate.
+
+    A ``vllm_version`` without a ``command`` is left to the plan: validate already
+    warns about it on backends that ignore it.
+    """
+    for row in FIELDS:
+        # A value of the wrong type already has its error; "not sent" would be noise on it.
+        well_typed = row.type != OBJECT or isinstance(fields.get(row.spec_name), dict)
+        if row.sent == NEVER and well_typed and unsent(row, fields):
+            found.add([row.spec_name], unsent_reason(row.spec_name), "unsent", WARNING, at_key=True)
 
 
-def _worker_bounds(fields: Dict[str, Any], found: _Findings) -> None:
-    config = fields.get("execution_policy_config")
-    if fields.get("execution_policy") != "autoscaling" or not isinstance(config, dict):
-        return
-    low, high = config.get("min_workers"), config.get("max_workers")
-    if _is_count(low) and _is_count(high) and high < low:
-        found.add(
-            ["execution_policy_config", "max_workers"],
-            f"max_workers ({show_value(high)}) is below min_workers ({show_value(low)})",
-            "policy",
-        )
+def _platform_rules(fields: Dict[str, Any], found: _Findings, policy_keys: Dict[str, FrozenSet[str]]) -> None:
+    """The Manager's cross-field refusals: the same function the emulator applies."""
+    for finding in platform_findings(fields, policy_keys):
+        found.add(list(finding.path), finding.message, finding.rule, finding.severity)
 
 
 def _policy_key_typos(fields: Dict[str, Any], found: _Findings, policy_keys: Dict[str, FrozenSet[str]]) -> None:
@@ -104,26 +117,6 @@ def _policy_key_typos(fields: Dict[str, Any], found: _Findings, policy_keys: Dic
             )
 
 
-def _foreign_policy_keys(fields: Dict[str, Any], found: _Findings, policy_keys: Dict[str, FrozenSet[str]]) -> None:
-    """A key only another policy kind uses: the platform refuses the config at create."""
-    config = fields.get("execution_policy_config")
-    policy = fields.get("execution_policy")
-    own = policy_keys.get(policy) if isinstance(policy, str) else None
-    if not isinstance(config, dict) or own is None:
-        return
-    for key in config:
-        if key in own:
-            continue
-        owner = next((kind for kind, keys in sorted(policy_keys.items()) if key in keys), None)
-        if owner is not None:
-            found.add(
-                ["execution_policy_config", key],
-                f"{show_value(key)} configures the '{owner}' policy, not '{policy}'; the platform "
-                f"refuses a config that does not fit its execution_policy",
-                "policy",
-            )
-
-
 def workload_problems(entry: WorkloadEntry, display: str, policy_keys: Dict[str, FrozenSet[str]]) -> List[Problem]:
     """Every beyond-the-schema finding for one workload.
 
@@ -134,7 +127,7 @@ def workload_problems(entry: WorkloadEntry, display: str, policy_keys: Dict[str,
     fields = entry.node.value
     _backend_typo(fields, found)
     _ignored_fields(fields, found)
-    _worker_bounds(fields, found)
+    _unsent_fields(fields, found)
+    _platform_rules(fields, found, policy_keys)
     _policy_key_typos(fields, found, policy_keys)
-    _foreign_policy_keys(fields, found, policy_keys)
     return found.problems

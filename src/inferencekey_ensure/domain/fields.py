@@ -1,0 +1,155 @@
+"""The one table of spec fields, and the platform's fixed words.
+
+The JSON Schema in ``schemas/`` is the contract users and editors see; this table
+is what the code does with each field it lists: what the field is called on the
+wire, when ``apply`` sends it, when drift compares it, whether a PATCH may change
+it, and its default. The wire body (``wire``), the drift comparison (``drift``),
+the plan's diff and the emulator all read it, so a field added to the schema and
+here is handled everywhere. ``tests/validation/test_single_source.py`` fails when
+a schema property has no row here or a row no property, or when the two disagree
+on a field's type or words.
+
+Rows are in the official SDK's drift order (name, backend, model_name, ...): the
+order ``ensure()`` compares, and so the order a plan lists drifted fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, Mapping, NamedTuple, Optional, Tuple
+
+# The platform's fixed words (the schema's enums spell the same ones; a test holds them together).
+NATIVE_BACKENDS = ("ollama", "vllm", "vllm-omni", "sglang", "llamacpp", "stablediffusioncpp")
+TASK_TYPES = (
+    "text2text",
+    "embedding",
+    "text2image",
+    "text2video",
+    "text2audio",
+    "image2image",
+    "image2video",
+    "audio2text",
+    "omni",
+    "reranker",
+    "classification",
+    "reward",
+    "forecast",
+)
+EXECUTION_POLICIES = ("fixed", "scheduled", "autoscaling")
+ON_DRIFT_VALUES = ("reconcile", "fail", "dry_run", "warn", "ignore")
+DEFAULT_TASK_TYPE = "text2text"
+DEFAULT_ON_DRIFT = "reconcile"
+# What a reconciling run does with drift under each on_drift, as a plan heading says it.
+ON_DRIFT_OUTCOMES = {
+    "reconcile": "drift is patched",
+    "fail": "on_drift=fail: drift fails the run, nothing is patched",
+    "dry_run": "on_drift=dry_run: nothing is changed",
+    "warn": "on_drift=warn: drift is reported, nothing is patched",
+    "ignore": "on_drift=ignore: drift is left as is",
+}
+VLLM_BACKENDS = ("vllm", "vllm-omni")
+COMMAND_UNSUPPORTED_BACKENDS = ("ollama", "sglang")
+# llamacpp runs ``command`` verbatim, and it must start this server on a GGUF model.
+LLAMACPP_SERVER = "llama-server"
+
+
+
+def on_drift_outcomes(on_drift_values: Iterable[str]) -> str:
+    """What a reconciling run does with drift, for its workloads' ``on_drift`` (a fail run is no "reconcile")."""
+    chosen = sorted(set(on_drift_values)) or [DEFAULT_ON_DRIFT]
+    return "; ".join(ON_DRIFT_OUTCOMES.get(value, f"on_drift={value}") for value in chosen)
+
+
+# When a field is sent (``SpecField.sent``) and compared (``SpecField.compared``).
+ALWAYS = "always"
+DECLARED = "when declared"
+WITH_COMMAND = "when command is declared"
+NEVER = "never"
+IN_URL = "in the request's URL"  # sent, but as the project of the path
+LOCAL = "read by ik-ensure only"  # this tool's own setting, not the SDK's
+
+# Field types, as the schema names them ("enum": one of ``SpecField.choices``).
+STRING = "string"
+OBJECT = "object"
+ENUM = "enum"
+BACKEND = "backend"  # a native backend or a custom backend slug
+
+
+class SpecField(NamedTuple):
+    """One field of a workload spec and everything the code does with it.
+
+    ``wire`` is the field's name in the control plane's body; ``config.command``
+    names a key inside the ``config`` object the SDK builds. None: the field never
+    reaches the platform (it picks the URL, or only this tool reads it).
+    """
+
+    spec_name: str
+    wire: Optional[str]
+    type: str
+    sent: str
+    compared: str
+    patchable: bool
+    default: Optional[str] = None
+    required: bool = False
+    choices: Tuple[str, ...] = ()
+
+    @property
+    def wire_field(self) -> Optional[str]:
+        """The top-level wire field this row feeds (``config`` for ``config.command``)."""
+        return None if self.wire is None else self.wire.split(".", 1)[0]
+
+
+FIELDS: Tuple[SpecField, ...] = (
+    SpecField("name", "name", STRING, ALWAYS, ALWAYS, True, required=True),
+    SpecField("slug", "slug", STRING, ALWAYS, NEVER, False, required=True),
+    SpecField("backend", "backend", BACKEND, ALWAYS, ALWAYS, True, required=True, choices=NATIVE_BACKENDS),
+    SpecField("model", "model_name", STRING, ALWAYS, ALWAYS, True, required=True),
+    SpecField("project", None, STRING, IN_URL, NEVER, False),
+    SpecField("description", "description", STRING, DECLARED, DECLARED, True),
+    # The SDK builds ``config`` from these two and compares it whole when ``command`` is declared.
+    SpecField("command", "config.command", STRING, DECLARED, DECLARED, True),
+    SpecField("vllm_version", "config.vllm_version", STRING, WITH_COMMAND, NEVER, True),
+    # Compared only when declared, and never patched: a different one needs a re-create.
+    SpecField("task_type", "task_type", ENUM, ALWAYS, DECLARED, False, DEFAULT_TASK_TYPE, choices=TASK_TYPES),
+    # Accepted like the SDK's WorkloadSpec accepts it, and like the SDK never sent.
+    SpecField("config", None, OBJECT, NEVER, NEVER, False),
+    SpecField("worker_id", "worker_id", STRING, DECLARED, DECLARED, True),
+    SpecField("gpu_resource_id", "gpu_resource_id", STRING, DECLARED, DECLARED, True),
+    SpecField("execution_policy", "execution_policy", ENUM, DECLARED, DECLARED, True, choices=EXECUTION_POLICIES),
+    SpecField("execution_policy_config", "execution_policy_config", OBJECT, DECLARED, DECLARED, True),
+    SpecField("on_drift", None, ENUM, LOCAL, NEVER, False, DEFAULT_ON_DRIFT, choices=ON_DRIFT_VALUES),
+)
+
+BY_SPEC_NAME: Dict[str, SpecField] = {row.spec_name: row for row in FIELDS}
+SPEC_NAMES = frozenset(BY_SPEC_NAME)
+REQUIRED = tuple(row.spec_name for row in FIELDS if row.required)
+
+
+def wire_fields() -> Tuple[str, ...]:
+    """Every top-level field a create body may carry, in table order."""
+    names: Dict[str, None] = {}
+    for row in FIELDS:
+        if row.wire_field is not None and row.sent != NEVER:
+            names.setdefault(row.wire_field, None)
+    return tuple(names)
+
+
+def wire_default(wire_field: str) -> Optional[str]:
+    """What the platform assumes for an absent wire field (``text2text`` for task_type)."""
+    return next((row.default for row in FIELDS if row.wire == wire_field and row.sent != NEVER), None)
+
+
+def unsent(row: SpecField, declared: Mapping[str, Any]) -> bool:
+    """A declared field that never reaches the platform although the SDK's WorkloadSpec has it."""
+    if row.spec_name not in declared:
+        return False
+    return row.sent == NEVER or (row.sent == WITH_COMMAND and "command" not in declared)
+
+
+def unsent_reason(spec_name: str) -> str:
+    """Why ``spec_name`` is not sent, said as the plan and validate say it."""
+    if spec_name == "config":
+        return (
+            "`config` is not sent to the platform (as in the official SDK): the workload's"
+            " config is built from `command` and `vllm_version`"
+        )
+    return f"`{spec_name}` is not sent to the platform without a `command` (as in the official SDK)"
