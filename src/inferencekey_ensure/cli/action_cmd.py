@@ -127,7 +127,7 @@ class _Step:
             env=self.engine_env(),
             wait=self.inputs.wait,
             wait_timeout_s=self.inputs.wait_timeout_s,
-            progress=self.log.plain,
+            on_event=self.log.event,
         )
 
     def comment(self, body: str, worth_reporting: bool) -> Optional[str]:

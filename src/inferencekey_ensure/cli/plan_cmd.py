@@ -12,19 +12,20 @@ import argparse
 import json
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
 from inferencekey_ensure.cli.connection import connector
+from inferencekey_ensure.cli.progress import progress_printer
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
+from inferencekey_ensure.engine.events import EventSink
 from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
@@ -82,17 +83,8 @@ def register(subparsers: Any) -> None:
     apply.set_defaults(func=run_apply)
 
 
-def _stderr_printer() -> Callable[[str], None]:
-    """Progress comes from several threads; one line must never cut into another."""
-    lock = threading.Lock()
-
-    def emit(line: str) -> None:
-        with lock:
-            print(line, file=sys.stderr, flush=True)
-    return emit
-
-
-def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> RunRequest:
+def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
+             on_event: EventSink) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
     return RunRequest(
         mode=mode,
@@ -103,7 +95,7 @@ def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> Run
         wait=getattr(args, "wait", False),
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
-        progress=_stderr_printer(),
+        on_event=on_event,
     )
 
 
@@ -146,7 +138,12 @@ def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
         specs = only_declared(specs, requested_projects(args.only_project),
                               fallback_project(args.project, env))
     local_state = Path(LOCAL_STATE_PATH) if args.local else None
-    report = run(_request(args, mode, env), specs, connector(args.base_url, env, local_state))
+    printer = progress_printer(sys.stderr, env, TOKEN_ENV)
+    try:
+        report = run(_request(args, mode, env, printer), specs,
+                     connector(args.base_url, env, local_state))
+    finally:
+        printer.close()
     _emit(report, args.json, env)
     return report
 
