@@ -86,6 +86,13 @@ def test_run_errors_and_invalid_specs_are_json_errors_with_their_fix_and_locatio
     ]
 
 
+def test_a_preview_shows_its_deletions_first_and_plainly():
+    text = render_plan(preview_report(prune=True))
+    deletions = text.index("DELETIONS: 1 workload(s) will be deleted by --prune")
+    assert text.index('  - acme/old-bot "Old bot"') > deletions
+    assert deletions < text.index("+ acme/support-bot  will be created")
+
+
 def test_the_text_plan_shows_minus_live_and_plus_desired_and_the_endpoint_table():
     text = render_plan(preview_report(prune=True))
     assert "+ acme/support-bot  will be created  inferencekey/app.yaml:3:3" in text
@@ -93,7 +100,7 @@ def test_the_text_plan_shows_minus_live_and_plus_desired_and_the_endpoint_table(
     assert "= acme/steady  no change" in text
     assert "! acme/legacy  needs replacement" in text
     assert '    + task_type: "embedding"  (cannot be changed in place)' in text
-    assert "acme/old-bot \"Old bot\"  will be deleted (--prune)" in text
+    assert "acme/old-bot \"Old bot\"  will be deleted (--prune, listed above)" in text
     assert "Summary: 1 to create, 1 to update, 1 needing replacement, 1 unchanged" in text
     assert "/endpoint/acme/support-bot/v1/" in text
     assert "\033[" not in text
