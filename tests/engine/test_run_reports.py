@@ -39,7 +39,7 @@ def preview_report(prune: bool = False, on_drift: str = "reconcile") -> RunRepor
     plan = build_plan(targets, {"acme": live}, on_drift=on_drift, prune=prune)
     return RunReport(
         PREVIEW,
-        workloads=[settled_result(planned, PREVIEW, {}) for planned in plan.workloads],
+        workloads=[settled_result(planned, PREVIEW) for planned in plan.workloads],
         unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
     )
 
@@ -131,7 +131,7 @@ def test_warn_prints_a_warning_the_sdk_never_prints():
 
 def test_a_dry_run_workload_that_does_not_exist_reads_as_not_created():
     plan = build_plan([make_target(on_drift="dry_run")], {"acme": []}, on_drift="reconcile", prune=False)
-    report = RunReport(PREVIEW, workloads=[settled_result(plan.workloads[0], PREVIEW, {})])
+    report = RunReport(PREVIEW, workloads=[settled_result(plan.workloads[0], PREVIEW)])
     text = render_plan(report)
     assert "? acme/support-bot  missing, not created (on_drift=dry_run)" in text
     assert '    + name: "Support bot"' in text and "    - name:" not in text

@@ -14,7 +14,8 @@ from inferencekey_ensure.github.outputs import OUTPUT_NAMES
 
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",
-          "fail-on-drift", "wait", "wait-timeout", "prune", "working-directory", "only-project"]
+          "fail-on-drift", "wait", "wait-timeout", "prune", "working-directory", "only-project",
+          "prune-limit"]
 OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug"]
 
 

@@ -13,7 +13,7 @@ the refusal, as a preview). Progress is told through ``request.on_event``.
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import List, Sequence
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.errors import ConfigurationError
@@ -44,21 +44,17 @@ def _against_platform(
 ) -> RunReport:
     live, list_errors = list_projects(client, _projects_in_order(targets), request.parallelism)
     plan = build_plan(targets, live, on_drift=request.on_drift, prune=request.prune)
-    errors_by_project: Dict[str, RunError] = {
-        error.project: error for error in list_errors if error.project is not None
-    }
     over_limit = over_prune_limit(plan.unmanaged, request.prune_limit)
     if request.mode != RECONCILE or over_limit is not None:
         return RunReport(
             PREVIEW,
-            workloads=[settled_result(planned, PREVIEW, errors_by_project)
+            workloads=[settled_result(planned, PREVIEW)
                        for planned in plan.workloads],
             unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
             errors=list_errors + ([over_limit] if over_limit else []),
             problems=problems,
         )
-    workloads, unmanaged = apply_plan(client, plan, errors_by_project, request.parallelism,
-                                      request.on_event)
+    workloads, unmanaged = apply_plan(client, plan, request.parallelism, request.on_event)
     if request.wait:
         workloads = wait_for_ready(client, workloads, timeout_s=request.wait_timeout_s,
                                    parallelism=request.parallelism, on_event=request.on_event)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any, Callable, Dict, List, Mapping, Tuple, TypeVar
+from typing import Any, Callable, Dict, List, Tuple, TypeVar
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.errors import (
@@ -35,7 +35,7 @@ from inferencekey_ensure.engine.outcomes import failed_result, settled_result
 from inferencekey_ensure.engine.pool import run_bounded
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
-    FAILED, OK, REFUSED, RunError, UnmanagedResult, WorkloadResult,
+    FAILED, OK, REFUSED, UnmanagedResult, WorkloadResult,
 )
 from inferencekey_ensure.plan.model import (
     CREATE, PRUNE, UPDATE, Plan, PlannedWorkload, UnmanagedWorkload,
@@ -101,7 +101,7 @@ def _adopt(client: ControlPlaneClient, planned: PlannedWorkload, race: str) -> W
     adopted = replace(replanned, notes=tuple(replanned.notes) + (race,))
     if adopted.action == UPDATE:
         return _update(client, adopted)
-    return settled_result(adopted, RECONCILE, {})
+    return settled_result(adopted, RECONCILE)
 
 
 def _create(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadResult:
@@ -135,7 +135,7 @@ def _update(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadRes
         client.patch_workload(workload_id, dict(planned.payload or {}))
     except EnsureError as exc:
         return failed_result(planned, exc, exists=not isinstance(exc, NotFoundError))
-    return settled_result(planned, RECONCILE, {})
+    return settled_result(planned, RECONCILE)
 
 
 def _prune(client: ControlPlaneClient, workload: UnmanagedWorkload) -> UnmanagedResult:
@@ -164,14 +164,13 @@ def _timed(sink: EventSink, project: str, slug: str, write: Callable[[], Outcome
 
 
 def _declared_job(
-    client: ControlPlaneClient, job: PlannedWorkload, list_errors: Mapping[str, RunError],
-    sink: EventSink,
+    client: ControlPlaneClient, job: PlannedWorkload, sink: EventSink
 ) -> WorkloadResult:
     if job.action == CREATE:
         return _timed(sink, job.project, job.slug, lambda: _create(client, job), CREATED)
     if job.action == UPDATE:
         return _timed(sink, job.project, job.slug, lambda: _update(client, job), UPDATED)
-    return settled_result(job, RECONCILE, list_errors)
+    return settled_result(job, RECONCILE)
 
 
 def _deletions(
@@ -196,7 +195,6 @@ def _deletions(
 def apply_plan(
     client: ControlPlaneClient,
     plan: Plan,
-    list_errors: Mapping[str, RunError],
     parallelism: int,
     sink: EventSink,
 ) -> Tuple[List[WorkloadResult], List[UnmanagedResult]]:
@@ -205,7 +203,7 @@ def apply_plan(
     writes += sum(1 for job in plan.unmanaged if job.action == PRUNE)
     if writes:
         sink(WritesStarting(writes))
-    workloads = run_bounded(lambda job: _declared_job(client, job, list_errors, sink),
+    workloads = run_bounded(lambda job: _declared_job(client, job, sink),
                             plan.workloads, parallelism)
     problems = sum(1 for result in workloads if result.is_problem)
     return workloads, _deletions(client, plan.unmanaged, problems, parallelism, sink)
