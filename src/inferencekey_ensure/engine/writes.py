@@ -147,8 +147,8 @@ def _prune(client: ControlPlaneClient, workload: UnmanagedWorkload) -> Unmanaged
 
 
 def withheld_reason(problems: int) -> str:
-    return (f"not deleted: {problems} workload(s) of this run failed or were refused, and "
-            "deletions run only after every create and update succeeded")
+    return ("deletions run only after every create and update succeeded, and "
+            f"{problems} workload(s) of this run failed or were refused; fix them and re-run apply")
 
 
 def _timed(sink: EventSink, project: str, slug: str, write: Callable[[], Outcome],
