@@ -48,8 +48,7 @@ def _against_platform(
     if request.mode != RECONCILE or over_limit is not None:
         return RunReport(
             PREVIEW,
-            workloads=[settled_result(planned, PREVIEW)
-                       for planned in plan.workloads],
+            workloads=[settled_result(planned, PREVIEW) for planned in plan.workloads],
             unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
             errors=list_errors + ([over_limit] if over_limit else []),
             problems=problems,

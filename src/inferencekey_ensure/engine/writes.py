@@ -146,7 +146,7 @@ def _prune(client: ControlPlaneClient, workload: UnmanagedWorkload) -> Unmanaged
     return UnmanagedResult(workload, OK)
 
 
-def withheld_reason(problems: int) -> str:
+def _withheld_reason(problems: int) -> str:
     return ("deletions run only after every create and update succeeded, and "
             f"{problems} workload(s) of this run failed or were refused; fix them and re-run apply")
 
@@ -180,7 +180,7 @@ def _deletions(
     doomed = [workload for workload in unmanaged if workload.action == PRUNE]
     if doomed and problems:
         sink(DeletionsWithheld(len(doomed), problems))
-        reason = withheld_reason(problems)
+        reason = _withheld_reason(problems)
         return [UnmanagedResult(w, REFUSED, reason) if w.action == PRUNE else UnmanagedResult(w)
                 for w in unmanaged]
 
