@@ -11,6 +11,7 @@ from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.report.event_text import event_line
 from inferencekey_ensure.report.plan_json import report_to_json
 
 from .support import (
@@ -132,7 +133,8 @@ def test_wait_follows_each_write_through_a_dropped_stream(emulator, tmp_path):
     lines = []
     report = engine_run(
         emulator, [write_specs(tmp_path, [BOT, dict(BOT, slug="steady", name="Steady")])],
-        mode=RECONCILE, wait=True, wait_timeout_s=60, progress=lines.append,
+        mode=RECONCILE, wait=True, wait_timeout_s=60,
+        on_event=lambda event: lines.append(event_line(event) or ""),
     )
     assert report.succeeded, report_to_json(report)
     created = report.workloads[0]

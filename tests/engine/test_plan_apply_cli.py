@@ -122,3 +122,33 @@ def test_local_apply_then_local_plan_shows_no_changes(tmp_path, capsys, monkeypa
     code, out, _ = cli(capsys, "plan", "--local", specs, "--detailed-exitcode")
     assert code == 0
     assert "= demo/support-bot  no change" in out
+
+
+def test_apply_lists_each_write_on_stderr_and_leaves_the_json_on_stdout_unchanged(platform, tmp_path,
+                                                                                  capsys):
+    specs = write_specs(tmp_path, [BOT, EMBED])
+    code, out, err = cli(capsys, "apply", specs, "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert [w["status"] for w in document["workloads"]] == ["ok", "ok"]
+    progress = err.splitlines()
+    assert progress[0] == "applying 2 write(s); each is listed as it completes"
+    assert sorted(line.split(" (")[0] for line in progress[1:]) == [
+        "created acme/embedder-v2", "created acme/support-bot"]
+    assert "created acme/" not in out
+
+
+def test_apply_text_report_is_on_stdout_and_the_progress_lines_are_not(platform, tmp_path, capsys):
+    code, out, err = cli(capsys, "apply", write_specs(tmp_path, [BOT]))
+    assert code == 0
+    assert out.startswith("Apply (drift is patched): 1 workload(s)")
+    assert "+ acme/support-bot  created" in out
+    assert "applying 1 write(s)" not in out
+    assert err.startswith("applying 1 write(s)") and "created acme/support-bot (" in err
+
+
+def test_a_run_with_nothing_to_write_prints_no_progress(platform, tmp_path, capsys):
+    specs = write_specs(tmp_path, [BOT])
+    cli(capsys, "apply", specs)
+    code, _, err = cli(capsys, "apply", specs)
+    assert code == 0 and err == ""

@@ -39,7 +39,7 @@ def preview_report(prune: bool = False, on_drift: str = "reconcile") -> RunRepor
     plan = build_plan(targets, {"acme": live}, on_drift=on_drift, prune=prune)
     return RunReport(
         PREVIEW,
-        workloads=[settled_result(planned, PREVIEW, {}) for planned in plan.workloads],
+        workloads=[settled_result(planned, PREVIEW) for planned in plan.workloads],
         unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
     )
 
@@ -86,6 +86,13 @@ def test_run_errors_and_invalid_specs_are_json_errors_with_their_fix_and_locatio
     ]
 
 
+def test_a_preview_shows_its_deletions_first_and_plainly():
+    text = render_plan(preview_report(prune=True))
+    deletions = text.index("DELETIONS: 1 workload(s) will be deleted by --prune")
+    assert text.index('  - acme/old-bot "Old bot"') > deletions
+    assert deletions < text.index("+ acme/support-bot  will be created")
+
+
 def test_the_text_plan_shows_minus_live_and_plus_desired_and_the_endpoint_table():
     text = render_plan(preview_report(prune=True))
     assert "+ acme/support-bot  will be created  inferencekey/app.yaml:3:3" in text
@@ -93,7 +100,7 @@ def test_the_text_plan_shows_minus_live_and_plus_desired_and_the_endpoint_table(
     assert "= acme/steady  no change" in text
     assert "! acme/legacy  needs replacement" in text
     assert '    + task_type: "embedding"  (cannot be changed in place)' in text
-    assert "acme/old-bot \"Old bot\"  will be deleted (--prune)" in text
+    assert "acme/old-bot \"Old bot\"  will be deleted (--prune, listed above)" in text
     assert "Summary: 1 to create, 1 to update, 1 needing replacement, 1 unchanged" in text
     assert "/endpoint/acme/support-bot/v1/" in text
     assert "\033[" not in text
@@ -124,7 +131,7 @@ def test_warn_prints_a_warning_the_sdk_never_prints():
 
 def test_a_dry_run_workload_that_does_not_exist_reads_as_not_created():
     plan = build_plan([make_target(on_drift="dry_run")], {"acme": []}, on_drift="reconcile", prune=False)
-    report = RunReport(PREVIEW, workloads=[settled_result(plan.workloads[0], PREVIEW, {})])
+    report = RunReport(PREVIEW, workloads=[settled_result(plan.workloads[0], PREVIEW)])
     text = render_plan(report)
     assert "? acme/support-bot  missing, not created (on_drift=dry_run)" in text
     assert '    + name: "Support bot"' in text and "    - name:" not in text
@@ -161,7 +168,7 @@ def test_one_report_feeds_the_text_the_markdown_the_json_and_the_outputs_alike()
 
 def _reconcile_heading(on_drift: str) -> str:
     plan = build_plan([make_target()], {"acme": [make_live(name="Old")]}, on_drift=on_drift, prune=False)
-    report = RunReport(RECONCILE, workloads=[settled_result(planned, RECONCILE, {}) for planned in plan.workloads])
+    report = RunReport(RECONCILE, workloads=[settled_result(planned, RECONCILE) for planned in plan.workloads])
     return render_plan(report).splitlines()[0]
 
 

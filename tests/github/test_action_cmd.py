@@ -278,3 +278,32 @@ def test_a_planted_copy_of_our_marker_is_left_alone_and_our_own_comment_is_kept_
     assert first.outputs["comment-url"] == second.outputs["comment-url"] == comments[1]["html_url"]
     assert len(github.requests_of("POST")) == 1
     assert github.requests_of(GRAPHQL), "who wrote the marked comments must be asked, not assumed"
+
+
+def test_reconcile_logs_each_write_as_it_completes(run_action: Runner) -> None:
+    result = run_action(mode="reconcile")
+    assert result.code == 0, result.log
+    assert "applying 1 write(s); each is listed as it completes" in result.log
+    assert "created acme/support-bot (" in result.log
+
+
+def test_prune_over_a_spec_file_is_refused_before_any_request(run_action: Runner, emulator: EmulatorServer) -> None:
+    result = run_action(mode="reconcile", prune="true", specs="inferencekey/chat.yaml")
+    assert result.code == 2
+    assert "input `prune` refused" in result.log and "project(s) acme" in result.log
+    assert "inferencekey/chat.yaml (a file)" in result.log
+    assert emulator.request_log == []
+
+
+def test_prune_limit_input_lets_more_deletions_through(run_action: Runner, emulator: EmulatorServer) -> None:
+    for index in range(4):
+        emulator.seed("acme", {"name": f"Stray {index}", "slug": f"stray-{index}", "task_type": "text2text",
+                               "backend": "ollama", "model_name": "llama3:8b"})
+    refused = run_action(mode="reconcile", prune="true")
+    assert refused.code == 1
+    assert "more than the limit of 3" in refused.log and "prune-limit: 4" in refused.log
+    assert len(emulator.workloads("acme")) == 4
+    applied = run_action(mode="reconcile", prune="true", prune_limit="4")
+    assert applied.code == 0, applied.log
+    assert [w["slug"] for w in emulator.workloads("acme")] == ["support-bot"]
+    assert applied.log.count("deleted acme/stray-") == 4

@@ -14,7 +14,7 @@ from inferencekey_ensure.github.outputs import OUTPUT_NAMES
 
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",
-          "fail-on-drift", "wait", "wait-timeout", "prune", "working-directory", "only-project", "cache-environment"]
+          "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project", "cache-environment"]
 SETUP_INPUTS = ["cache-environment"]
 OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug"]
 

@@ -60,8 +60,16 @@ def test_repr_never_shows_a_token() -> None:
         ("wait-timeout", "nan", "must be more than 0 seconds"),
         ("comment-key", "a key with spaces", "input `comment-key` must be 1-64 letters"),
         ("comment-key", "x" * 65, "input `comment-key` must be 1-64 letters"),
+        ("prune-limit", "many", "input `prune-limit` must be a whole number of 1 or more"),
+        ("prune-limit", "0", "input `prune-limit` must be a whole number of 1 or more"),
+        ("prune-limit", "-2", "input `prune-limit` must be a whole number of 1 or more"),
     ],
 )
 def test_unusable_inputs_are_named(name: str, value: str, message: str) -> None:
     with pytest.raises(InputError, match=message.replace("(", r"\(")):
         read_inputs({env_name(name): value})
+
+
+def test_prune_limit_defaults_to_3_and_is_read_as_a_count() -> None:
+    assert read_inputs({}).prune_limit == 3
+    assert read_inputs({env_name("prune-limit"): " 12 "}).prune_limit == 12

@@ -177,7 +177,7 @@ def test_the_comment_for_a_real_plan_stays_within_the_limit_with_balanced_fences
     value types real diffs carry (numbers, 2 vs 2.0, booleans, lists, nested configs)."""
     specs, live = example
     plan = _plan(_targets(specs, on_drift), _state(live))
-    report = RunReport(PREVIEW, workloads=[settled_result(p, PREVIEW, {}) for p in plan.workloads],
+    report = RunReport(PREVIEW, workloads=[settled_result(p, PREVIEW) for p in plan.workloads],
                        unmanaged=[UnmanagedResult(u) for u in plan.unmanaged])
     body = render_comment(report, comment_key="default",
                           info=Footer("0.1.0", "abc1234"))

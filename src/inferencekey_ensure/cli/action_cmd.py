@@ -31,9 +31,11 @@ from inferencekey_ensure.github.inputs import ActionInputs, InputError, env_name
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.outputs import action_outputs, append_summary, write_outputs
 from inferencekey_ensure.github.sticky import NEVER
+from inferencekey_ensure.loading.discovery import describe_paths
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.specset.project_filter import only_declared
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
+from inferencekey_ensure.specset.prune_scope import projects_of, prune_refusal
 from inferencekey_ensure.report.markdown import comment_marker, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.markdown_validation import (
@@ -123,11 +125,12 @@ class _Step:
             mode=self.inputs.mode,
             on_drift=self.inputs.on_drift,
             prune=self.inputs.prune,
+            prune_limit=self.inputs.prune_limit,
             project=self.inputs.project,
             env=self.engine_env(),
             wait=self.inputs.wait,
             wait_timeout_s=self.inputs.wait_timeout_s,
-            progress=self.log.plain,
+            on_event=self.log.event,
         )
 
     def comment(self, body: str, worth_reporting: bool) -> Optional[str]:
@@ -175,6 +178,15 @@ class _Step:
         return exit_codes.OK
 
 
+def prune_scope_refusal(inputs: ActionInputs, loaded: LoadResult, env: Mapping[str, str]) -> Optional[str]:
+    """Input ``prune`` over spec files that are only part of the set (``specset/prune_scope.py``)."""
+    if not inputs.prune:
+        return None
+    projects = projects_of(loaded.workloads, fallback_project(inputs.project, env))
+    return prune_refusal(describe_paths(inputs.specs), None, "a folder in input `specs`, e.g. inferencekey/", projects,
+                         "input `prune`")
+
+
 def _preview_blocked(inputs: ActionInputs, context: GitHubContext) -> Optional[str]:
     """Why no preview may run here, or None. A fork's PR never gets one, token or not."""
     if context.is_pull_request and context.from_fork:
@@ -198,6 +210,11 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
     step = _Step(env, log, inputs, context_from(env, read_event(env)))
     try:
         loaded = step.validate()
+        refusal = prune_scope_refusal(inputs, loaded, env)
+        if refusal:
+            log.annotate(Annotation("error", refusal, title=f"{TITLE}: prune refused"))
+            step.finish(None, action_outputs(None, None))
+            return exit_codes.USAGE
         blocked = _preview_blocked(inputs, step.context)
         if blocked is not None or not loaded.ok:
             return step.validation_only(loaded, blocked)

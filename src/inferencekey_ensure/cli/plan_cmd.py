@@ -12,27 +12,30 @@ import argparse
 import json
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
 from inferencekey_ensure.cli.connection import connector
+from inferencekey_ensure.cli.progress import progress_printer
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
+from inferencekey_ensure.engine.events import EventSink
 from inferencekey_ensure.engine.projects import fallback_project
-from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
+from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
-from inferencekey_ensure.specset.load import load_workloads
+from inferencekey_ensure.specset.load import LoadResult, load_workloads
+from inferencekey_ensure.specset.prune_scope import projects_of, prune_refusal
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +49,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="what to do with drift when a spec sets no on_drift of its own "
                         "(default: reconcile)")
     parser.add_argument("--prune", action="store_true",
-                        help="delete workloads no spec declares (only apply deletes)")
+                        help="delete workloads no spec declares (only apply deletes); needs the "
+                        "whole spec root (default inferencekey/), never single files or a sub-folder")
+    parser.add_argument("--prune-limit", type=positive_int, default=None,
+                        metavar="N", help="with --prune: delete at most N workloads in one run, "
+                        f"else refuse before any write (default {DEFAULT_PRUNE_LIMIT})")
     parser.add_argument("--json", action="store_true",
                         help="print the plan JSON document (format_version 1) instead of text")
     parser.add_argument("--only-project", action="append", default=[], metavar="P",
@@ -82,37 +89,40 @@ def register(subparsers: Any) -> None:
     apply.set_defaults(func=run_apply)
 
 
-def _stderr_printer() -> Callable[[str], None]:
-    """Progress comes from several threads; one line must never cut into another."""
-    lock = threading.Lock()
-
-    def emit(line: str) -> None:
-        with lock:
-            print(line, file=sys.stderr, flush=True)
-    return emit
-
-
-def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> RunRequest:
+def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
+             on_event: EventSink) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
     return RunRequest(
         mode=mode,
         on_drift=args.on_drift,
         prune=args.prune,
+        prune_limit=args.prune_limit if args.prune_limit is not None else DEFAULT_PRUNE_LIMIT,
         project=args.project,
         env=env,
         wait=getattr(args, "wait", False),
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
-        progress=_stderr_printer(),
+        on_event=on_event,
     )
 
 
 def _usage_problem(args: argparse.Namespace) -> Optional[str]:
     if args.local and args.base_url:
         return "--local and --base-url exclude each other"
+    if args.prune_limit is not None and not args.prune:
+        return "--prune-limit needs --prune"
     if getattr(args, "wait_timeout", None) is not None and not args.wait:
         return "--wait-timeout needs --wait"
     return None
+
+
+def _prune_refusal(args: argparse.Namespace, specs: LoadResult, env: Mapping[str, str]) -> Optional[str]:
+    """Why ``--prune`` may not run over these paths, or None (``specset/prune_scope.py``)."""
+    if not args.prune:
+        return None
+    projects = projects_of(specs.workloads, fallback_project(args.project, env))
+    return prune_refusal(describe_paths(args.paths), os.path.realpath(DEFAULT_SPEC_DIR),
+                         f"{DEFAULT_SPEC_DIR}/", projects, "--prune")
 
 
 def _print_problems(report: RunReport) -> None:
@@ -145,8 +155,17 @@ def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
     if args.only_project:
         specs = only_declared(specs, requested_projects(args.only_project),
                               fallback_project(args.project, env))
+    refusal = _prune_refusal(args, specs, env)
+    if refusal:
+        print(f"ik-ensure {args.command}: error: {redact_text(refusal)}", file=sys.stderr)
+        return None
     local_state = Path(LOCAL_STATE_PATH) if args.local else None
-    report = run(_request(args, mode, env), specs, connector(args.base_url, env, local_state))
+    printer = progress_printer(sys.stderr, env, TOKEN_ENV)
+    try:
+        report = run(_request(args, mode, env, printer), specs,
+                     connector(args.base_url, env, local_state))
+    finally:
+        printer.close()
     _emit(report, args.json, env)
     return report
 

@@ -8,12 +8,12 @@ replacement, a project that could not be listed).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Mapping, Optional
+from typing import Optional
 
 from inferencekey_ensure.controlplane.errors import EnsureError
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
-    FAILED, LEFT_DRIFTED, OK, REFUSED, RunError, WorkloadResult,
+    FAILED, LEFT_DRIFTED, OK, REFUSED, WorkloadResult,
 )
 from inferencekey_ensure.plan.model import (
     DRIFT_LEFT, DRIFT_REFUSED, REPLACE, UNKNOWN, PlannedWorkload,
@@ -34,9 +34,7 @@ def _replacement_error(planned: PlannedWorkload) -> str:
     )
 
 
-def settled_result(
-    planned: PlannedWorkload, mode: str, list_errors: Mapping[str, RunError]
-) -> WorkloadResult:
+def settled_result(planned: PlannedWorkload, mode: str) -> WorkloadResult:
     """The outcome of a workload this run does not write to."""
     base = WorkloadResult(
         planned, OK, exists=planned.live is not None, endpoint_ref=planned.endpoint_ref,
@@ -48,9 +46,9 @@ def settled_result(
         return replace(base, status=REFUSED, error=planned.refusal,
                        fix="Bring the spec and the platform back in line, or set on_drift.")
     if planned.action == UNKNOWN:
-        cause = list_errors.get(planned.project)
-        return replace(base, status=FAILED, error=cause.message if cause else None,
-                       fix=cause.fix if cause else None)
+        # The cause is the project's, reported once as its run error; repeating it on
+        # each of its workloads buried every other finding under copies of it.
+        return replace(base, status=FAILED)
     if planned.action == REPLACE and mode == RECONCILE:
         return replace(base, status=FAILED, error=_replacement_error(planned), fix=REPLACE_FIX)
     return base

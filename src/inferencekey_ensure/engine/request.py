@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Literal, Mapping, Optional
+from typing import Literal, Mapping, Optional
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
+from inferencekey_ensure.engine.events import EventSink, discard
 
 # ``preview`` (plan) never sends a write; ``reconcile`` (apply) makes the platform match.
 RunMode = Literal["preview", "reconcile"]
 PREVIEW: RunMode = "preview"
 RECONCILE: RunMode = "reconcile"
 DEFAULT_PARALLELISM = 8
-
-
-def _discard(_line: str) -> None:
-    return None
+# One run deletes at most this many workloads unless the caller raises the limit:
+# a wrong path or project must not cost a project's workloads.
+DEFAULT_PRUNE_LIMIT = 3
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class RunRequest:
 
     ``env`` is where ``INFERENCEKEY_PROJECT`` is read from (never ``os.environ``
     directly, so a test or an embedding caller controls it).
-    ``progress`` receives one line per readiness event under ``wait``.
+    ``on_event`` hears each write's outcome as it completes, and readiness under
+    ``wait`` (``engine/events.py``). ``prune_limit`` caps the deletions of one run.
     """
 
     mode: RunMode = PREVIEW
@@ -37,4 +38,5 @@ class RunRequest:
     wait: bool = False
     wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
     parallelism: int = DEFAULT_PARALLELISM
-    progress: Callable[[str], None] = _discard
+    prune_limit: int = DEFAULT_PRUNE_LIMIT
+    on_event: EventSink = discard

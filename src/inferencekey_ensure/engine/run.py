@@ -1,17 +1,19 @@
 """One run of ``plan`` or ``apply``, as a sequence of small named steps.
 
 (the caller loads and validates) -> resolve projects -> list each project once -> plan (pure)
--> reconcile only: write -> optionally wait for readiness -> RunReport.
+-> reconcile only: write (deletions last) -> optionally wait for readiness -> RunReport.
 Each step can end the run with a report; nothing is requested before the specs
 are valid and every one of them has a project and the settings are usable.
 The engine reads no file and knows no emulator: it gets the loaded specs and a
 ``Connector`` from its caller.
-Preview never reaches the write step, so it cannot send a mutating request.
+Preview never reaches the write step, so it cannot send a mutating request; nor
+does a reconcile whose deletions exceed the prune limit (it reports its plan and
+the refusal, as a preview). Progress is told through ``request.on_event``.
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import List, Sequence
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.errors import ConfigurationError
@@ -20,7 +22,8 @@ from inferencekey_ensure.engine.connector import ConnectFailed, Connector
 from inferencekey_ensure.engine.listing import list_projects
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.projects import resolve_targets
-from inferencekey_ensure.engine.request import RECONCILE, RunRequest
+from inferencekey_ensure.engine.prune_limit import over_prune_limit
+from inferencekey_ensure.engine.request import PREVIEW, RECONCILE, RunRequest
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
 from inferencekey_ensure.engine.waiting import wait_for_ready
 from inferencekey_ensure.engine.writes import apply_plan
@@ -41,22 +44,19 @@ def _against_platform(
 ) -> RunReport:
     live, list_errors = list_projects(client, _projects_in_order(targets), request.parallelism)
     plan = build_plan(targets, live, on_drift=request.on_drift, prune=request.prune)
-    errors_by_project: Dict[str, RunError] = {
-        error.project: error for error in list_errors if error.project is not None
-    }
-    if request.mode != RECONCILE:
+    over_limit = over_prune_limit(plan.unmanaged, request.prune_limit)
+    if request.mode != RECONCILE or over_limit is not None:
         return RunReport(
-            request.mode,
-            workloads=[settled_result(planned, request.mode, errors_by_project)
-                       for planned in plan.workloads],
+            PREVIEW,
+            workloads=[settled_result(planned, PREVIEW) for planned in plan.workloads],
             unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
-            errors=list_errors,
+            errors=list_errors + ([over_limit] if over_limit else []),
             problems=problems,
         )
-    workloads, unmanaged = apply_plan(client, plan, errors_by_project, request.parallelism)
+    workloads, unmanaged = apply_plan(client, plan, request.parallelism, request.on_event)
     if request.wait:
         workloads = wait_for_ready(client, workloads, timeout_s=request.wait_timeout_s,
-                                   parallelism=request.parallelism, progress=request.progress)
+                                   parallelism=request.parallelism, on_event=request.on_event)
     return RunReport(request.mode, workloads, unmanaged, list_errors, problems)
 
 

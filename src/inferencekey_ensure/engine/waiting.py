@@ -1,19 +1,18 @@
-"""``--wait``: follow each written workload until it serves, printing progress lines."""
+"""``--wait``: follow each written workload until it serves, telling each step as an event."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable, Dict, List
+from typing import Any, Dict, List
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.errors import EnsureError
 from inferencekey_ensure.controlplane.readiness import wait_until_ready
+from inferencekey_ensure.engine.events import EventSink, ReadinessStep, StreamInterrupted
 from inferencekey_ensure.engine.outcomes import mark_failed
 from inferencekey_ensure.engine.pool import run_bounded
 from inferencekey_ensure.engine.results import OK, WorkloadResult
 from inferencekey_ensure.plan.model import CREATE, UPDATE
-
-Progress = Callable[[str], None]
 
 # A wait is an idle stream, not load on the platform: wait for many at once,
 # or a hundred cold starts would queue behind the write pool's bound.
@@ -25,31 +24,27 @@ def needs_wait(result: WorkloadResult) -> bool:
     return result.status == OK and result.action in (CREATE, UPDATE)
 
 
-def progress_line(label: str, event: Dict[str, Any]) -> str:
-    seconds = (event.get("elapsed_ms") or 0) / 1000
-    parts = [f"{label}: {event.get('phase', '?')}"]
-    if event.get("step"):
-        parts.append(f"[{event['step']}]")
-    if event.get("message"):
-        parts.append(f"- {event['message']}")
-    parts.append(f"({seconds:.1f}s)")
-    return " ".join(parts)
+def _step(project: str, slug: str, event: Dict[str, Any]) -> ReadinessStep:
+    return ReadinessStep(
+        project, slug, phase=str(event.get("phase", "?")),
+        elapsed_s=(event.get("elapsed_ms") or 0) / 1000,
+        step=event.get("step") or None, message=event.get("message") or None,
+    )
 
 
 def _wait_one(
-    client: ControlPlaneClient, result: WorkloadResult, timeout_s: float, progress: Progress
+    client: ControlPlaneClient, result: WorkloadResult, timeout_s: float, on_event: EventSink
 ) -> WorkloadResult:
     if not needs_wait(result):
         return result
     ref = result.endpoint_ref
-    project = result.planned.project
-    label = f"{project}/{ref.workload_slug}"
+    project, slug = result.planned.project, ref.workload_slug
     try:
         ready = wait_until_ready(
-            client, project, ref.workload_slug, timeout_s=timeout_s,
-            on_event=lambda event: progress(progress_line(label, event)),
-            on_reconnect=lambda delay, reason: progress(
-                f"{label}: stream interrupted ({reason}); reconnecting in {delay:g}s"
+            client, project, slug, timeout_s=timeout_s,
+            on_event=lambda event: on_event(_step(project, slug, event)),
+            on_reconnect=lambda delay, reason: on_event(
+                StreamInterrupted(project, slug, reason=reason, retry_in_s=delay)
             ),
         )
     except EnsureError as exc:
@@ -64,9 +59,9 @@ def wait_for_ready(
     *,
     timeout_s: float,
     parallelism: int,
-    progress: Progress,
+    on_event: EventSink,
 ) -> List[WorkloadResult]:
     """Results with readiness failures (error phase, timeout) marked failed."""
     bound = max(parallelism, MAX_CONCURRENT_WAITS)
-    return run_bounded(lambda result: _wait_one(client, result, timeout_s, progress),
+    return run_bounded(lambda result: _wait_one(client, result, timeout_s, on_event),
                        results, bound)

@@ -8,24 +8,34 @@ under another slug (someone created ours between our list and our create) is
 deleted again, so no run leaves a ``-1`` duplicate behind; the workload the other
 writer made is then planned and reconciled like any existing one, so two runs at
 once both end green on the state either alone would reach.
+
+Deletions (``--prune``) come last, in a second phase, and only when every create
+and update before them succeeded: a run that could not build what the specs
+declare must not also remove what is live. Each write's outcome is told to the
+request's event sink the moment it completes.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
-from typing import Any, Dict, List, Mapping, Tuple, Union
+from typing import Any, Callable, Dict, List, Tuple, TypeVar
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.errors import (
     ApiError, EnsureError, NotFoundError, OutcomeUnknownError,
 )
 from inferencekey_ensure.domain.wire import MalformedWorkload
+from inferencekey_ensure.engine.events import (
+    CREATED, DELETED, FAILED_WRITE, UPDATED, DeletionsWithheld, EventSink, WriteDone,
+    WriteOutcome, WritesStarting,
+)
 from inferencekey_ensure.engine.listing import list_project
 from inferencekey_ensure.engine.outcomes import failed_result, settled_result
 from inferencekey_ensure.engine.pool import run_bounded
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
-    FAILED, OK, RunError, UnmanagedResult, WorkloadResult,
+    FAILED, OK, REFUSED, UnmanagedResult, WorkloadResult,
 )
 from inferencekey_ensure.plan.model import (
     CREATE, PRUNE, UPDATE, Plan, PlannedWorkload, UnmanagedWorkload,
@@ -41,7 +51,7 @@ def _lost_create_absent(times: int) -> str:
     return (f"the create's answer was lost {times} time(s) and re-listing the project never "
             "found the workload, so it was not created (a re-run creates it)")
 
-Job = Union[PlannedWorkload, UnmanagedWorkload]
+Outcome = TypeVar("Outcome", WorkloadResult, UnmanagedResult)
 
 
 def _created(planned: PlannedWorkload, workload_slug: str, note: str = "") -> WorkloadResult:
@@ -91,7 +101,7 @@ def _adopt(client: ControlPlaneClient, planned: PlannedWorkload, race: str) -> W
     adopted = replace(replanned, notes=tuple(replanned.notes) + (race,))
     if adopted.action == UPDATE:
         return _update(client, adopted)
-    return settled_result(adopted, RECONCILE, {})
+    return settled_result(adopted, RECONCILE)
 
 
 def _create(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadResult:
@@ -125,7 +135,7 @@ def _update(client: ControlPlaneClient, planned: PlannedWorkload) -> WorkloadRes
         client.patch_workload(workload_id, dict(planned.payload or {}))
     except EnsureError as exc:
         return failed_result(planned, exc, exists=not isinstance(exc, NotFoundError))
-    return settled_result(planned, RECONCILE, {})
+    return settled_result(planned, RECONCILE)
 
 
 def _prune(client: ControlPlaneClient, workload: UnmanagedWorkload) -> UnmanagedResult:
@@ -136,29 +146,64 @@ def _prune(client: ControlPlaneClient, workload: UnmanagedWorkload) -> Unmanaged
     return UnmanagedResult(workload, OK)
 
 
-def _run_job(
-    client: ControlPlaneClient, job: Job, list_errors: Mapping[str, RunError]
-) -> Union[WorkloadResult, UnmanagedResult]:
-    if isinstance(job, UnmanagedWorkload):
-        return _prune(client, job) if job.action == PRUNE else UnmanagedResult(job)
+def _withheld_reason(problems: int) -> str:
+    return ("deletions run only after every create and update succeeded, and "
+            f"{problems} workload(s) of this run failed or were refused; fix them and re-run apply")
+
+
+def _timed(sink: EventSink, project: str, slug: str, write: Callable[[], Outcome],
+           verb: WriteOutcome, deletion: bool = False) -> Outcome:
+    """Run one write and tell its outcome (with its time) the moment it completes."""
+    started = time.monotonic()
+    outcome = write()
+    failed = outcome.status == FAILED
+    sink(WriteDone(project, slug, FAILED_WRITE if failed else verb,
+                   elapsed_s=time.monotonic() - started, deletion=deletion,
+                   error=outcome.error if failed else None))
+    return outcome
+
+
+def _declared_job(
+    client: ControlPlaneClient, job: PlannedWorkload, sink: EventSink
+) -> WorkloadResult:
     if job.action == CREATE:
-        return _create(client, job)
+        return _timed(sink, job.project, job.slug, lambda: _create(client, job), CREATED)
     if job.action == UPDATE:
-        return _update(client, job)
-    return settled_result(job, RECONCILE, list_errors)
+        return _timed(sink, job.project, job.slug, lambda: _update(client, job), UPDATED)
+    return settled_result(job, RECONCILE)
+
+
+def _deletions(
+    client: ControlPlaneClient, unmanaged: Tuple[UnmanagedWorkload, ...], problems: int,
+    parallelism: int, sink: EventSink,
+) -> List[UnmanagedResult]:
+    doomed = [workload for workload in unmanaged if workload.action == PRUNE]
+    if doomed and problems:
+        sink(DeletionsWithheld(len(doomed), problems))
+        reason = _withheld_reason(problems)
+        return [UnmanagedResult(w, REFUSED, reason) if w.action == PRUNE else UnmanagedResult(w)
+                for w in unmanaged]
+
+    def delete(workload: UnmanagedWorkload) -> UnmanagedResult:
+        if workload.action != PRUNE:
+            return UnmanagedResult(workload)
+        return _timed(sink, workload.project, workload.slug, lambda: _prune(client, workload),
+                      DELETED, deletion=True)
+    return run_bounded(delete, unmanaged, parallelism)
 
 
 def apply_plan(
     client: ControlPlaneClient,
     plan: Plan,
-    list_errors: Mapping[str, RunError],
     parallelism: int,
+    sink: EventSink,
 ) -> Tuple[List[WorkloadResult], List[UnmanagedResult]]:
-    """Every write of ``plan`` (creates, patches, prunes) through one bounded pool."""
-    jobs: List[Job] = [*plan.workloads, *plan.unmanaged]
-    outcomes = run_bounded(lambda job: _run_job(client, job, list_errors), jobs, parallelism)
-    split = len(plan.workloads)
-    workloads = [outcome for outcome in outcomes[:split] if isinstance(outcome, WorkloadResult)]
-    unmanaged = [outcome for outcome in outcomes[split:] if isinstance(outcome, UnmanagedResult)]
-    return workloads, unmanaged
-
+    """Creates and patches through one bounded pool, then, if all of them succeeded, deletions."""
+    writes = sum(1 for job in plan.workloads if job.action in (CREATE, UPDATE))
+    writes += sum(1 for job in plan.unmanaged if job.action == PRUNE)
+    if writes:
+        sink(WritesStarting(writes))
+    workloads = run_bounded(lambda job: _declared_job(client, job, sink),
+                            plan.workloads, parallelism)
+    problems = sum(1 for result in workloads if result.is_problem)
+    return workloads, _deletions(client, plan.unmanaged, problems, parallelism, sink)

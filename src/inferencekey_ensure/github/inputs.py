@@ -15,6 +15,7 @@ from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT
 from inferencekey_ensure.github.flags import parse_flag
 from inferencekey_ensure.github.sticky import ON_CHANGE, POLICIES
 from inferencekey_ensure.specset.project_filter import requested_projects
@@ -46,6 +47,7 @@ class ActionInputs:
     prune: bool = False
     working_directory: Optional[str] = None
     only_projects: Tuple[str, ...] = ()
+    prune_limit: int = DEFAULT_PRUNE_LIMIT
 
     def __repr__(self) -> str:
         # Tokens never reach a log through a repr.
@@ -93,6 +95,15 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return seconds
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _text(env, name)
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise InputError(f"input `{name}` must be a whole number of 1 or more; got {value!r}")
+    return int(value)
+
+
 def read_inputs(env: Mapping[str, str]) -> ActionInputs:
     """Parse every input; raises ``InputError`` for the first unusable one.
 
@@ -122,4 +133,5 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         prune=_flag(env, "prune"),
         working_directory=_text(env, "working-directory"),
         only_projects=requested_projects([_text(env, "only-project") or ""]),
+        prune_limit=_count(env, "prune-limit", DEFAULT_PRUNE_LIMIT),
     )

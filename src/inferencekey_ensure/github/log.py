@@ -21,7 +21,9 @@ from inferencekey_ensure.github.commands import (
     format_annotation,
     group,
 )
+from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.report.escaping import reveal_bidi
+from inferencekey_ensure.report.event_text import event_line
 
 _DEFUSED = ":\u200b:"
 
@@ -57,6 +59,12 @@ class WorkflowLog:
     def plain(self, text: str) -> None:
         for line in text.splitlines() or [""]:
             self._write(defuse(reveal_bidi(self.redact(line))))
+
+    def event(self, event: RunEvent) -> None:
+        """A run's progress event as the same plain line the CLI prints on stderr."""
+        line = event_line(event)
+        if line is not None:
+            self.plain(line)
 
     def annotate(self, annotation: Annotation) -> None:
         redacted = Annotation(

@@ -72,6 +72,29 @@ def _expand(raw: str) -> Iterator[str]:
         raise UsageError(f"path not found: {raw!r}")
 
 
+@dataclass(frozen=True)
+class GivenPath:
+    """A path as the user gave it, and what it names: ``folder``, ``file`` or ``glob``."""
+
+    raw: str
+    kind: str
+    real: str
+
+
+def describe_paths(paths: Sequence[str]) -> List[GivenPath]:
+    """What each given path names, resolved through symbolic links (for comparing folders)."""
+    described = []
+    for raw in paths:
+        if os.path.isdir(raw):
+            kind = "folder"
+        elif not os.path.exists(raw) and _GLOB_CHARS & set(raw):
+            kind = "glob"
+        else:
+            kind = "file"
+        described.append(GivenPath(raw, kind, os.path.realpath(raw)))
+    return described
+
+
 def discover_spec_files(paths: Sequence[str], default_dir: str = DEFAULT_SPEC_DIR) -> List[SpecPath]:
     """Every spec file named by ``paths`` (``default_dir`` when none), each once, in order.
 

@@ -137,7 +137,8 @@ def render_comment(report: RunReport, *, comment_key: str, info: Footer) -> str:
         elsewhere=f"the [job summary]({run_link})" if run_link else "this run's job summary",
     )
     shown_key = comment_key if comment_key != "default" else None
-    head = [comment_marker(comment_key), sections.headline(report, shown_key)]
+    head = [comment_marker(comment_key), sections.headline(report, shown_key),
+            sections.deletions_notice(report)]
     return _fit(report, head, [], info, budget)
 
 
@@ -153,4 +154,5 @@ def render_summary(report: RunReport, *, info: Footer, preamble: Optional[str] =
         limit_name="the 1 MiB job-summary limit",
         elsewhere="the step's `plan` output",
     )
-    return _fit(report, [sections.headline(report)], [preamble] if preamble else [], info, budget)
+    head = [sections.headline(report), sections.deletions_notice(report)]
+    return _fit(report, head, [preamble] if preamble else [], info, budget)

@@ -215,15 +215,28 @@ def _listed(items: Sequence[str]) -> List[str]:
     return shown
 
 
+def deletions_notice(report: RunReport) -> str:
+    """A preview's deletions, right under the headline: nobody should scroll to find them."""
+    doomed = [entry for entry in report.unmanaged if entry.workload.action == "prune"]
+    if report.mode != "preview" or not doomed:
+        return ""
+    lines = ["> [!CAUTION]", f"> **{len(doomed)} workload(s) will be deleted** by `prune`: live on "
+             "the platform, declared in no spec file."]
+    return "\n".join(lines + _listed([_unmanaged_item(entry, report.mode) for entry in doomed]))
+
+
 def _unmanaged_item(entry: UnmanagedResult, mode: str) -> str:
     workload = entry.workload
     text = table_code(f"{workload.project}/{workload.slug}")
     if workload.name:
         text += f" ({markdown_text(workload.name, 80)})"
     if workload.action == "prune":
-        text += " \u00b7 to be pruned" if mode == "preview" else " \u00b7 pruned"
-    if entry.status == "failed":
-        text += " \u00b7 \u274c failed"
+        if mode == "preview":
+            text += " \u00b7 to be pruned"
+        elif entry.status == "ok":
+            text += " \u00b7 pruned"
+    if entry.status in ("failed", "refused"):
+        text += f" \u00b7 \u274c {'failed' if entry.status == 'failed' else 'not deleted'}"
         if entry.error:
             text += ": " + markdown_text(entry.error, 200)
     return text

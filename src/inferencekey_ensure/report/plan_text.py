@@ -91,22 +91,39 @@ def _workload_lines(result: WorkloadResult, mode: str, paint: Paint) -> List[str
     return lines
 
 
+def _named(result: UnmanagedResult) -> str:
+    workload = result.workload
+    name = f' "{workload.name}"' if workload.name else ""
+    return f"{workload.project}/{workload.slug}{name}"
+
+
+def deletion_lines(report: RunReport, paint: Paint) -> List[str]:
+    """A preview's deletions, before anything else: what ``--prune`` would remove."""
+    doomed = [result for result in report.unmanaged if result.workload.action == PRUNE]
+    if report.mode == RECONCILE or not doomed:
+        return []
+    lines = [paint(f"DELETIONS: {len(doomed)} workload(s) will be deleted by --prune "
+                   "(live, declared by no spec):", RED + BOLD)]
+    lines.extend(paint(f"  - {_named(result)}", RED) for result in doomed)
+    return lines + [""]
+
+
 def _unmanaged_lines(results: Sequence[UnmanagedResult], mode: str, paint: Paint) -> List[str]:
     if not results:
         return []
     lines = ["", "Unmanaged (on the platform, declared by no spec):"]
     for result in results:
-        workload = result.workload
-        name = f' "{workload.name}"' if workload.name else ""
-        if workload.action != PRUNE:
+        if result.workload.action != PRUNE:
             what = "kept (pass --prune to delete it)"
         elif mode != RECONCILE:
-            what = paint("will be deleted (--prune)", RED)
+            what = paint("will be deleted (--prune, listed above)", RED)
         elif result.status == OK:
             what = paint("deleted (--prune)", RED)
+        elif result.status == REFUSED:
+            what = paint(f"NOT deleted: {result.error}", RED)
         else:
             what = paint(f"delete FAILED: {result.error}", RED)
-        lines.append(f"  - {workload.project}/{workload.slug}{name}  {what}")
+        lines.append(f"  - {_named(result)}  {what}")
     return lines
 
 
@@ -156,6 +173,7 @@ def render_plan(report: RunReport, *, colour: bool = False) -> str:
     projects = sorted({result.planned.project for result in report.workloads})
     lines = [paint(f"{title}: {len(report.workloads)} workload(s) in "
                    f"{len(projects)} project(s)", BOLD), ""]
+    lines.extend(deletion_lines(report, paint))
     for result in report.workloads:
         lines.extend(_workload_lines(result, report.mode, paint))
     lines.extend(_unmanaged_lines(report.unmanaged, report.mode, paint))

@@ -1,0 +1,63 @@
+"""Whether a run may prune: only over the complete set of spec files.
+
+Pruning deletes every live workload the given specs do not declare, so a run over
+part of the specs (one file, a glob, a sub-folder of the spec root) would delete
+the rest of the project. It is complete when it reads a whole spec root: no path
+(the default folder), the root folder itself, or any folder outside it (a root of
+the caller's choosing). Files, globs and folders inside the root are partial.
+Pure: the caller describes the paths (``loading.discovery.describe_paths``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import List, Optional, Sequence
+
+from inferencekey_ensure.domain.spec import DeclaredWorkload
+from inferencekey_ensure.loading.discovery import GivenPath
+
+
+def _inside(path: str, root: str) -> bool:
+    return path != root and path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def partial_paths(given: Sequence[GivenPath], root_real: Optional[str]) -> List[GivenPath]:
+    """The given paths that name only part of a spec root (an empty list: complete).
+
+    ``root_real`` None: every given folder is a root (the action's ``specs``).
+    """
+    return [path for path in given
+            if path.kind != "folder" or (root_real is not None and _inside(path.real, root_real))]
+
+
+def projects_of(workloads: Sequence[DeclaredWorkload], fallback: Optional[str]) -> List[str]:
+    """The projects a run over ``workloads`` would list (and prune), in order, once each."""
+    projects = (workload.project(fallback) for workload in workloads)
+    return list(dict.fromkeys(project for project in projects if project))
+
+
+def _what(path: GivenPath, root_display: str) -> str:
+    if path.kind == "folder":
+        return f"{path.raw} (a sub-folder of the spec root {root_display})"
+    return f"{path.raw} (a {path.kind})"
+
+
+def prune_refusal(
+    given: Sequence[GivenPath], root_real: Optional[str], root_display: str,
+    projects: Sequence[str], flag: str,
+) -> Optional[str]:
+    """The refusal to print when pruning over a partial spec set, else None.
+
+    ``flag`` names the option as the user set it (``--prune``, input ``prune``).
+    """
+    partial = partial_paths(given, root_real)
+    if not partial:
+        return None
+    named = ", ".join(_what(path, root_display) for path in partial)
+    at_risk = ", ".join(projects) if projects else "the projects of these specs"
+    return (
+        f"{flag} refused: pruning needs the complete set of spec files, and {named} "
+        f"is only part of it. It would have deleted every workload of project(s) {at_risk} "
+        f"that these files do not declare, so nothing was requested. Give the spec root "
+        f"({root_display}) to prune, or leave {flag} off to apply only these files."
+    )
