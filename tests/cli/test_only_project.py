@@ -14,11 +14,12 @@ from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from inferencekey_ensure.github.inputs import read_inputs
 from inferencekey_ensure.specset.project_filter import requested_projects
 
-from github.action_harness import GITHUB_TOKEN, RunnerFiles, write_spec  # tests/github: the action's harness
-from github.fake_github import FakeGitHub
-from github.test_action_cmd import Runner
+from support.action_harness import GITHUB_TOKEN, RunnerFiles, write_spec
+from support.fake_github import FakeGitHub
+from cli.test_github_action import Runner
 
-from .support import BETA_TOKEN, cli
+from support.cli import run_cli as cli
+from support.emulator import OTHER_TOKEN as BETA_TOKEN
 
 
 def _specs(folder: Path) -> Path:

@@ -11,17 +11,10 @@ import pytest
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 
-from .support import BOT, EMBED, SEEDED_BOT, TOKEN, write_specs, writes
+from support.emulator import TOKEN
+from support.engine import BOT, EMBED, SEEDED_BOT, write_specs, writes
 
 SECRET_TAIL = "engine0test0secret0value"
-
-
-@pytest.fixture
-def platform(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv(TOKEN_ENV, TOKEN)
-    monkeypatch.setenv(BASE_URL_ENV, emulator.url)
-    monkeypatch.delenv("INFERENCEKEY_PROJECT", raising=False)
-    return emulator
 
 
 def cli(capsys: pytest.CaptureFixture, *argv: Any) -> Tuple[int, str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import cli
+from support.cli import run_cli as cli
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

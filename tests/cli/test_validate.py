@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from .support import EXAMPLES, MINIMAL, run_cli, write
+from support.cli import run_cli
+from support.validation import EXAMPLES, MINIMAL, write
 
 
 @pytest.fixture(autouse=True)

@@ -22,14 +22,15 @@ from inferencekey_ensure.controlplane.errors import (
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import resolve_settings
 
-from .conftest import SECRET_TAIL, TOKEN, FakeClock, MakeClient
-from .loopback import (
-    ScriptedServer,
+from .conftest import SECRET_TAIL, TOKEN, MakeClient
+from support.clock import FakeClock
+from support.loopback import (
     close_mid_response,
     close_without_response,
     closed_port,
     echo_authorization,
     reply,
+    ScriptedServer,
     stall,
     unaccepting_port,
 )

@@ -10,7 +10,7 @@ from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import DEFAULT_BASE_URL, resolve_settings
 
 from .conftest import SECRET_TAIL, TOKEN
-from .loopback import ScriptedServer
+from support.loopback import ScriptedServer
 
 ENV = {"INFERENCEKEY_SDK_TOKEN": TOKEN}
 

@@ -22,8 +22,16 @@ import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 
-from .action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, SDK_SECRET_TAIL, SDK_TOKEN, pull_request_event, write_spec
-from .fake_github import GRAPHQL, Account, FakeGitHub
+from support.action_harness import (
+    GITHUB_TOKEN,
+    PR_NUMBER,
+    pull_request_event,
+    REPOSITORY,
+    SDK_SECRET_TAIL,
+    SDK_TOKEN,
+    write_spec,
+)
+from support.fake_github import Account, FakeGitHub, GRAPHQL
 
 pytestmark = pytest.mark.act
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .support import EXAMPLES, MINIMAL, REPO, write
+from support.validation import EXAMPLES, MINIMAL, REPO, write
 
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 HOOK_IDS = [hook["id"] for hook in MANIFEST]

@@ -11,7 +11,7 @@ from inferencekey_ensure.emulator import EmulatorServer, FaultConfig
 from inferencekey_ensure.emulator.faults import CLOSE, FAIL, NON_JSON, fault_for_request
 
 from .conftest import StartEmulator
-from .support import create_body, http_client, scoped_config, workloads_path
+from support.emulator_http import create_body, http_client, scoped_config, workloads_path
 
 
 def _faulted(config: FaultConfig, requests: int = 12) -> List[Optional[str]]:

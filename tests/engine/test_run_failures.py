@@ -13,9 +13,19 @@ from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.report.plan_json import report_to_json
 
-from .support import (
-    BOT, EMBED, OTHER_TOKEN, READ_ONLY_TOKEN, SEEDED_BOT, TOKEN, by_slug, engine_run, fast_client,
-    fast_settings, gets, run_specs, write_specs, writes,
+from support.emulator import OTHER_TOKEN, READ_ONLY_TOKEN, TOKEN
+from support.engine import (
+    BOT,
+    by_slug,
+    EMBED,
+    engine_run,
+    fast_client,
+    fast_settings,
+    gets,
+    run_specs,
+    SEEDED_BOT,
+    write_specs,
+    writes,
 )
 
 UNKNOWN_TOKEN = "ik_sdk_nope0009_engine0test0secret0value"

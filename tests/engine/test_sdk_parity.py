@@ -17,9 +17,8 @@ import pytest
 from inferencekey_ensure.engine import RECONCILE
 from inferencekey_ensure.specset.load import load_workloads
 
-from .support import (
-    BOT, EMBED, SEEDED_BOT, TOKEN, TOKEN_ANY, engine_run, start_emulator, write_specs, writes,
-)
+from support.emulator import start_emulator, TOKEN, TOKEN_ANY
+from support.engine import BOT, EMBED, engine_run, SEEDED_BOT, write_specs, writes
 
 inferencekey = pytest.importorskip(
     "inferencekey",

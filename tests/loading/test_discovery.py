@@ -9,7 +9,8 @@ import pytest
 from inferencekey_ensure.loading.discovery import discover_spec_files
 from inferencekey_ensure.loading.errors import UsageError
 
-from .support import MINIMAL, run_cli, write
+from support.cli import run_cli
+from support.validation import MINIMAL, write
 
 
 def names(found):

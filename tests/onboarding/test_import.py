@@ -13,7 +13,8 @@ import yaml
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.onboarding.spec_files import MODELINE
 
-from .support import READ_ONLY_TOKEN, TOKEN, cli
+from support.cli import run_cli as cli
+from support.emulator import READ_ONLY_TOKEN, TOKEN
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 import yaml
 
-from .support import (
+from .harness import (
     PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, run_child, start_emulator,
 )
 

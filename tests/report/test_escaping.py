@@ -16,7 +16,7 @@ from inferencekey_ensure.report.escaping import (
     table_code,
 )
 
-from .markdown_checks import splits_cell
+from support.markdown_checks import splits_cell
 
 HOSTILE = "a|b\n\n</details><script>alert(1)</script> @octocat @org/team ```x``` ![i](http://x/y.png) [l](javascript:x) \\| &amp;"
 

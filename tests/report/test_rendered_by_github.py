@@ -22,7 +22,7 @@ from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.results import RunReport
 
 from .github_render import BIDI_CONTROLS, render_like_github
-from .plan_fixtures import plan, workload
+from support.plan_fixtures import plan, workload
 
 FOOTER = Footer("0.1.0", "abc1234", "https://github.example/acme/infra/commit/abc1234", "https://github.example/acme/infra/actions/runs/42")
 OUR_LINKS = {FOOTER.commit_url, FOOTER.run_url}

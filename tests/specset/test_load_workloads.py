@@ -7,7 +7,7 @@ import pytest
 from inferencekey_ensure.domain.spec import SourceLocation
 from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
 
-from .support import EXAMPLES, MINIMAL, write
+from support.validation import EXAMPLES, MINIMAL, write
 
 
 def test_examples_load_as_declared_workloads_with_their_locations():

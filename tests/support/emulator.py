@@ -1,30 +1,27 @@
-"""Shared helpers of the onboarding tests: a loopback emulator and the CLI in-process."""
+"""The project's emulator on loopback, with the tokens the tests sign in with."""
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Mapping, Optional
 
-import pytest
+from inferencekey_ensure.emulator import ANY_PROJECT, EmulatorConfig, EmulatorServer, TokenGrant
 
-from inferencekey_ensure.cli.main import main
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, TokenGrant
+TOKEN = "ik_sdk_acme0001_engine0test0secret0value"
+OTHER_TOKEN = "ik_sdk_beta0002_engine0test0secret0value"
+READ_ONLY_TOKEN = "ik_sdk_read0003_engine0test0secret0value"
+TOKEN_ANY = "ik_sdk_any00004_engine0test0secret0value"
 
-TOKEN = "ik_sdk_acme0001_onboard0test0secret0value"
-READ_ONLY_TOKEN = "ik_sdk_read0003_onboard0test0secret0value"
-BETA_TOKEN = "ik_sdk_beta0002_onboard0test0secret0value"
-
-
-def start_emulator() -> EmulatorServer:
-    grants = {
-        TOKEN: TokenGrant("acme"),
-        READ_ONLY_TOKEN: TokenGrant.read_only("acme"),
-        BETA_TOKEN: TokenGrant("beta"),
-    }
-    return EmulatorServer(EmulatorConfig(tokens=grants, readiness_step_s=0.01)).start()
+GRANTS: Mapping[str, TokenGrant] = {
+    TOKEN: TokenGrant("acme"),
+    OTHER_TOKEN: TokenGrant("beta"),
+    READ_ONLY_TOKEN: TokenGrant.read_only("acme"),
+    TOKEN_ANY: TokenGrant(ANY_PROJECT),
+}
 
 
-def cli(capsys: pytest.CaptureFixture, *argv: Any) -> Tuple[int, str, str]:
-    """Run ``ik-ensure`` in-process: (exit code, stdout, stderr)."""
-    code = main([str(word) for word in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+def start_emulator(grants: Optional[Mapping[str, TokenGrant]] = None, **config: Any) -> EmulatorServer:
+    """An emulator on an ephemeral port: ``grants`` (default ``GRANTS``) unless ``tokens=``
+    is given, readiness in 10 ms steps unless ``readiness_step_s=`` is; the caller stops it."""
+    config.setdefault("tokens", dict(GRANTS if grants is None else grants))
+    config.setdefault("readiness_step_s", 0.01)
+    return EmulatorServer(EmulatorConfig(**config)).start()

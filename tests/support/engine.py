@@ -1,5 +1,5 @@
-"""Helpers shared by the engine tests: specs and live workloads for the pure planner,
-and a loopback emulator with spec files on disk for the end-to-end runs."""
+"""Specs and live workloads for the pure planner, and spec files on disk run through
+the real engine against a loopback emulator (``support.emulator``)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, ClientSettings, resolve_settings
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.domain.wire import LiveWorkload, normalise_live
-from inferencekey_ensure.emulator import ANY_PROJECT, EmulatorConfig, EmulatorServer, TokenGrant
+from inferencekey_ensure.emulator import EmulatorServer
 from inferencekey_ensure.engine import RunReport, RunRequest, run
 from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.plan.model import Target
 from inferencekey_ensure.specset.load import load_workloads
+
+from .emulator import TOKEN
 
 BASE_SPEC: Dict[str, Any] = {
     "name": "Support bot",
@@ -53,28 +55,10 @@ def make_target(project: str = "acme", line: int = 1, **fields: Any) -> Target:
     return Target(declared, project)
 
 
-
 # ---------------------------------------------------------------------------
 # End-to-end: a real emulator on loopback, spec files on disk, the real client.
 
-TOKEN = "ik_sdk_acme0001_engine0test0secret0value"
-OTHER_TOKEN = "ik_sdk_beta0002_engine0test0secret0value"
-READ_ONLY_TOKEN = "ik_sdk_read0003_engine0test0secret0value"
-TOKEN_ANY = "ik_sdk_any00004_engine0test0secret0value"
 FAST_RETRY = RetryPolicy(max_attempts=5, total_budget_s=10.0, base_delay_s=0.01, max_delay_s=0.05)
-
-
-def start_emulator(**config: Any) -> EmulatorServer:
-    grants = {
-        TOKEN: TokenGrant("acme"),
-        OTHER_TOKEN: TokenGrant("beta"),
-        READ_ONLY_TOKEN: TokenGrant.read_only("acme"),
-        TOKEN_ANY: TokenGrant(ANY_PROJECT),
-    }
-    config.setdefault("tokens", grants)
-    config.setdefault("readiness_step_s", 0.01)
-    return EmulatorServer(EmulatorConfig(**config)).start()
-
 
 
 def write_specs(folder: Path, workloads: Sequence[Dict[str, Any]], project: Optional[str] = "acme",

@@ -1,12 +1,11 @@
-"""Helpers of the validation tests: write spec files, run the checks and the CLI."""
+"""Spec files written from text, checked as ``ik-ensure validate`` checks them."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import List, Tuple
+from typing import List
 
-from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.specset.validate import validate_paths
 
@@ -34,13 +33,3 @@ def check(folder: Path, name: str, text: str) -> List[Problem]:
     """Every problem ``ik-ensure validate`` reports for one file holding ``text``."""
     path = write(folder, name, text)
     return validate_paths([str(path)]).problems
-
-
-def run_cli(capsys, *args: str) -> Tuple[int, str, str]:
-    """Run ``ik-ensure`` in this process; returns (exit code, stdout, stderr)."""
-    try:
-        code = main(list(args))
-    except SystemExit as exit_:  # argparse refuses a bad flag this way
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err

@@ -23,7 +23,7 @@ from inferencekey_ensure.validation.documents import SCHEMA_HINT_KEY
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 
 from .corpus import INVALID_FILES, INVALID_WORKLOADS, VALID_FILES, VALID_WORKLOADS
-from .support import SCHEMA_PATH
+from support.validation import SCHEMA_PATH
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 OURS = SchemaChecker(SCHEMA)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import List
 
 from .corpus import INVALID_FILES, INVALID_WORKLOADS
-from .support import EXAMPLES, SCHEMA_PATH
+from support.validation import EXAMPLES, SCHEMA_PATH
 
 
 def check_jsonschema(files: List[Path]) -> dict:

@@ -15,7 +15,8 @@ import pytest
 
 from inferencekey_ensure.specset.validate import validate_paths
 
-from .support import MINIMAL, check, run_cli, write
+from support.cli import run_cli
+from support.validation import check, MINIMAL, write
 
 BOMB = "\n".join(
     ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

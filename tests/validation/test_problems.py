@@ -9,7 +9,8 @@ import pytest
 from inferencekey_ensure.specset.validate import validate_paths
 
 from .corpus import INVALID_WORKLOADS
-from .support import MINIMAL, check, run_cli, write
+from support.cli import run_cli
+from support.validation import check, MINIMAL, write
 
 
 def located(problems):
@@ -249,7 +250,7 @@ def test_problems_of_every_file_are_reported_in_one_run(tmp_path):
 
 
 def test_every_example_is_valid_without_warnings():
-    from .support import EXAMPLES
+    from support.validation import EXAMPLES
 
     run = validate_paths([str(EXAMPLES)])
     assert run.problems == []

@@ -1,4 +1,5 @@
-"""Shared values and helpers for the emulator tests (real loopback HTTP)."""
+"""Plain HTTP clients of the emulator's API and the scoped tokens the emulator's own
+tests (and ``ik-ensure emulator``'s) sign in with."""
 
 from __future__ import annotations
 
@@ -72,16 +73,3 @@ def read_events(client: httpx.Client, slug: str, project: str = PROJECT) -> List
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/event-stream"
         return [json.loads(line[len("data: "):]) for line in response.iter_lines() if line.startswith("data: ")]
-
-
-class FakeClock:
-    """A clock tests move by hand, to hold a workload in one readiness phase."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds

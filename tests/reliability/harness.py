@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -19,10 +20,12 @@ from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, TokenGrant
+from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
 from inferencekey_ensure.engine import RECONCILE, RunReport, RunRequest, run
 from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.specset.load import load_workloads
+
+import support.emulator
 
 PROJECT = "acme"
 # Shaped like a real control-plane token: ik_sdk_<id>_<secret>. The tail is what must
@@ -112,10 +115,8 @@ def write_spec_files(folder: Path, specs: Sequence[Dict[str, Any]], per_file: in
     return folder
 
 
-def start_emulator(token: str = TOKEN, **config: Any) -> EmulatorServer:
-    config.setdefault("tokens", {token: TokenGrant(PROJECT)})
-    config.setdefault("readiness_step_s", 0.01)
-    return EmulatorServer(EmulatorConfig(**config)).start()
+# The shared emulator, signed in to by this suite's one recognisable token.
+start_emulator = partial(support.emulator.start_emulator, {TOKEN: TokenGrant(PROJECT)})
 
 
 def seed(server: EmulatorServer, workloads: Sequence[Dict[str, Any]]) -> None:
