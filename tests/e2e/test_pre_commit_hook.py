@@ -98,6 +98,7 @@ def _try_repo(user_repo: Path, hook_id: str, home: Path) -> subprocess.Completed
     return completed
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="try-repo needs this checkout to be a git repository")
 def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request):
     # One hook environment per checkout state, reused across runs of the suite.

@@ -221,6 +221,7 @@ def test_a_rejected_token_is_one_redacted_error(platform, tmp_path, capsys, monk
     assert "authentication failed" in stderr
 
 
+@pytest.mark.slow
 def test_an_unreachable_control_plane_is_one_error(tmp_path, capsys, monkeypatch):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

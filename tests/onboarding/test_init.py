@@ -285,6 +285,7 @@ def test_a_config_it_cannot_edit_safely_is_refused_with_the_snippet_and_nothing_
 _INDEX_UNREACHABLE = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|No matching distribution")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="the hook is installed from this checkout's git history")
 def test_pre_commit_runs_the_hook_init_configured(repo, capsys, request):
     assert cli(capsys, "init")[0] == 0

@@ -25,6 +25,8 @@ from .harness import (
     requests_of, seed, start_emulator, twenty_specs, write_spec_files,
 )
 
+pytestmark = pytest.mark.slow
+
 SPECS = twenty_specs()
 SLUGS = sorted(canonical_slug(spec["slug"]) for spec in SPECS)
 

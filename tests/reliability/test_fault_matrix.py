@@ -33,6 +33,8 @@ from .harness import (
     requests_of, seed, slug_of_id, start_emulator, twenty_specs, write_spec_files,
 )
 
+pytestmark = pytest.mark.slow
+
 SPECS = twenty_specs()
 SLUGS = [canonical_slug(spec["slug"]) for spec in SPECS]
 

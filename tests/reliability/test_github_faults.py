@@ -25,6 +25,8 @@ from inferencekey_ensure.pacing import Timing
 
 from .harness import PROJECT, TOKEN, start_emulator
 
+pytestmark = pytest.mark.slow
+
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 NO_COMMENT_WARNING = "::warning title=ik-ensure%3A no PR comment::Could not write the pull-request comment"
 

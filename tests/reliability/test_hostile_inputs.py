@@ -23,6 +23,8 @@ from .harness import (
     PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, run_child, start_emulator,
 )
 
+pytestmark = pytest.mark.slow
+
 HOSTILE = Path(__file__).with_name("hostile")
 COMMANDS = ("validate", "plan", "apply")
 MEMORY_BOUND_MIB = 500

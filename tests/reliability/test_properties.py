@@ -36,6 +36,8 @@ from inferencekey_ensure.report.markdown_sections import Footer
 from support.strategies import on_drift_values, platform_states, spec_sets
 from .harness import TOKEN, engine_apply, normalised, start_emulator
 
+pytestmark = pytest.mark.slow
+
 try:
     import inferencekey
 except ImportError:  # the official SDK wheel exists for x86_64 Linux only

@@ -29,6 +29,8 @@ from inferencekey_ensure.emulator import FaultConfig, TokenGrant
 
 from .harness import PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, start_emulator
 
+pytestmark = pytest.mark.slow
+
 LIVE_KEY = f"ik_live_abcd1234efgh_{SECRET_TAIL}"
 # No id segment: the token pattern cannot spot it, only redaction of the known value can.
 ODD_TOKEN = f"ik_sdk_{SECRET_TAIL}"

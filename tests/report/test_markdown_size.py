@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import List
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,6 +131,7 @@ def plans(draw: st.DrawFn) -> RunReport:
     return plan(items, mode=draw(st.sampled_from(["preview", "reconcile"])), unmanaged=unmanaged * draw(st.sampled_from([1, 60])), errors=errors)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(plans(), st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)), min_size=1, max_size=64))
 def test_any_plan_renders_a_comment_within_the_limit_with_balanced_fences(document: RunReport, key: str) -> None:

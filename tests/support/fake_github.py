@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qs, urlsplit
+
+from .loopback import LoopbackHandler, LoopbackServer
 
 SECONDARY_RATE_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
 NO_PERMISSION_MESSAGE = "Resource not accessible by integration"
@@ -66,7 +67,7 @@ class Fault:
     store_first: bool = False
 
 
-class FakeGitHub:
+class FakeGitHub(LoopbackServer):
     """Comments per ``owner/repo#number``; ``.url`` is the API base (GITHUB_API_URL).
 
     ``token`` (when given) is the only token accepted at first, and is ``account``;
@@ -89,32 +90,11 @@ class FakeGitHub:
         self.link_base: Optional[str] = None
         self._next_id = 1000
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(self._handler_class(), poll_interval=0.05)
 
     @property
     def graphql_url(self) -> str:
         return self.url + GRAPHQL_PATH
-
-    def start(self) -> "FakeGitHub":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeGitHub":
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
 
     # --- test controls -------------------------------------------------------------
 
@@ -168,24 +148,14 @@ class FakeGitHub:
     def _handler_class(self) -> type:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                return None
-
+        class Handler(LoopbackHandler):
             def _reply(self, status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> None:
                 data = json.dumps(payload).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_bytes(status, data, {"Content-Type": "application/json; charset=utf-8", **(headers or {})})
 
             def _handle(self, http_method: str) -> None:
                 parts = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
+                raw = self.read_body()
                 body = json.loads(raw) if raw else None
                 method = GRAPHQL if (http_method, parts.path) == ("POST", GRAPHQL_PATH) else http_method
                 with fake._lock:

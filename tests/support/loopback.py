@@ -1,4 +1,4 @@
-"""A scripted HTTP server on 127.0.0.1 for precise fault sequences.
+"""Loopback HTTP servers for the tests, and a scripted one for precise fault sequences.
 
 Each request takes the next step of the script (a ``Step`` callable that writes
 the answer); when the script runs out, the fallback step answers. Every request
@@ -12,14 +12,66 @@ import socket
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Type, TypeVar
 
 from inferencekey_ensure.emulator import RecordedRequest
 
 Step = Callable[["_Handler"], None]
+_Server = TypeVar("_Server", bound="LoopbackServer")
 
 
-class ScriptedServer:
+class LoopbackHandler(BaseHTTPRequestHandler):
+    """What every fake server's handler shares: silence, the request body, a sized answer."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def send_bytes(self, status: int, data: bytes, headers: Dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class LoopbackServer:
+    """An HTTP server on an ephemeral 127.0.0.1 port, served from a daemon thread.
+
+    The one base of the tests' fake servers (this scripted control plane, the fake
+    GitHub API); each records its requests in the shape its tests read.
+    """
+
+    def __init__(self, handler: Type[BaseHTTPRequestHandler], poll_interval: float = 0.01) -> None:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(poll_interval,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def start(self: _Server) -> _Server:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self: _Server) -> _Server:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+class ScriptedServer(LoopbackServer):
     def __init__(self, fallback: Optional[Step] = None) -> None:
         self.requests: List[RecordedRequest] = []
         self.released = threading.Event()  # set at stop: frees handlers that sleep
@@ -31,13 +83,7 @@ class ScriptedServer:
         class Handler(_Handler):
             owner = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        super().__init__(Handler)
 
     def script(self, *steps: Step) -> "ScriptedServer":
         with self._lock:
@@ -55,42 +101,24 @@ class ScriptedServer:
     def methods(self) -> List[str]:
         return [entry.method for entry in self.requests]
 
-    def start(self) -> "ScriptedServer":
-        self._thread.start()
-        return self
-
     def stop(self) -> None:
         self.released.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
+        super().stop()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     owner: ScriptedServer
     protocol_version = "HTTP/1.1"
     # Buffered, so head and body leave in one segment (no Nagle/delayed-ACK stall).
     wbufsize = 64 * 1024
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        return
-
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.read_body()
         headers = {name.lower(): value for name, value in self.headers.items()}
         self.owner.record(RecordedRequest(self.command, self.path, headers, body))
         self.owner.next_step()(self)
 
     do_GET = do_POST = do_PATCH = do_DELETE = _handle
-
-    def send_bytes(self, status: int, data: bytes, headers: Dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
 
 def _encode(body: Any) -> bytes:
