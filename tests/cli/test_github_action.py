@@ -14,17 +14,18 @@ from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 
 from support.action_harness import (
-    action_env,
     GITHUB_TOKEN,
     PR_NUMBER,
-    pull_request_event,
     REPOSITORY,
-    RunnerFiles,
     SDK_SECRET_TAIL,
     SDK_TOKEN,
+    RunnerFiles,
+    action_env,
+    pull_request_event,
     write_spec,
 )
-from support.fake_github import Account, FakeGitHub, Fault, GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE
+from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Account, FakeGitHub, Fault
+
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 

@@ -14,12 +14,11 @@ from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from inferencekey_ensure.github.inputs import read_inputs
 from inferencekey_ensure.specset.project_filter import requested_projects
 
-from support.action_harness import GITHUB_TOKEN, RunnerFiles, write_spec
-from support.fake_github import FakeGitHub
 from cli.test_github_action import Runner
-
+from support.action_harness import GITHUB_TOKEN, RunnerFiles, write_spec
 from support.cli import run_cli as cli
 from support.emulator import OTHER_TOKEN as BETA_TOKEN
+from support.fake_github import FakeGitHub
 
 
 def _specs(folder: Path) -> Path:

@@ -14,6 +14,7 @@ from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from support.emulator import TOKEN
 from support.engine import BOT, EMBED, SEEDED_BOT, write_specs, writes
 
+
 SECRET_TAIL = "engine0test0secret0value"
 
 

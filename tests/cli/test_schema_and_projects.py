@@ -11,6 +11,7 @@ import pytest
 
 from support.cli import run_cli as cli
 
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 

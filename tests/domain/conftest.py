@@ -4,3 +4,4 @@ from __future__ import annotations
 
 from support.fixtures import live, spec  # noqa: F401 - fixtures, found by name
 
+

@@ -25,13 +25,14 @@ from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
-    pull_request_event,
     REPOSITORY,
     SDK_SECRET_TAIL,
     SDK_TOKEN,
+    pull_request_event,
     write_spec,
 )
-from support.fake_github import Account, FakeGitHub, GRAPHQL
+from support.fake_github import GRAPHQL, Account, FakeGitHub
+
 
 pytestmark = pytest.mark.act
 

@@ -9,6 +9,7 @@ from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 
 from support.emulator_http import http_client, scoped_config
 
+
 StartEmulator = Callable[..., EmulatorServer]
 
 

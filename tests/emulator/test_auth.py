@@ -10,18 +10,19 @@ import pytest
 
 from inferencekey_ensure.emulator import ANY_PROJECT, EmulatorConfig, EmulatorServer, TokenGrant
 
-from .conftest import StartEmulator
 from support.emulator_http import (
-    bearer,
-    create_body,
-    http_client,
     LIVE_KEY,
     OTHER_TOKEN,
     PROJECT,
     READ_TOKEN,
     TOKEN,
+    bearer,
+    create_body,
+    http_client,
     workloads_path,
 )
+
+from .conftest import StartEmulator
 
 
 def _error(response: httpx.Response) -> Dict[str, str]:

@@ -9,6 +9,7 @@ import pytest
 
 from support.emulator_http import create_body, workloads_path
 
+
 CLOUD_AUTOSCALING = {
     "min_workers": 0,
     "max_workers": 2,

@@ -8,7 +8,7 @@ from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.report.plan_json import report_to_json
 
 from support.emulator import TOKEN_ANY
-from support.engine import BOT, by_slug, EMBED, engine_run, gets, SEEDED_BOT, write_specs, writes
+from support.engine import BOT, EMBED, SEEDED_BOT, by_slug, engine_run, gets, write_specs, writes
 
 
 def test_apply_creates_every_missing_workload_with_the_sdk_body(emulator, tmp_path):

@@ -16,17 +16,18 @@ from inferencekey_ensure.report.plan_json import report_to_json
 from support.emulator import OTHER_TOKEN, READ_ONLY_TOKEN, TOKEN
 from support.engine import (
     BOT,
-    by_slug,
     EMBED,
+    SEEDED_BOT,
+    by_slug,
     engine_run,
     fast_client,
     fast_settings,
     gets,
     run_specs,
-    SEEDED_BOT,
     write_specs,
     writes,
 )
+
 
 UNKNOWN_TOKEN = "ik_sdk_nope0009_engine0test0secret0value"
 LIVE_KEY = "ik_live_data0001_engine0test0secret0value"

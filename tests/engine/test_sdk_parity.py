@@ -17,8 +17,9 @@ import pytest
 from inferencekey_ensure.engine import RECONCILE
 from inferencekey_ensure.specset.load import load_workloads
 
-from support.emulator import start_emulator, TOKEN, TOKEN_ANY
-from support.engine import BOT, EMBED, engine_run, SEEDED_BOT, write_specs, writes
+from support.emulator import TOKEN, TOKEN_ANY, start_emulator
+from support.engine import BOT, EMBED, SEEDED_BOT, engine_run, write_specs, writes
+
 
 inferencekey = pytest.importorskip(
     "inferencekey",

@@ -20,14 +20,15 @@ from inferencekey_ensure.github.sticky import ALWAYS, NEVER, ON_CHANGE
 from inferencekey_ensure.pacing import Timing
 
 from support.fake_github import (
-    Account,
-    FakeGitHub,
-    Fault,
     GITHUB_ACTIONS,
     GRAPHQL,
     NO_PERMISSION_MESSAGE,
     SECONDARY_RATE_LIMIT_MESSAGE,
+    Account,
+    FakeGitHub,
+    Fault,
 )
+
 
 TOKEN = "ghs_fakeGitHubToken0123456789"
 REPO = "acme/infra"

@@ -16,6 +16,7 @@ from inferencekey_ensure.onboarding.spec_files import MODELINE
 from support.cli import run_cli as cli
 from support.emulator import READ_ONLY_TOKEN, TOKEN
 
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 ODD_NAMES = [

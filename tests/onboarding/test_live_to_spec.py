@@ -20,6 +20,7 @@ from inferencekey_ensure.onboarding.yaml_text import mapping_document, scalar
 
 from support.strategies import spec_fields
 
+
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | _ANY_TEXT,

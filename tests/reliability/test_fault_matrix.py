@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import pytest
-from support.loopback import ScriptedServer, reply
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
@@ -27,6 +26,8 @@ from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.specset.load import load_workloads
+
+from support.loopback import ScriptedServer, reply
 
 from .harness import (
     PROJECT, TOKEN, UNMANAGED, desired_bodies, drifted_states, engine_apply, failed_slugs, normalised,

@@ -14,18 +14,17 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, RunnerFiles, write_spec
-from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
-from cli.test_github_action import Result, Runner
 
 from inferencekey_ensure.cli import action_cmd
 from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
 from inferencekey_ensure.github.comments_api import CommentsApi
 from inferencekey_ensure.pacing import Timing
 
-from .harness import PROJECT, TOKEN, start_emulator
+from cli.test_github_action import Result, Runner
+from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, RunnerFiles, write_spec
+from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, FakeGitHub, Fault
 
-pytestmark = pytest.mark.slow
+from .harness import PROJECT, TOKEN, start_emulator
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 NO_COMMENT_WARNING = "::warning title=ik-ensure%3A no PR comment::Could not write the pull-request comment"

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
-from support.markdown_checks import fences_balanced, live_mentions, stray_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +32,9 @@ from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.markdown import COMMENT_LIMIT, comment_size, render_comment
 from inferencekey_ensure.report.markdown_sections import Footer
 
+from support.markdown_checks import fences_balanced, live_mentions, stray_html
 from support.strategies import on_drift_values, platform_states, spec_sets
+
 from .harness import TOKEN, engine_apply, normalised, start_emulator
 
 pytestmark = pytest.mark.slow

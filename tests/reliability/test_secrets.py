@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
-from support.loopback import ScriptedServer, Step, closed_port, echo_authorization
-from support.action_harness import (
-    GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec,
-)
-from support.fake_github import FakeGitHub
 
 from inferencekey_ensure.emulator import FaultConfig, TokenGrant
+
+from support.action_harness import GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec
+from support.fake_github import FakeGitHub
+from support.loopback import ScriptedServer, Step, closed_port, echo_authorization
 
 from .harness import PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, start_emulator
 

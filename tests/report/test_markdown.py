@@ -10,8 +10,16 @@ from inferencekey_ensure.report.markdown import comment_marker, comment_size, re
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
 from inferencekey_ensure.report.markdown_validation import render_validation_comment
 
-from support.markdown_checks import fences_balanced, live_mentions, live_text, stray_html, table_cells, table_rows
+from support.markdown_checks import (
+    fences_balanced,
+    live_mentions,
+    live_text,
+    stray_html,
+    table_cells,
+    table_rows,
+)
 from support.plan_fixtures import plan, workload
+
 
 INFO = Footer(
     tool_version="0.1.0",

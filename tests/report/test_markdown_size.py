@@ -22,6 +22,7 @@ from inferencekey_ensure.report.markdown_sections import Footer
 from support.markdown_checks import fences_balanced, live_mentions, stray_html, table_cells, table_rows
 from support.plan_fixtures import plan, workload
 
+
 INFO = Footer("0.1.0", "abc1234", "https://github.com/o/r/commit/abc1234", "https://github.com/o/r/actions/runs/7")
 
 

@@ -21,8 +21,9 @@ from inferencekey_ensure.report.markdown_validation import render_validation_com
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.results import RunReport
 
-from .github_render import BIDI_CONTROLS, render_like_github
 from support.plan_fixtures import plan, workload
+
+from .github_render import BIDI_CONTROLS, render_like_github
 
 FOOTER = Footer("0.1.0", "abc1234", "https://github.example/acme/infra/commit/abc1234", "https://github.example/acme/infra/actions/runs/42")
 OUR_LINKS = {FOOTER.commit_url, FOOTER.run_url}

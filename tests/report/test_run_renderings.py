@@ -19,6 +19,7 @@ from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, us
 
 from support.engine import make_live, make_target
 
+
 WORKLOAD_KEYS = ["file", "line", "column", "name", "project", "slug", "declared_slug", "action",
                  "on_drift", "diffs", "endpoint_ref", "exists", "status", "error", "notes"]
 

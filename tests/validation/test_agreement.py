@@ -22,8 +22,9 @@ from inferencekey_ensure.domain.vocabulary import NATIVE_BACKENDS
 from inferencekey_ensure.validation.documents import SCHEMA_HINT_KEY
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 
-from .corpus import INVALID_FILES, INVALID_WORKLOADS, VALID_FILES, VALID_WORKLOADS
 from support.validation import SCHEMA_PATH
+
+from .corpus import INVALID_FILES, INVALID_WORKLOADS, VALID_FILES, VALID_WORKLOADS
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 OURS = SchemaChecker(SCHEMA)

@@ -8,9 +8,10 @@ import pytest
 
 from inferencekey_ensure.specset.validate import validate_paths
 
-from .corpus import INVALID_WORKLOADS
 from support.cli import run_cli
-from support.validation import check, MINIMAL, write
+from support.validation import MINIMAL, check, write
+
+from .corpus import INVALID_WORKLOADS
 
 
 def located(problems):

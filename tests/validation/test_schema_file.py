@@ -14,6 +14,7 @@ from inferencekey_ensure.validation.schema_messages import PATTERN_MEANINGS
 
 from support.validation import SCHEMA_PATH
 
+
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
