@@ -5,35 +5,15 @@ from typing import Callable, Iterator, List
 import pytest
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
-from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
+from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import resolve_settings
 
-from .loopback import ScriptedServer
+from support.clock import FakeClock
+from support.loopback import ScriptedServer
+
 
 TOKEN = "ik_sdk_t3stt0k3n_SuperSecretTailValue123"
 SECRET_TAIL = "SuperSecretTailValue123"
-
-
-class FakeClock:
-    """Monotonic time that moves only when the code under test sleeps."""
-
-    WALL_START = 1_700_000_000.0
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: List[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def timing(self) -> Timing:
-        return Timing(
-            sleep=self.sleep,
-            monotonic=lambda: self.now,
-            wall=lambda: self.WALL_START + self.now,
-            random=lambda: 0.5,
-        )
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import resolve_settings
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig, TokenGrant
 
-from .conftest import SECRET_TAIL, TOKEN, FakeClock
+from support.clock import FakeClock
+
+from .conftest import SECRET_TAIL, TOKEN
 
 BODY = {"name": "Support bot", "slug": "support-bot", "task_type": "text2text", "backend": "ollama",
         "model_name": "llama3"}

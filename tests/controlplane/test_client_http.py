@@ -22,8 +22,8 @@ from inferencekey_ensure.controlplane.errors import (
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import resolve_settings
 
-from .conftest import SECRET_TAIL, TOKEN, FakeClock, MakeClient
-from .loopback import (
+from support.clock import FakeClock
+from support.loopback import (
     ScriptedServer,
     close_mid_response,
     close_without_response,
@@ -33,6 +33,8 @@ from .loopback import (
     stall,
     unaccepting_port,
 )
+
+from .conftest import SECRET_TAIL, TOKEN, MakeClient
 
 WORKLOAD: Dict[str, Any] = {"id": "w1", "slug": "support-bot", "name": "Support bot", "project_id": "p1"}
 CREATE_BODY = {"name": "Support bot", "slug": "support-bot", "task_type": "text2text", "backend": "ollama",

@@ -10,8 +10,10 @@ from inferencekey_ensure.controlplane.errors import ApiError, NotFoundError, Per
 from inferencekey_ensure.controlplane.readiness import wait_until_ready
 from inferencekey_ensure.controlplane.retry import Timing
 
-from .conftest import SECRET_TAIL, TOKEN, FakeClock, MakeClient
-from .loopback import ScriptedServer, event_stream, reply, sse_event
+from support.clock import FakeClock
+from support.loopback import ScriptedServer, event_stream, reply, sse_event
+
+from .conftest import SECRET_TAIL, TOKEN, MakeClient
 
 SCHEDULING = {"phase": "scheduling", "message": "finding a worker", "elapsed_ms": 10}
 PROVISIONING = {"phase": "provisioning", "message": "starting GPU", "elapsed_ms": 900, "step": "pull"}

@@ -9,8 +9,9 @@ from inferencekey_ensure.controlplane.errors import ConfigurationError, Credenti
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import DEFAULT_BASE_URL, resolve_settings
 
+from support.loopback import ScriptedServer
+
 from .conftest import SECRET_TAIL, TOKEN
-from .loopback import ScriptedServer
 
 ENV = {"INFERENCEKEY_SDK_TOKEN": TOKEN}
 

@@ -7,7 +7,8 @@ import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 
-from .support import http_client, scoped_config
+from support.emulator_http import http_client, scoped_config
+
 
 StartEmulator = Callable[..., EmulatorServer]
 

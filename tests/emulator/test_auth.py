@@ -10,8 +10,7 @@ import pytest
 
 from inferencekey_ensure.emulator import ANY_PROJECT, EmulatorConfig, EmulatorServer, TokenGrant
 
-from .conftest import StartEmulator
-from .support import (
+from support.emulator_http import (
     LIVE_KEY,
     OTHER_TOKEN,
     PROJECT,
@@ -22,6 +21,8 @@ from .support import (
     http_client,
     workloads_path,
 )
+
+from .conftest import StartEmulator
 
 
 def _error(response: httpx.Response) -> Dict[str, str]:

@@ -7,7 +7,8 @@ from typing import Any, Dict
 import httpx
 import pytest
 
-from .support import create_body, workloads_path
+from support.emulator_http import create_body, workloads_path
+
 
 CLOUD_AUTOSCALING = {
     "min_workers": 0,

@@ -7,7 +7,7 @@ import pytest
 
 from inferencekey_ensure.emulator import EmulatorServer
 
-from .support import TOKEN, create_body, workloads_path
+from support.emulator_http import TOKEN, create_body, workloads_path
 
 
 def test_the_request_log_keeps_method_path_headers_and_body_as_received(

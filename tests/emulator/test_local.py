@@ -9,7 +9,7 @@ import pytest
 
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH, LOCAL_TOKEN, local_emulator
 
-from .support import create_body, http_client, workloads_path
+from support.emulator_http import create_body, http_client, workloads_path
 
 
 def test_local_state_lives_in_dot_inferencekey_by_default() -> None:

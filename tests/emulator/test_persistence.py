@@ -9,8 +9,9 @@ import pytest
 
 from inferencekey_ensure.emulator import EmulatorServer, StateError
 
+from support.emulator_http import create_body, http_client, scoped_config, workloads_path
+
 from .conftest import StartEmulator
-from .support import create_body, http_client, scoped_config, workloads_path
 
 
 def test_workloads_survive_a_restart_with_the_same_state_file(start_emulator: StartEmulator, tmp_path: Path) -> None:

@@ -14,8 +14,10 @@ import pytest
 
 from inferencekey_ensure.emulator import EmulatorServer, FaultConfig
 
+from support.clock import FakeClock
+from support.emulator_http import create_body, events_path, http_client, read_events, scoped_config
+
 from .conftest import StartEmulator
-from .support import FakeClock, create_body, events_path, http_client, read_events, scoped_config
 
 STEP = 10.0
 FULL_RUN = ["scheduling", "provisioning", "bootstrapping", "ready"]

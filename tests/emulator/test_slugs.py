@@ -10,7 +10,7 @@ import pytest
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import EmulatorServer
 
-from .support import OTHER_TOKEN, bearer, create_body, http_client, workloads_path
+from support.emulator_http import OTHER_TOKEN, bearer, create_body, http_client, workloads_path
 
 
 @pytest.mark.parametrize(

@@ -1,38 +1,7 @@
-"""Fixtures of the engine tests (builders and helpers live in ``support``)."""
+"""Fixtures of the engine tests: a loopback emulator."""
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
-
-import pytest
-
-from inferencekey_ensure.domain.spec import WorkloadSpec
-from inferencekey_ensure.domain.wire import LiveWorkload
-from inferencekey_ensure.emulator import EmulatorServer
-from inferencekey_ensure.plan.model import Target
-
-from .support import make_live, make_spec, make_target, start_emulator
+from support.fixtures import emulator  # noqa: F401 - fixtures, found by name
 
 
-@pytest.fixture
-def spec() -> Callable[..., WorkloadSpec]:
-    return make_spec
-
-
-@pytest.fixture
-def live() -> Callable[..., LiveWorkload]:
-    return make_live
-
-
-@pytest.fixture
-def target() -> Callable[..., Target]:
-    return make_target
-
-
-@pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    server = start_emulator()
-    try:
-        yield server
-    finally:
-        server.stop()

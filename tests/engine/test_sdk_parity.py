@@ -17,9 +17,9 @@ import pytest
 from inferencekey_ensure.engine import RECONCILE
 from inferencekey_ensure.specset.load import load_workloads
 
-from .support import (
-    BOT, EMBED, SEEDED_BOT, TOKEN, TOKEN_ANY, engine_run, start_emulator, write_specs, writes,
-)
+from support.emulator import TOKEN, TOKEN_ANY, start_emulator
+from support.engine import BOT, EMBED, SEEDED_BOT, engine_run, write_specs, writes
+
 
 inferencekey = pytest.importorskip(
     "inferencekey",

@@ -10,7 +10,7 @@ from inferencekey_ensure.github.commands import Annotation, prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
 
-from .plan_fixtures import plan, workload
+from support.plan_fixtures import plan, workload
 
 
 def test_paths_are_made_relative_to_the_workspace() -> None:

@@ -19,15 +19,16 @@ from inferencekey_ensure.github.comments_api import (
 from inferencekey_ensure.github.sticky import ALWAYS, NEVER, ON_CHANGE
 from inferencekey_ensure.pacing import Timing
 
-from .fake_github import (
+from support.fake_github import (
     GITHUB_ACTIONS,
     GRAPHQL,
     NO_PERMISSION_MESSAGE,
     SECONDARY_RATE_LIMIT_MESSAGE,
     Account,
-    Fault,
     FakeGitHub,
+    Fault,
 )
+
 
 TOKEN = "ghs_fakeGitHubToken0123456789"
 REPO = "acme/infra"

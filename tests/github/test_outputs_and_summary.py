@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from inferencekey_ensure.github.outputs import append_summary, format_output, write_outputs
 
-from .action_harness import parse_output_file
+from support.action_harness import parse_output_file
 
 
 def test_values_are_written_with_a_random_heredoc_delimiter(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ import yaml
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.onboarding.spec_files import MODELINE
 
-from .support import READ_ONLY_TOKEN, TOKEN, cli
+from support.cli import run_cli as cli
+from support.emulator import READ_ONLY_TOKEN, TOKEN
+
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -220,6 +222,7 @@ def test_a_rejected_token_is_one_redacted_error(platform, tmp_path, capsys, monk
     assert "authentication failed" in stderr
 
 
+@pytest.mark.slow
 def test_an_unreachable_control_plane_is_one_error(tmp_path, capsys, monkeypatch):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -16,7 +16,8 @@ import yaml
 
 from inferencekey_ensure.onboarding.workflow_templates import ACTION_REF
 
-from .support import cli
+from support.cli import run_cli as cli
+
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
@@ -285,6 +286,7 @@ def test_a_config_it_cannot_edit_safely_is_refused_with_the_snippet_and_nothing_
 _INDEX_UNREACHABLE = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|No matching distribution")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="the hook is installed from this checkout's git history")
 def test_pre_commit_runs_the_hook_init_configured(repo, capsys, request):
     assert cli(capsys, "init")[0] == 0

@@ -18,7 +18,8 @@ from inferencekey_ensure.onboarding.live_to_spec import live_to_spec
 from inferencekey_ensure.onboarding.spec_files import spec_file_text
 from inferencekey_ensure.onboarding.yaml_text import mapping_document, scalar
 
-from reliability.strategies import spec_fields  # tests/reliability: valid specs
+from support.strategies import spec_fields
+
 
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 _JSON = st.recursive(

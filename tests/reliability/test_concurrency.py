@@ -20,10 +20,12 @@ from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import PREVIEW, RunReport
 
-from .support import (
+from .harness import (
     TOKEN, child_env, desired_bodies, drifted_states, engine_apply, ik_ensure, normalised,
     requests_of, seed, start_emulator, twenty_specs, write_spec_files,
 )
+
+pytestmark = pytest.mark.slow
 
 SPECS = twenty_specs()
 SLUGS = sorted(canonical_slug(spec["slug"]) for spec in SPECS)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import pytest
-from controlplane.loopback import ScriptedServer, reply  # tests/controlplane: the scripted loopback server
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
@@ -28,10 +27,14 @@ from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.specset.load import load_workloads
 
-from .support import (
+from support.loopback import ScriptedServer, reply
+
+from .harness import (
     PROJECT, TOKEN, UNMANAGED, desired_bodies, drifted_states, engine_apply, failed_slugs, normalised,
     requests_of, seed, slug_of_id, start_emulator, twenty_specs, write_spec_files,
 )
+
+pytestmark = pytest.mark.slow
 
 SPECS = twenty_specs()
 SLUGS = [canonical_slug(spec["slug"]) for spec in SPECS]

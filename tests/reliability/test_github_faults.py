@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-from github.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, RunnerFiles, write_spec
-from github.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Fault, FakeGitHub
-from github.test_action_cmd import Result, Runner  # tests/github: the action's in-process runner
 
 from inferencekey_ensure.cli import action_cmd
 from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
 from inferencekey_ensure.github.comments_api import CommentsApi
 from inferencekey_ensure.pacing import Timing
 
-from .support import PROJECT, TOKEN, start_emulator
+from cli.test_github_action import Result, Runner
+from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, RunnerFiles, write_spec
+from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, FakeGitHub, Fault
+
+from .harness import PROJECT, TOKEN, start_emulator
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 NO_COMMENT_WARNING = "::warning title=ik-ensure%3A no PR comment::Could not write the pull-request comment"

@@ -19,9 +19,13 @@ from typing import Any, Dict, List, Tuple
 import pytest
 import yaml
 
-from .support import (
+from support.hostile_files import write_huge_spec
+
+from .harness import (
     PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, run_child, start_emulator,
 )
+
+pytestmark = pytest.mark.slow
 
 HOSTILE = Path(__file__).with_name("hostile")
 COMMANDS = ("validate", "plan", "apply")
@@ -262,21 +266,9 @@ def test_the_whole_corpus_stays_within_the_memory_bound(corpus_runs):
 # ---------------------------------------------------------------------------
 # Made at test time: too big to commit, or not committable at all.
 
-def _huge_spec(folder: Path) -> Path:
-    """50 MiB: a valid spec whose description is one 50 MiB line."""
-    path = folder / "huge.yaml"
-    with open(path, "wb") as handle:
-        handle.write(b"name: Huge\nslug: huge\nmodel: m\nbackend: vllm\ndescription: ")
-        chunk = b"x" * (1024 * 1024)
-        for _ in range(50):
-            handle.write(chunk)
-        handle.write(b"\n")
-    return path
-
-
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path, emulator, command):
-    _huge_spec(tmp_path)
+    write_huge_spec(tmp_path)
     child = run_child(ik_ensure(command, "huge.yaml"), cwd=tmp_path, env=_env(emulator))
     output = child.stdout + child.stderr
     assert child.code == 1 and "Traceback" not in output

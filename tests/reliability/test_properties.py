@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
-from github.markdown_checks import fences_balanced, live_mentions, stray_html  # tests/github
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,8 +32,12 @@ from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.markdown import COMMENT_LIMIT, comment_size, render_comment
 from inferencekey_ensure.report.markdown_sections import Footer
 
-from .strategies import on_drift_values, platform_states, spec_sets
-from .support import TOKEN, engine_apply, normalised, start_emulator
+from support.markdown_checks import fences_balanced, live_mentions, stray_html
+from support.strategies import on_drift_values, platform_states, spec_sets
+
+from .harness import TOKEN, engine_apply, normalised, start_emulator
+
+pytestmark = pytest.mark.slow
 
 try:
     import inferencekey

@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
-from controlplane.loopback import ScriptedServer, Step, closed_port, echo_authorization  # tests/controlplane
-from github.action_harness import (  # tests/github: the action's own test harness
-    GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec,
-)
-from github.fake_github import FakeGitHub
 
 from inferencekey_ensure.emulator import FaultConfig, TokenGrant
 
-from .support import PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, start_emulator
+from support.action_harness import GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec
+from support.fake_github import FakeGitHub
+from support.loopback import ScriptedServer, Step, closed_port, echo_authorization
+
+from .harness import PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, start_emulator
+
+pytestmark = pytest.mark.slow
 
 LIVE_KEY = f"ik_live_abcd1234efgh_{SECRET_TAIL}"
 # No id segment: the token pattern cannot spot it, only redaction of the known value can.

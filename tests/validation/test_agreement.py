@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from inferencekey_ensure.domain.fields import NATIVE_BACKENDS
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 
+from support.validation import SCHEMA_PATH
+
 from .corpus import INVALID_FILES, INVALID_WORKLOADS, VALID_FILES, VALID_WORKLOADS
-from .support import SCHEMA_PATH
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 OURS = SchemaChecker(SCHEMA)

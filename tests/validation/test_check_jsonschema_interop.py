@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import List
 
+from support.validation import EXAMPLES, SCHEMA_PATH
+
 from .corpus import INVALID_FILES, INVALID_WORKLOADS
-from .support import EXAMPLES, SCHEMA_PATH
 
 
 def check_jsonschema(files: List[Path]) -> dict:

@@ -15,31 +15,9 @@ import pytest
 
 from inferencekey_ensure.specset.validate import validate_paths
 
-from .support import MINIMAL, check, run_cli, write
-
-BOMB = "\n".join(
-    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdefghi", "bcdefghij")]
-)
-
-
-def hostile_folder(folder):
-    (folder / "empty.yaml").write_bytes(b"")
-    (folder / "blank.yml").write_bytes(b"  \n\n\t\n")
-    (folder / "comments.yaml").write_bytes(b"# nothing but a comment\n")
-    (folder / "binary.yaml").write_bytes(bytes(range(256)) * 4)
-    (folder / "latin1.yaml").write_bytes("name: caf\u00e9\n".encode("latin-1"))
-    (folder / "utf16.json").write_bytes('{"name": "x"}'.encode("utf-16"))
-    (folder / "bomb.yaml").write_text(BOMB, encoding="utf-8")
-    (folder / "deep.yaml").write_text("a: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
-    (folder / "deep.json").write_text('{"a": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
-    with open(folder / "huge.yaml", "wb") as handle:
-        mebibyte = (b"#" * 1023 + b"\n") * 1024
-        for _ in range(50):
-            handle.write(mebibyte)
-    with open(folder / "sparse.yaml", "wb") as handle:
-        handle.truncate(8 * 1024 ** 3)  # 8 GiB that take no disk: reading it would not end well
-    return folder
+from support.cli import run_cli
+from support.hostile_files import hostile_folder
+from support.validation import MINIMAL, check, write
 
 
 @pytest.fixture(scope="module")

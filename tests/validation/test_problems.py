@@ -8,8 +8,10 @@ import pytest
 
 from inferencekey_ensure.specset.validate import validate_paths
 
+from support.cli import run_cli
+from support.validation import MINIMAL, check, write
+
 from .corpus import INVALID_WORKLOADS
-from .support import MINIMAL, check, run_cli, write
 
 
 def located(problems):
@@ -252,7 +254,7 @@ def test_problems_of_every_file_are_reported_in_one_run(tmp_path):
 
 
 def test_every_example_is_valid_without_warnings():
-    from .support import EXAMPLES
+    from support.validation import EXAMPLES
 
     run = validate_paths([str(EXAMPLES)])
     assert run.problems == []

@@ -1,0 +1,310 @@
+"""``ik-ensure github-action`` end to end in-process: emulator and fake GitHub on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+
+from inferencekey_ensure.cli.main import main
+from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
+
+from support.action_harness import (
+    GITHUB_TOKEN,
+    PR_NUMBER,
+    REPOSITORY,
+    SDK_SECRET_TAIL,
+    SDK_TOKEN,
+    RunnerFiles,
+    action_env,
+    pull_request_event,
+    write_spec,
+)
+from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Account, FakeGitHub, Fault
+
+
+MARKER = "<!-- ik-ensure:comment-key=default -->"
+
+
+@dataclass
+class Result:
+    code: int
+    log: str
+    outputs: Dict[str, str]
+    summary: str
+
+
+@pytest.fixture()
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
+        yield server
+
+
+@pytest.fixture()
+def github() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=GITHUB_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture()
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    write_spec(root)
+    return root
+
+
+class Runner:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path,
+                 files: RunnerFiles, emulator: EmulatorServer, github: FakeGitHub) -> None:
+        self.monkeypatch, self.capsys, self.workspace, self.files = monkeypatch, capsys, workspace, files
+        self.emulator, self.github = emulator, github
+
+    def __call__(self, *, fork: bool = False, event_name: str = "pull_request", **inputs: str) -> Result:
+        self.files.reset(pull_request_event(fork=fork) if event_name.startswith("pull_request") else {"ref": "refs/heads/main"})
+        env = action_env(self.files, self.workspace, event_name=event_name, api_url=self.github.url,
+                         base_url=self.emulator.url, **inputs)
+        for name in list(os.environ):
+            if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
+                self.monkeypatch.delenv(name)
+        for name, value in env.items():
+            self.monkeypatch.setenv(name, value)
+        self.monkeypatch.chdir(self.workspace)
+        self.capsys.readouterr()
+        code = main(["github-action"])
+        captured = self.capsys.readouterr()
+        return Result(code, captured.out + captured.err, self.files.outputs(), self.files.summary.read_text())
+
+
+@pytest.fixture()
+def run_action(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path,
+               emulator: EmulatorServer, github: FakeGitHub) -> Runner:
+    return Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
+
+
+def our_comments(github: FakeGitHub) -> List[Dict[str, object]]:
+    return [c for c in github.comments_on(REPOSITORY, PR_NUMBER) if str(c["body"]).startswith(MARKER)]
+
+
+def test_first_pr_preview_creates_one_comment_with_the_diff_and_endpoint_refs(run_action: Runner, github: FakeGitHub) -> None:
+    result = run_action()
+    assert result.code == 0, result.log
+    comments = our_comments(github)
+    assert len(comments) == 1
+    body = str(comments[0]["body"])
+    assert "1 to create" in body and "`acme/support-bot`" in body
+    assert '+ "llama3:8b"' in body
+    assert "commit [0123456]" in body and "actions/runs/4242" in body
+    assert result.outputs["comment-url"] == comments[0]["html_url"]
+    assert json.loads(result.outputs["endpoint-refs"]) == [
+        {"project_slug": "acme", "workload_slug": "support-bot", "action": "create"}
+    ]
+    assert result.outputs["has-changes"] == "true" and result.outputs["changes"] == "1"
+    assert result.outputs["project-slug"] == "acme" and result.outputs["workload-slug"] == "support-bot"
+    assert json.loads(result.outputs["plan"])["format_version"] == 1
+    assert "### InferenceKey ensure \u00b7 preview" in result.summary and "acme/support-bot" in result.summary
+    assert "::notice file=inferencekey/chat.yaml,line=3" in result.log
+    assert "::group::ik-ensure preview" in result.log
+
+
+def test_a_second_push_edits_the_same_comment(run_action: Runner, github: FakeGitHub, workspace: Path,
+                                               emulator: EmulatorServer) -> None:
+    run_action()
+    first = our_comments(github)[0]
+    emulator.seed("acme", {"name": "Support bot", "slug": "support-bot", "model_name": "llama3:8b", "backend": "ollama",
+                           "task_type": "text2text", "description": "Answers support tickets."})
+    write_spec(workspace, model="llama3:70b")
+    result = run_action()
+    assert result.code == 0, result.log
+    comments = our_comments(github)
+    assert [c["id"] for c in comments] == [first["id"]]
+    assert '- "llama3:8b"\n+ "llama3:70b"' in str(comments[0]["body"])
+    assert len(github.requests_of("POST")) == 1 and len(github.requests_of("PATCH")) == 1
+    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "model_name" in result.log
+
+
+def test_reconcile_changes_the_platform_and_the_next_preview_says_no_changes(run_action: Runner, github: FakeGitHub,
+                                                                             emulator: EmulatorServer) -> None:
+    run_action()
+    applied = run_action(mode="reconcile")
+    assert applied.code == 0, applied.log
+    assert [w["slug"] for w in emulator.workloads("acme")] == ["support-bot"]
+    assert "1 created" in applied.summary
+    again = run_action()
+    assert again.outputs["has-changes"] == "false" and again.outputs["changes"] == "0"
+    body = str(our_comments(github)[0]["body"])
+    assert "No changes" in body and len(our_comments(github)) == 1
+
+
+def test_on_change_leaves_a_pr_without_drift_uncommented(run_action: Runner, github: FakeGitHub) -> None:
+    run_action(mode="reconcile", comment="never")
+    assert run_action().code == 0
+    assert github.requests_of("POST") == []
+
+
+def test_fork_pr_only_validates_and_explains(run_action: Runner, emulator: EmulatorServer, github: FakeGitHub) -> None:
+    result = run_action(fork=True)
+    assert result.code == 0, result.log
+    assert emulator.request_log == [] and github.requests == []
+    assert "comes from a fork" in result.summary and "1 spec file, 1 workload: all valid" in result.summary
+    assert "::notice title=ik-ensure%3A validate only::" in result.log
+    assert result.outputs["has-changes"] == "false" and result.outputs["endpoint-refs"] == "[]"
+
+
+def test_no_sdk_token_only_validates_and_says_how_to_set_it_up(run_action: Runner, emulator: EmulatorServer) -> None:
+    result = run_action(sdk_token=None, event_name="push")
+    assert result.code == 0
+    assert emulator.request_log == []
+    assert "no InferenceKey SDK token" in result.summary and "secrets.INFERENCEKEY_SDK_TOKEN" in result.summary
+
+
+def test_invalid_specs_fail_with_located_annotations_and_no_request(run_action: Runner, workspace: Path,
+                                                                    emulator: EmulatorServer) -> None:
+    (workspace / "inferencekey" / "bad.yaml").write_text("name: x\nslug: x\nmodel: m\nbackend: 42\n")
+    result = run_action()
+    assert result.code == 1
+    assert "::error file=inferencekey/bad.yaml,line=4" in result.log
+    assert emulator.request_log == []
+    assert "inferencekey/bad.yaml:4" in result.summary
+
+
+def test_invalid_specs_replace_an_earlier_drift_comment_but_never_start_one(run_action: Runner, workspace: Path,
+                                                                           github: FakeGitHub) -> None:
+    (workspace / "inferencekey" / "bad.yaml").write_text("name: x\nslug: x\nmodel: m\nbackend: 42\n")
+    assert run_action().code == 1
+    assert github.requests_of("POST") == []
+    (workspace / "inferencekey" / "bad.yaml").unlink()
+    run_action()
+    (workspace / "inferencekey" / "bad.yaml").write_text("name: x\nslug: x\nmodel: m\nbackend: 42\n")
+    assert run_action().code == 1
+    comments = our_comments(github)
+    assert len(comments) == 1
+    assert "No plan ran; fix the specs to see the drift." in str(comments[0]["body"])
+    assert "`inferencekey/bad.yaml:4:" in str(comments[0]["body"])
+
+
+def test_fail_on_drift_fails_a_preview_with_drift_and_passes_without(run_action: Runner) -> None:
+    drifted = run_action(**{"fail_on_drift": "true"})
+    assert drifted.code == 1 and "fail-on-drift is set" in drifted.log
+    run_action(mode="reconcile")
+    assert run_action(**{"fail_on_drift": "true"}).code == 0
+
+
+def test_no_permission_to_comment_warns_with_the_permissions_fix_and_keeps_the_result(run_action: Runner,
+                                                                                      github: FakeGitHub) -> None:
+    github.read_only = True
+    result = run_action()
+    assert result.code == 0
+    assert "::warning title=ik-ensure%3A no PR comment::" in result.log
+    assert "permissions:%0A  contents: read%0A  pull-requests: write" in result.log
+    assert result.outputs["has-changes"] == "true" and result.outputs["comment-url"] == ""
+
+
+def test_a_github_api_failure_warns_but_never_fails_the_job(run_action: Runner, github: FakeGitHub) -> None:
+    github.fail(Fault("GET", 404, message="Not Found"))
+    result = run_action()
+    assert result.code == 0
+    assert "Could not write the pull-request comment" in result.log
+
+
+def test_a_rate_limit_that_never_lifts_warns_and_the_result_still_follows_the_plan(run_action: Runner,
+                                                                                  github: FakeGitHub) -> None:
+    github.fail(Fault("GET", 403, times=100, headers={"Retry-After": "0"}, message=SECONDARY_RATE_LIMIT_MESSAGE))
+    result = run_action(fail_on_drift="true")
+    assert result.code == 1 and "fail-on-drift is set" in result.log
+    assert "rate limited by GitHub (HTTP 403); gave up after 4 attempts" in result.log
+    assert len(github.requests_of("GET")) == 4 and github.requests_of("POST") == []
+    assert result.outputs["has-changes"] == "true"
+
+
+def test_comment_never_makes_no_github_request(run_action: Runner, github: FakeGitHub) -> None:
+    assert run_action(comment="never").code == 0
+    assert github.requests == []
+
+
+def test_bad_inputs_exit_2_naming_the_input(run_action: Runner) -> None:
+    result = run_action(mode="deploy")
+    assert result.code == 2
+    assert "input `mode` must be one of preview, reconcile" in result.log
+
+
+def test_a_missing_spec_path_is_a_usage_error(run_action: Runner) -> None:
+    result = run_action(specs="nowhere/")
+    assert result.code == 2 and "input `specs`" in result.log
+    assert result.outputs["has-changes"] == "false"
+
+
+def test_tokens_are_masked_first_and_never_written_anywhere(run_action: Runner, github: FakeGitHub) -> None:
+    result = run_action()
+    first_lines = result.log.splitlines()[:2]
+    assert first_lines == [f"::add-mask::{SDK_TOKEN}", f"::add-mask::{GITHUB_TOKEN}"]
+    rest = "\n".join(result.log.splitlines()[2:])
+    for text in (rest, result.summary, json.dumps(result.outputs), json.dumps(github.comments_on(REPOSITORY, PR_NUMBER))):
+        assert SDK_SECRET_TAIL not in text and GITHUB_TOKEN not in text
+
+
+def test_working_directory_resolves_specs_and_annotates_repository_paths(run_action: Runner, workspace: Path,
+                                                                        tmp_path: Path) -> None:
+    nested = workspace / "infra"
+    write_spec(nested)
+    result = run_action(working_directory="infra")
+    assert result.code == 0, result.log
+    assert "::notice file=infra/inferencekey/chat.yaml,line=3" in result.log
+
+
+def test_two_comment_keys_keep_separate_comments(run_action: Runner, github: FakeGitHub) -> None:
+    run_action(comment_key="staging")
+    run_action(comment_key="production")
+    bodies = [str(c["body"]) for c in github.comments_on(REPOSITORY, PR_NUMBER)]
+    assert [b.splitlines()[0] for b in bodies] == [
+        "<!-- ik-ensure:comment-key=staging -->",
+        "<!-- ik-ensure:comment-key=production -->",
+    ]
+
+
+def test_a_planted_copy_of_our_marker_is_left_alone_and_our_own_comment_is_kept_up_to_date(
+    run_action: Runner, github: FakeGitHub
+) -> None:
+    planted = github.seed(REPOSITORY, PR_NUMBER, f"{MARKER}\nLooks good, merge it!", author=Account("mallory"))
+    first = run_action()
+    assert first.code == 0, first.log
+    second = run_action()
+    assert second.code == 0, second.log
+    comments = our_comments(github)
+    assert comments[0] == planted and len(comments) == 2
+    assert comments[1]["user"]["login"] == "github-actions[bot]" and "1 to create" in str(comments[1]["body"])
+    assert first.outputs["comment-url"] == second.outputs["comment-url"] == comments[1]["html_url"]
+    assert len(github.requests_of("POST")) == 1
+    assert github.requests_of(GRAPHQL), "who wrote the marked comments must be asked, not assumed"
+
+
+def test_reconcile_logs_each_write_as_it_completes(run_action: Runner) -> None:
+    result = run_action(mode="reconcile")
+    assert result.code == 0, result.log
+    assert "applying 1 write(s); each is listed as it completes" in result.log
+    assert "created acme/support-bot (" in result.log
+
+
+def test_prune_over_a_spec_file_is_refused_before_any_request(run_action: Runner, emulator: EmulatorServer) -> None:
+    result = run_action(mode="reconcile", prune="true", specs="inferencekey/chat.yaml")
+    assert result.code == 2
+    assert "input `prune` refused" in result.log and "project(s) acme" in result.log
+    assert "inferencekey/chat.yaml (a file)" in result.log
+    assert emulator.request_log == []
+
+
+def test_prune_limit_input_lets_more_deletions_through(run_action: Runner, emulator: EmulatorServer) -> None:
+    for index in range(4):
+        emulator.seed("acme", {"name": f"Stray {index}", "slug": f"stray-{index}", "task_type": "text2text",
+                               "backend": "ollama", "model_name": "llama3:8b"})
+    refused = run_action(mode="reconcile", prune="true")
+    assert refused.code == 1
+    assert "more than the limit of 3" in refused.log and "prune-limit: 4" in refused.log
+    assert len(emulator.workloads("acme")) == 4
+    applied = run_action(mode="reconcile", prune="true", prune_limit="4")
+    assert applied.code == 0, applied.log
+    assert [w["slug"] for w in emulator.workloads("acme")] == ["support-bot"]
+    assert applied.log.count("deleted acme/stray-") == 4

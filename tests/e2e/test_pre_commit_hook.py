@@ -1,0 +1,117 @@
+"""The pre-commit hook: the manifest, its entry point, and the real ``try-repo``.
+
+``pre-commit try-repo`` installs this checkout into an isolated environment with
+pip, which needs the package index (as CI's own install does). The entry-point
+test runs the hook the way pre-commit would, but offline, so the manifest is
+covered even where no index can be reached.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support.validation import EXAMPLES, MINIMAL, REPO, write
+
+
+MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+HOOK_IDS = [hook["id"] for hook in MANIFEST]
+_INDEX_UNREACHABLE = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|No matching distribution")
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def user_repo(tmp_path):
+    repo = tmp_path / "user-repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.email", "dev@example.com")
+    _git(repo, "config", "user.name", "dev")
+    write(repo, "inferencekey/chat.yaml", (EXAMPLES / "vllm-chat.yaml").read_text(encoding="utf-8"))
+    write(repo, "inferencekey/more/models.json", (EXAMPLES / "reranker.json").read_text(encoding="utf-8"))
+    write(repo, "config/app.yaml", "not: [a spec\n")
+    write(repo, "README.md", "# app\n")
+    return repo
+
+
+def test_the_manifest_declares_a_serial_python_hook_named_as_documented():
+    assert HOOK_IDS == ["inferencekey-validate"]
+    for hook in MANIFEST:
+        assert hook["entry"] == "ik-ensure validate" and hook["language"] == "python"
+        assert hook["pass_filenames"] is True and hook["require_serial"] is True
+
+
+@pytest.mark.parametrize("path, matched", [
+    ("inferencekey/chat.yaml", True), ("inferencekey/a/b.yml", True), ("inferencekey/x.json", True),
+    ("inferencekey/X.YAML", True), ("inferencekey/README.md", False), ("config/app.yaml", False),
+    ("services/inferencekey/chat.yaml", False), ("inferencekey.yaml", False),
+])
+def test_the_files_pattern_matches_the_default_discovery_folder(path, matched):
+    assert bool(re.search(MANIFEST[0]["files"], path)) is matched
+
+
+def _entry_command() -> list:
+    script = Path(sys.executable).with_name("ik-ensure")
+    executable = str(script) if script.exists() else shutil.which("ik-ensure")
+    assert executable, "the ik-ensure console script is not installed next to this Python"
+    return [executable, *MANIFEST[0]["entry"].split()[1:]]
+
+
+def _run_entry_like_pre_commit(repo: Path) -> subprocess.CompletedProcess:
+    _git(repo, "add", "-A")
+    tracked = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
+    files = [path for path in tracked if re.search(MANIFEST[0]["files"], path)]
+    return subprocess.run(_entry_command() + files, cwd=repo, capture_output=True, text=True, timeout=120)
+
+
+def test_the_hook_entry_passes_valid_specs_and_fails_with_located_errors(user_repo):
+    passed = _run_entry_like_pre_commit(user_repo)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "2 files, 2 workloads: all valid" in passed.stdout
+    write(user_repo, "inferencekey/broken.yaml", MINIMAL.replace("vllm", "vlm"))
+    failed = _run_entry_like_pre_commit(user_repo)
+    assert failed.returncode == 1
+    assert "inferencekey/broken.yaml:4:10: $.backend: 'vlm' is not a known backend; did you mean 'vllm'?" in failed.stdout
+
+
+def _try_repo(user_repo: Path, hook_id: str, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_ACTIONS", None)
+    _git(user_repo, "add", "-A")
+    completed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook_id, "--all-files"],
+        cwd=user_repo, env=env, capture_output=True, text=True, timeout=900,
+    )
+    log = home / "pre-commit.log"
+    details = completed.stdout + completed.stderr + (log.read_text(errors="replace") if log.exists() else "")
+    if completed.returncode not in (0, 1) and _INDEX_UNREACHABLE.search(details):
+        pytest.skip("pre-commit could not install the hook: the package index is unreachable")
+    return completed
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="try-repo needs this checkout to be a git repository")
+def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request):
+    # One hook environment per checkout state, reused across runs of the suite.
+    home = Path(request.config.cache.mkdir("pre-commit-home"))
+    passed = _try_repo(user_repo, "inferencekey-validate", home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"validate InferenceKey workload specs\.+Passed", passed.stdout)
+    write(user_repo, "inferencekey/broken.yaml", MINIMAL + "vllm_version: 0.10\n")
+    failed = _try_repo(user_repo, "inferencekey-validate", home)
+    assert failed.returncode == 1
+    assert re.search(r"validate InferenceKey workload specs\.+Failed", failed.stdout)
+    assert (
+        'inferencekey/broken.yaml:5:15: $.vllm_version: `0.10` is read as the number 0.1 (YAML 1.1), '
+        'not a string; quote it: "0.10" [coercion]'
+    ) in failed.stdout
