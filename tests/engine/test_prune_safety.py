@@ -17,7 +17,8 @@ from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
 
-from .support import BOT, SEEDED_BOT, TOKEN, by_slug, engine_run, write_specs, writes
+from support.emulator import TOKEN
+from support.engine import BOT, SEEDED_BOT, by_slug, engine_run, write_specs, writes
 
 
 def seed_strays(emulator: Any, count: int) -> None:

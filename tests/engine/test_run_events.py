@@ -14,10 +14,8 @@ from inferencekey_ensure.engine.events import (
 )
 from inferencekey_ensure.report.plan_json import report_to_json
 
-from .support import (
-    BOT, EMBED, SEEDED_BOT, TOKEN, engine_run, fast_settings, run_specs, start_emulator, write_specs,
-    writes,
-)
+from support.emulator import TOKEN, start_emulator
+from support.engine import BOT, EMBED, SEEDED_BOT, engine_run, fast_settings, run_specs, write_specs, writes
 
 THREE = [BOT, EMBED, dict(BOT, slug="third-bot", name="Third bot")]
 

@@ -19,7 +19,8 @@ from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
 
-from .support import BOT, TOKEN, by_slug, engine_run, write_specs
+from support.emulator import TOKEN
+from support.engine import BOT, by_slug, engine_run, write_specs
 
 FORBIDDEN = "permission denied [project_scope_mismatch]"
 

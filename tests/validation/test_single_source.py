@@ -30,7 +30,7 @@ from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body, normalise_live, unsent_fields
 from inferencekey_ensure.emulator.validation import BodyError, validated_create, validated_patch
 
-from .support import SCHEMA_PATH
+from support.validation import SCHEMA_PATH
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 WORKLOAD = SCHEMA["$defs"]["workload"]

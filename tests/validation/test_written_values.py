@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import MINIMAL, check
+from support.validation import MINIMAL, check
 
 
 @pytest.mark.parametrize("field, written, value", [

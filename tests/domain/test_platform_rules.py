@@ -17,7 +17,7 @@ from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
 from inferencekey_ensure.emulator.validation import BodyError, validated_create, validated_patch
 
-from .support import check
+from support.validation import check
 
 BASE: Dict[str, Any] = {"name": "Chat", "slug": "chat", "model": "m/m", "backend": "vllm"}
 CLOUD_POOL = {"source": "cloud", "cloud_pool": {"gpu_pool": ["NVIDIA L4"]}}
