@@ -18,7 +18,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BIN = Path(sys.executable).parent
 THIS_ACTION = "inferencekey/ensure-action@"
