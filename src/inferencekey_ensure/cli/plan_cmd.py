@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
+from inferencekey_ensure.cli.argtypes import plan_digest_arg, positive_int, positive_seconds
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
@@ -28,6 +28,7 @@ from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest
 from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM
 from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.plan.digest import DigestCheck
 from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
@@ -79,6 +80,9 @@ def register(subparsers: Any) -> None:
                        help="with --wait: seconds to wait per workload (default 600)")
     apply.add_argument("--parallelism", type=positive_int, default=DEFAULT_PARALLELISM,
                        metavar="N", help=f"concurrent writes at most (default {DEFAULT_PARALLELISM})")
+    apply.add_argument("--expect-digest", type=plan_digest_arg, default=None, metavar="D",
+                       help="apply only if the plan's digest (plan --json: plan_digest) is D; "
+                       "otherwise write nothing and exit 1")
     apply.set_defaults(func=run_apply)
 
 
@@ -92,7 +96,8 @@ def _stderr_printer() -> Callable[[str], None]:
     return emit
 
 
-def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> RunRequest:
+def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
+             check: Optional[DigestCheck]) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
     return RunRequest(
         mode=mode,
@@ -104,6 +109,7 @@ def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str]) -> Run
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         progress=_stderr_printer(),
+        **({"may_write": check} if check is not None else {}),
     )
 
 
@@ -130,7 +136,7 @@ def _emit(report: RunReport, as_json: bool, env: Mapping[str, str]) -> None:
         sys.stdout.write(render_plan(report, colour=use_colour(sys.stdout, env)))
 
 
-def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
+def _execute(args: argparse.Namespace, mode: str, check: Optional[DigestCheck] = None) -> Optional[RunReport]:
     """The report, or None after printing a usage error."""
     env = dict(os.environ)
     problem = _usage_problem(args)
@@ -146,7 +152,7 @@ def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
         specs = only_declared(specs, requested_projects(args.only_project),
                               fallback_project(args.project, env))
     local_state = Path(LOCAL_STATE_PATH) if args.local else None
-    report = run(_request(args, mode, env), specs, connector(args.base_url, env, local_state))
+    report = run(_request(args, mode, env, check), specs, connector(args.base_url, env, local_state))
     _emit(report, args.json, env)
     return report
 
@@ -173,9 +179,15 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _apply(args: argparse.Namespace) -> int:
-    report = _execute(args, RECONCILE)
+    check = DigestCheck(args.expect_digest) if args.expect_digest else None
+    report = _execute(args, RECONCILE, check)
     if report is None:
         return exit_codes.USAGE
+    if check is not None and check.refused:
+        print(f"ik-ensure apply: refused: the plan's digest is {check.digest}, not the expected "
+              f"{check.expected}; nothing was written (run plan --json to see the plan "
+              "now)", file=sys.stderr)
+        return exit_codes.FAILURE
     return exit_codes.OK if report.succeeded else exit_codes.FAILURE
 
 

@@ -7,6 +7,7 @@ from typing import Callable, Literal, Mapping, Optional
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
+from inferencekey_ensure.plan.model import Plan
 
 # ``preview`` (plan) never sends a write; ``reconcile`` (apply) makes the platform match.
 RunMode = Literal["preview", "reconcile"]
@@ -19,6 +20,10 @@ def _discard(_line: str) -> None:
     return None
 
 
+def _any_plan(_plan: Plan) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class RunRequest:
     """One run: in which mode, with which defaults. Which specs and which control
@@ -27,6 +32,9 @@ class RunRequest:
     ``env`` is where ``INFERENCEKEY_PROJECT`` is read from (never ``os.environ``
     directly, so a test or an embedding caller controls it).
     ``progress`` receives one line per readiness event under ``wait``.
+    ``may_write`` sees the plan reconcile is about to write, once, before any write;
+    False means write nothing and report the plan as a preview (``--expect-digest``,
+    the action's ``require-reviewed-plan``): the writes are that very plan, never a re-plan.
     """
 
     mode: RunMode = PREVIEW
@@ -38,3 +46,4 @@ class RunRequest:
     wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
     parallelism: int = DEFAULT_PARALLELISM
     progress: Callable[[str], None] = _discard
+    may_write: Callable[[Plan], bool] = _any_plan

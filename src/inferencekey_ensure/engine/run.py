@@ -20,7 +20,7 @@ from inferencekey_ensure.engine.connector import ConnectFailed, Connector
 from inferencekey_ensure.engine.listing import list_projects
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.projects import resolve_targets
-from inferencekey_ensure.engine.request import RECONCILE, RunRequest
+from inferencekey_ensure.engine.request import PREVIEW, RECONCILE, RunRequest
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
 from inferencekey_ensure.engine.waiting import wait_for_ready
 from inferencekey_ensure.engine.writes import apply_plan
@@ -44,10 +44,10 @@ def _against_platform(
     errors_by_project: Dict[str, RunError] = {
         error.project: error for error in list_errors if error.project is not None
     }
-    if request.mode != RECONCILE:
+    if request.mode != RECONCILE or not request.may_write(plan):
         return RunReport(
-            request.mode,
-            workloads=[settled_result(planned, request.mode, errors_by_project)
+            PREVIEW,
+            workloads=[settled_result(planned, PREVIEW, errors_by_project)
                        for planned in plan.workloads],
             unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
             errors=list_errors,
