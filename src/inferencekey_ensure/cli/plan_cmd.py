@@ -9,6 +9,7 @@ categorised message with the token redacted, never a traceback.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import os
 import sys
@@ -99,7 +100,7 @@ def _stderr_printer() -> Callable[[str], None]:
 def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
              check: Optional[DigestCheck]) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
-    return RunRequest(
+    request = RunRequest(
         mode=mode,
         on_drift=args.on_drift,
         prune=args.prune,
@@ -109,8 +110,8 @@ def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         progress=_stderr_printer(),
-        **({"may_write": check} if check is not None else {}),
     )
+    return replace(request, may_write=check) if check is not None else request
 
 
 def _usage_problem(args: argparse.Namespace) -> Optional[str]:

@@ -76,7 +76,8 @@ def _value(value: Any) -> str:
 
 def _field_changes(reviewed: Dict[str, Any], current: Dict[str, Any]) -> List[str]:
     def by_field(entry: Dict[str, Any]) -> Dict[str, Tuple[Any, Any]]:
-        fields = entry.get("fields") if isinstance(entry.get("fields"), list) else []
+        listed = entry.get("fields")
+        fields: List[Any] = listed if isinstance(listed, list) else []
         return {str(item[0]): (item[1], item[2]) for item in fields if isinstance(item, list) and len(item) == 3}
 
     before, after = by_field(reviewed), by_field(current)

@@ -66,9 +66,13 @@ def safe_url(url: Optional[str]) -> Optional[str]:
     return _UNSAFE_URL_CHARS.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url)
 
 
-def headline(report: RunReport, comment_key: Optional[str] = None) -> str:
-    """Title line plus one sentence of counts; always rendered in full."""
-    title = f"### InferenceKey ensure \u00b7 {markdown_text(report.mode, 20)}"
+def headline(report: RunReport, comment_key: Optional[str] = None, title_text: Optional[str] = None) -> str:
+    """Title line plus one sentence of counts; always rendered in full.
+
+    ``title_text`` (trusted Markdown) replaces the mode in the title: a reconcile's
+    outcome on the pull request ("reconciled at ...") says what happened there.
+    """
+    title = f"### InferenceKey ensure \u00b7 {title_text or markdown_text(report.mode, 20)}"
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"
     verbs = _VERBS.get(report.mode, _VERBS["preview"])
