@@ -144,7 +144,8 @@ def _reconcile_comment(
     if verdict is not None and verdict.refused:
         title = ("refused: the plan changed since the review" if verdict.state == DIFFERS
                  else "refused: no reviewed plan")
-        lead = review_note("CAUTION", f"{verdict.why}. Nothing was applied{at}.", verdict.differences)
+        lead = review_note("CAUTION", f"{verdict.why}. Nothing was applied" + (f" at {sha}." if sha else "."),
+                           verdict.differences)
         link = _run_link(facts).strip()
         lead += f"\n\n{link}" if link else ""
     elif report.succeeded:

@@ -87,10 +87,11 @@ def _field_changes(reviewed: Dict[str, Any], current: Dict[str, Any]) -> List[st
             continue
         if name not in before:
             live, desired = after[name]
-            lines.append(f"{name}: not in the reviewed plan; now {_value(live)} -> {_value(desired)}")
+            lines.append(f"{name}: unchanged in the reviewed plan; now live {_value(live)}, desired {_value(desired)}")
         elif name not in after:
             live, desired = before[name]
-            lines.append(f"{name}: reviewed {_value(live)} -> {_value(desired)}; no longer changes")
+            lines.append(f"{name}: changed in the reviewed plan (live {_value(live)}, desired {_value(desired)}); "
+                         "unchanged now")
         else:
             (old_live, old_desired), (new_live, new_desired) = before[name], after[name]
             parts = []
