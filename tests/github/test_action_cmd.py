@@ -416,3 +416,16 @@ def test_under_the_requirement_a_preview_without_changes_still_records_its_plan(
 def test_the_requirement_cannot_go_without_the_comment(run_action: Runner) -> None:
     result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", comment="never")
     assert result.code == 2 and "require-reviewed-plan" in result.log
+
+
+def test_invalid_specs_on_the_merged_commit_tell_the_pr_the_reconcile_failed(run_action: Runner, github: FakeGitHub,
+                                                                             workspace: Path,
+                                                                             emulator: EmulatorServer) -> None:
+    preview = run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    (workspace / "inferencekey" / "broken.yaml").write_text("project: acme\nname: x\nslug: x\nbackend: nope\n")
+    result = run_action(event_name="push", mode="reconcile")
+    assert result.code == 1 and emulator.workloads("acme") == []
+    body = str(our_comments(github)[0]["body"])
+    assert "### InferenceKey ensure \u00b7 reconcile failed at `fffffff`" in body and "broken.yaml" in body
+    assert f"{RECORD_PREFIX}{preview.outputs['plan-digest']}" in body

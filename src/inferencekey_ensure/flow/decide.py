@@ -84,8 +84,15 @@ def preview_blocked(inputs: ActionInputs, facts: HostFacts) -> Optional[str]:
     return None
 
 
-def validation_outcome(inputs: ActionInputs, facts: HostFacts, loaded: LoadResult, reason: Optional[str]) -> Outcome:
-    """A run that stopped after validation: invalid specs, or ``reason`` (no token, a fork)."""
+def validation_outcome(
+    inputs: ActionInputs, facts: HostFacts, loaded: LoadResult, reason: Optional[str],
+    lookup: Optional[ReviewLookup] = None,
+) -> Outcome:
+    """A run that stopped after validation: invalid specs, or ``reason`` (no token, a fork).
+
+    ``lookup`` is the review of a reconcile whose specs are invalid: its PR hears that the
+    reconcile failed, and its comment keeps the reviewed plan's record.
+    """
     annotations = run_annotations(loaded.problems, None, facts.workspace, facts.cwd)
     if reason is not None:
         why = "this job has no sdk-token" if reason == NO_TOKEN else "this pull request comes from a fork"
@@ -99,6 +106,13 @@ def validation_outcome(inputs: ActionInputs, facts: HostFacts, loaded: LoadResul
         # Invalid specs on a PR that could be previewed: an earlier drift comment must not go stale.
         comment = CommentPlan(render_validation_comment(loaded.problems, *counts, inputs.comment_key, facts.footer),
                               worth_reporting=False)
+    elif reason is None and lookup is not None and lookup.change_request is not None:
+        sha = facts.footer.short_sha
+        comment = CommentPlan(render_validation_comment(
+            loaded.problems, *counts, inputs.comment_key, facts.footer,
+            record=reviewed_record(lookup.reviewed) if lookup.reviewed is not None else "",
+            title=f"reconcile failed at `{sha}`" if sha else "reconcile failed",
+        ), worth_reporting=True)
     return Outcome(
         failed=not loaded.ok,
         annotations=tuple(annotations),

@@ -77,7 +77,8 @@ def run_step(
     """
     blocked = preview_blocked(inputs, host.facts)
     if blocked is not None or not loaded.ok:
-        outcome = validation_outcome(inputs, host.facts, loaded, blocked)
+        lookup = host.find_review() if blocked is None and _looks_up_review(inputs) else None
+        outcome = validation_outcome(inputs, host.facts, loaded, blocked, lookup)
         host.carry_out(outcome)
         return outcome.failed
     lookup = host.find_review() if _looks_up_review(inputs) else None
