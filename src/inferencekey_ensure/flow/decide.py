@@ -19,6 +19,7 @@ from inferencekey_ensure.flow.annotations import TITLE, Annotation, run_annotati
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.outputs import step_outputs
 from inferencekey_ensure.flow.review import DIFFERS, MATCHED, ReviewLookup, ReviewVerdict, plan_record, reviewed_record
+from inferencekey_ensure.report.escaping import table_code
 from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_review import review_note
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
@@ -107,11 +108,10 @@ def validation_outcome(
         comment = CommentPlan(render_validation_comment(loaded.problems, *counts, inputs.comment_key, facts.footer),
                               worth_reporting=False)
     elif reason is None and lookup is not None and lookup.change_request is not None:
-        sha = facts.footer.short_sha
         comment = CommentPlan(render_validation_comment(
             loaded.problems, *counts, inputs.comment_key, facts.footer,
             record=reviewed_record(lookup.reviewed) if lookup.reviewed is not None else "",
-            title=f"reconcile failed at `{sha}`" if sha else "reconcile failed",
+            title="reconcile failed" + _at(facts),
         ), worth_reporting=True)
     return Outcome(
         failed=not loaded.ok,
@@ -119,6 +119,12 @@ def validation_outcome(
         comment=comment,
         summary=render_validation_summary(loaded.problems, *counts, reason),
     )
+
+
+def _at(facts: HostFacts) -> str:
+    """`` at `abc1234` ``: the commit a reconcile ran on, as a code span nothing can break out of."""
+    sha = facts.footer.short_sha
+    return f" at {table_code(sha, 12)}" if sha else ""
 
 
 def _run_link(facts: HostFacts) -> str:
@@ -154,7 +160,7 @@ def _reconcile_comment(
     """
     record = reviewed_record(lookup.reviewed) if lookup.reviewed is not None else ""
     sha = facts.footer.short_sha
-    at = f" at `{sha}`" if sha else ""
+    at = _at(facts)
     if verdict is not None and verdict.refused:
         title = ("refused: the plan changed since the review" if verdict.state == DIFFERS
                  else "refused: no reviewed plan")
