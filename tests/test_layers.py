@@ -106,3 +106,10 @@ def test_diagnostics_and_domain_sit_on_the_ground_floor() -> None:
 def test_nothing_imports_the_cli_the_composition_root() -> None:
     importers = {part for part, imports in import_graph().items() if "cli" in imports}
     assert importers == set()
+
+
+def test_the_action_flow_knows_no_ci_host() -> None:
+    """``flow`` decides for any CI host; a host's adapter (``github``) imports it, never the reverse."""
+    graph = import_graph()
+    assert graph["flow"].isdisjoint({"github", "cli", "emulator"})
+    assert "flow" in graph["github"]

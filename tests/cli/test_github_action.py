@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List
 
+import httpx
 import pytest
 
 from inferencekey_ensure.cli.main import main
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
+from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig
 
 from support.action_harness import (
     GITHUB_TOKEN,
@@ -308,3 +309,153 @@ def test_prune_limit_input_lets_more_deletions_through(run_action: Runner, emula
     assert applied.code == 0, applied.log
     assert [w["slug"] for w in emulator.workloads("acme")] == ["support-bot"]
     assert applied.log.count("deleted acme/stray-") == 4
+
+
+# --- review then apply: the reviewed plan, the reconcile's check, the outcome on the PR ------------
+
+MERGED_SHA = "f" * 40  # GITHUB_SHA of the runner's push event (action_harness)
+RECORD_PREFIX = "<!-- ik-ensure:plan digest="
+
+
+def _edit_description(emulator: EmulatorServer, text: str) -> None:
+    [workload] = emulator.workloads("acme")
+    response = httpx.patch(f"{emulator.url}/api/workloads/{workload['id']}", json={"description": text},
+                           headers={"Authorization": f"Bearer {SDK_TOKEN}"})
+    assert response.status_code == 200, response.text
+
+
+def _writes(emulator: EmulatorServer) -> List[str]:
+    return [f"{r.method} {r.path}" for r in emulator.request_log if r.method != "GET"]
+
+
+def test_the_preview_keeps_its_plan_digest_in_the_comment_marker_and_sets_the_output(run_action: Runner,
+                                                                                     github: FakeGitHub) -> None:
+    result = run_action()
+    body = str(our_comments(github)[0]["body"])
+    digest = result.outputs["plan-digest"]
+    assert digest.startswith("sha256:") and json.loads(result.outputs["plan"])["plan_digest"] == digest
+    assert body.split("\n")[1].startswith(f"{RECORD_PREFIX}{digest} data=")
+
+
+def test_a_reviewed_plan_is_applied_and_the_pr_comment_turns_to_reconciled(run_action: Runner, github: FakeGitHub,
+                                                                           emulator: EmulatorServer) -> None:
+    preview = run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 0, result.log
+    assert [w["slug"] for w in emulator.workloads("acme")] == ["support-bot"]
+    [comment] = our_comments(github)
+    body = str(comment["body"])
+    assert "### InferenceKey ensure \u00b7 reconciled at `fffffff`" in body
+    assert "`acme/support-bot`" in body and "actions/runs/4242" in body
+    assert f"{RECORD_PREFIX}{preview.outputs['plan-digest']}" in body, "the reviewed record stays as it was"
+    assert "reviewed plan: matched: the plan is the one reviewed on pull request #7" in result.log
+    assert "Reviewed plan: the plan is the one reviewed on pull request" in result.summary
+    assert result.outputs["comment-url"] == comment["html_url"]
+
+
+def test_a_platform_edit_after_the_review_is_refused_with_the_difference_everywhere(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile")
+    run_action()  # the reviewed preview: no changes
+    _edit_description(emulator, "Edited in the console.")
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    emulator.clear_request_log()
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1
+    assert _writes(emulator) == []
+    assert emulator.workloads("acme")[0]["description"] == "Edited in the console."
+    workload_line = "acme/support-bot: action was no-change at the review, is update now"
+    field_line = ('description: unchanged in the reviewed plan; now live "Edited in the console.", '
+                  'desired "Answers support tickets."')
+    difference = f"{workload_line}\n  {field_line}"
+    body = str(our_comments(github)[0]["body"])
+    assert "refused: the plan changed since the review" in body and difference in body
+    assert "Nothing was applied" in body and "actions/runs/4242" in body
+    assert difference in result.summary and "Refused" in result.summary
+    assert workload_line in result.log and field_line in result.log and "not the reviewed plan::Refused" in result.log
+
+
+def test_a_commit_from_no_pull_request_is_refused_and_says_how_to_get_a_review(run_action: Runner,
+                                                                              emulator: EmulatorServer,
+                                                                              github: FakeGitHub) -> None:
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1
+    assert emulator.workloads("acme") == [] and _writes(emulator) == []
+    assert "came from no merged pull request" in result.summary
+    assert "Merge changes through a pull request whose preview job runs ik-ensure" in result.summary
+    assert github.requests_of("POST") == [] and github.requests_of("PATCH") == []
+
+
+def test_an_open_pr_holding_the_commit_is_no_review(run_action: Runner, emulator: EmulatorServer,
+                                                    github: FakeGitHub) -> None:
+    run_action()
+    github.open_pull_request_holds(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1 and emulator.workloads("acme") == []
+    assert "came from no merged pull request" in result.summary
+
+
+def test_a_record_in_someone_elses_comment_is_no_review(run_action: Runner, emulator: EmulatorServer,
+                                                        github: FakeGitHub) -> None:
+    preview = run_action(comment="never")  # computes the plan, comments nothing
+    forged = f"{MARKER}\n{RECORD_PREFIX}{preview.outputs['plan-digest']} data= -->\nLooks good."
+    github.seed(REPOSITORY, PR_NUMBER, forged, author=Account("mallory"))
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1 and emulator.workloads("acme") == []
+    assert "pull request #7 has no ik-ensure plan for comment-key default" in result.log
+    assert "has no ik-ensure plan" in result.summary
+
+
+def test_without_the_requirement_a_changed_plan_is_applied_and_the_summary_says_it_differed(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile")
+    run_action()
+    _edit_description(emulator, "Edited in the console.")
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile")
+    assert result.code == 0, result.log
+    assert emulator.workloads("acme")[0]["description"] == "Answers support tickets."
+    assert "the plan changed since the review on pull request #7" in result.log
+    assert "the plan changed since the review on pull request" in result.summary
+    assert "Applied anyway: require-reviewed-plan is false" in result.summary
+    assert "reconciled at `fffffff`" in str(our_comments(github)[0]["body"])
+
+
+def test_a_failed_reconcile_says_so_on_the_pr_with_the_errors(run_action: Runner, github: FakeGitHub,
+                                                              emulator: EmulatorServer) -> None:
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    emulator.set_faults(FaultConfig(fail_every_n=1, fail_status=500))
+    result = run_action(event_name="push", mode="reconcile")
+    assert result.code == 1
+    body = str(our_comments(github)[0]["body"])
+    assert "reconcile failed at `fffffff`" in body and "actions/runs/4242" in body
+    assert "project `acme`: api error (status 500)" in body
+
+
+def test_under_the_requirement_a_preview_without_changes_still_records_its_plan(run_action: Runner,
+                                                                               github: FakeGitHub) -> None:
+    run_action(mode="reconcile", comment="never")
+    result = run_action(require_reviewed_plan="true")
+    assert result.code == 0
+    assert str(our_comments(github)[0]["body"]).split("\n")[1].startswith(RECORD_PREFIX)
+
+
+def test_the_requirement_cannot_go_without_the_comment(run_action: Runner) -> None:
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", comment="never")
+    assert result.code == 2 and "require-reviewed-plan" in result.log
+
+
+def test_invalid_specs_on_the_merged_commit_tell_the_pr_the_reconcile_failed(run_action: Runner, github: FakeGitHub,
+                                                                             workspace: Path,
+                                                                             emulator: EmulatorServer) -> None:
+    preview = run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    (workspace / "inferencekey" / "broken.yaml").write_text("project: acme\nname: x\nslug: x\nbackend: nope\n")
+    result = run_action(event_name="push", mode="reconcile")
+    assert result.code == 1 and emulator.workloads("acme") == []
+    body = str(our_comments(github)[0]["body"])
+    assert "### InferenceKey ensure \u00b7 reconcile failed at `fffffff`" in body and "broken.yaml" in body
+    assert f"{RECORD_PREFIX}{preview.outputs['plan-digest']}" in body

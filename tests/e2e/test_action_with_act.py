@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
+import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
@@ -68,6 +69,9 @@ RECONCILE_WORKFLOW = """\
 on:
   push:
     branches: [main]
+permissions:
+  contents: read
+  pull-requests: write
 concurrency:
   group: inferencekey-reconcile
   cancel-in-progress: false
@@ -79,6 +83,7 @@ jobs:
       - uses: ./
         with:
           mode: reconcile
+          require-reviewed-plan: true
           sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
 """
 
@@ -135,10 +140,12 @@ def _copy_action(destination: Path) -> None:
         shutil.copytree(PROJECT_ROOT / name, destination / name, ignore=ignore)
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+def _git(repo: Path, *args: str) -> str:
+    completed = subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+        env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+             "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+    return completed.stdout.strip()
 
 
 class ActWorld:
@@ -161,9 +168,11 @@ class ActWorld:
         (workflows / "drift.yml").write_text(DRIFT_WORKFLOW)
         self.commit("spec and workflows")
 
-    def commit(self, message: str) -> None:
+    def commit(self, message: str) -> str:
+        """Commit everything; the new commit's sha (what act gives a push as GITHUB_SHA)."""
         _git(self.repo, "add", "-A")
-        _git(self.repo, "commit", "-q", "-m", message)
+        _git(self.repo, "commit", "-q", "--allow-empty", "-m", message)
+        return _git(self.repo, "rev-parse", "HEAD")
 
     def act(self, event: str, workflow: str, payload: Dict[str, Any], *, with_token: bool = True) -> ActRun:
         event_file = self.root / f"{event}.json"
@@ -228,11 +237,18 @@ def test_2_fail_on_drift_fails_the_job_while_drift_exists(world: ActWorld) -> No
     assert "fail-on-drift is set" in run.text
 
 
-def test_3_reconcile_on_push_changes_the_platform(world: ActWorld) -> None:
-    run = world.act("push", "reconcile.yml", {"ref": "refs/heads/main"})
+def test_3_merging_the_pr_reconciles_the_reviewed_plan_and_the_comment_turns_to_reconciled(world: ActWorld) -> None:
+    merged = world.commit("Merge pull request #7")
+    world.github.merge(REPOSITORY, PR_NUMBER, merged)
+    run = world.act("push", "reconcile.yml", {"ref": "refs/heads/main", "after": merged})
     assert run.succeeded, run.text
     assert [workload["slug"] for workload in world.emulator.workloads("acme")] == ["support-bot"]
-    assert any("1 created" in summary for summary in run.summaries)
+    assert any("1 created" in summary and "Reviewed plan: the plan is the one reviewed" in summary
+               for summary in run.summaries)
+    [comment] = world.our_comments()
+    body = str(comment["body"])
+    assert f"reconciled at `{merged[:7]}`" in body
+    assert "`acme/support-bot`" in body and "created" in body
 
 
 def test_4_a_later_pr_run_edits_the_same_comment_to_say_no_changes(world: ActWorld) -> None:
@@ -256,7 +272,34 @@ def test_5_fork_pr_without_token_passes_with_the_notice(world: ActWorld) -> None
     assert len(world.emulator.request_log) == requests_before
 
 
-def test_6_the_sdk_token_never_reaches_comments_summaries_or_step_output(world: ActWorld) -> None:
+def test_6_a_platform_edit_after_the_review_makes_the_reconcile_refuse_and_write_nothing(world: ActWorld) -> None:
+    # test_4's preview reviewed "no changes"; then someone edits the workload in the console.
+    [workload] = world.emulator.workloads("acme")
+    edited = httpx.patch(f"{world.emulator.url}/api/workloads/{workload['id']}", json={"description": "Edited."},
+                         headers={"Authorization": f"Bearer {SDK_TOKEN}"})
+    assert edited.status_code == 200
+    merged = world.commit("Merge pull request #7 again")
+    world.github.merge(REPOSITORY, PR_NUMBER, merged)
+    world.emulator.clear_request_log()
+    run = world.act("push", "reconcile.yml", {"ref": "refs/heads/main", "after": merged})
+    assert not run.succeeded
+    assert [r.method for r in world.emulator.request_log if r.method != "GET"] == []
+    assert world.emulator.workloads("acme")[0]["description"] == "Edited."
+    body = str(world.our_comments()[0]["body"])
+    assert "refused: the plan changed since the review" in body and "description" in body
+    assert any("Refused" in summary for summary in run.summaries)
+
+
+def test_7_a_commit_from_no_pull_request_is_refused(world: ActWorld) -> None:
+    pushed = world.commit("direct push")
+    world.emulator.clear_request_log()
+    run = world.act("push", "reconcile.yml", {"ref": "refs/heads/main", "after": pushed})
+    assert not run.succeeded
+    assert [r.method for r in world.emulator.request_log if r.method != "GET"] == []
+    assert "came from no merged pull request" in run.text
+
+
+def test_8_the_sdk_token_never_reaches_comments_summaries_or_step_output(world: ActWorld) -> None:
     written = json.dumps(world.github.comments_on(REPOSITORY, PR_NUMBER)) + "".join(world.transcripts)
     assert world.transcripts
     assert SDK_SECRET_TAIL not in written and GITHUB_TOKEN not in written

@@ -10,13 +10,14 @@ from typing import Any, Dict, List
 import yaml
 
 from inferencekey_ensure.github.inputs import env_name
-from inferencekey_ensure.github.outputs import OUTPUT_NAMES
+from inferencekey_ensure.flow.outputs import OUTPUT_NAMES
 
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",
-          "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project", "cache-environment"]
+          "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project",
+          "require-reviewed-plan", "cache-environment"]
 SETUP_INPUTS = ["cache-environment"]
-OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug"]
+OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug", "plan-digest"]
 
 
 def steps() -> List[Dict[str, Any]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.github.annotations import comment_failure, repository_path, run_annotations
-from inferencekey_ensure.github.commands import Annotation, prioritised
+from inferencekey_ensure.flow.annotations import Annotation, repository_path, run_annotations
+from inferencekey_ensure.github.annotations import comment_failure
+from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
 

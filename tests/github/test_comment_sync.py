@@ -16,7 +16,7 @@ from inferencekey_ensure.github.comments_api import (
     GitHubApiError,
     CommentRetryPolicy,
 )
-from inferencekey_ensure.github.sticky import ALWAYS, NEVER, ON_CHANGE
+from inferencekey_ensure.flow.sticky import ALWAYS, NEVER, ON_CHANGE
 from inferencekey_ensure.pacing import Timing
 
 from support.fake_github import (

@@ -15,8 +15,8 @@ from typing import Iterator, List
 
 import pytest
 
-from inferencekey_ensure.cli import action_cmd
 from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
+from inferencekey_ensure.github import step
 from inferencekey_ensure.github.comments_api import CommentsApi
 from inferencekey_ensure.pacing import Timing
 
@@ -39,7 +39,7 @@ class ActionRun(Runner):
         write_spec(workspace)
         super().__init__(monkeypatch, capsys, workspace, RunnerFiles(root / "runner"), emulator, github)
         self.waits: List[float] = []
-        monkeypatch.setattr(action_cmd, "CommentsApi", partial(CommentsApi, timing=Timing(sleep=self.waits.append)))
+        monkeypatch.setattr(step, "CommentsApi", partial(CommentsApi, timing=Timing(sleep=self.waits.append)))
 
     def __call__(self, sdk_token: str = TOKEN, **inputs: str) -> Result:  # type: ignore[override]
         return super().__call__(sdk_token=sdk_token, **inputs)

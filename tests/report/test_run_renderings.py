@@ -10,7 +10,7 @@ from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
-from inferencekey_ensure.github.outputs import action_outputs
+from inferencekey_ensure.flow.outputs import step_outputs
 from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
@@ -47,7 +47,7 @@ def preview_report(prune: bool = False, on_drift: str = "reconcile") -> RunRepor
 
 def test_the_json_document_has_the_documented_shape():
     document = report_to_json(preview_report())
-    assert list(document) == ["format_version", "tool", "mode", "summary", "workloads", "unmanaged", "errors"]
+    assert list(document) == ["format_version", "tool", "mode", "summary", "workloads", "unmanaged", "errors", "plan_digest"]
     assert document["format_version"] == 1
     assert document["tool"] == {"name": "ik-ensure", "version": "0.1.0"}
     assert document["mode"] == "preview"
@@ -147,7 +147,7 @@ def test_one_report_feeds_the_text_the_markdown_the_json_and_the_outputs_alike()
     text = render_plan(report)
     comment = render_comment(report, comment_key="default", info=Footer("0.1.0"))
     summary = render_summary(report, info=Footer("0.1.0"))
-    outputs = action_outputs(report, "https://example.invalid/c/1")
+    outputs = step_outputs(report, "https://example.invalid/c/1")
     # The outputs carry exactly the JSON document, not a re-reading of it.
     assert json.loads(outputs["plan"]) == document
     assert outputs["changes"] == str(document["summary"]["changes"]) == str(report.changes)

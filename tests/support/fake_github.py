@@ -82,6 +82,8 @@ class FakeGitHub(LoopbackServer):
         self.requests: List[RecordedRequest] = []
         self.comments: Dict[Tuple[str, int], List[Dict[str, Any]]] = {}
         self.minimized: Set[int] = set()
+        # Pull requests per (repository, commit sha), as GET /repos/{repo}/commits/{sha}/pulls lists them.
+        self.commit_pulls: Dict[Tuple[str, str], List[Dict[str, Any]]] = {}
         # GraphQL errors to answer the next GraphQL requests with (HTTP 200, as GitHub does).
         self.graphql_errors: List[Dict[str, Any]] = []
         self.faults: List[Fault] = []
@@ -107,6 +109,21 @@ class FakeGitHub(LoopbackServer):
     def add_token(self, token: str, account: Account) -> None:
         with self._lock:
             self.accounts[token] = account
+
+    def merge(self, repository: str, number: int, sha: str, merge_commit_sha: Optional[str] = None) -> None:
+        """PR ``number`` was merged, producing commit ``sha`` (its ``merge_commit_sha`` unless given)."""
+        with self._lock:
+            self.commit_pulls.setdefault((repository, sha), []).append({
+                "number": number, "state": "closed", "merged_at": "2026-01-01T00:00:00Z",
+                "merge_commit_sha": merge_commit_sha or sha,
+            })
+
+    def open_pull_request_holds(self, repository: str, number: int, sha: str) -> None:
+        """An open PR contains commit ``sha`` (GitHub lists it too, unmerged)."""
+        with self._lock:
+            self.commit_pulls.setdefault((repository, sha), []).append({
+                "number": number, "state": "open", "merged_at": None, "merge_commit_sha": "0" * 40,
+            })
 
     def minimize(self, comment_id: int) -> None:
         """Hide a comment as a moderator would; REST still lists it, GraphQL says ``isMinimized``."""
@@ -230,6 +247,10 @@ class FakeGitHub(LoopbackServer):
         self, method: str, path: str, query: Dict[str, List[str]], body: Optional[Any], account: Account
     ) -> Tuple[int, Any, Dict[str, str]]:
         segments = path.strip("/").split("/")
+        # /repos/{owner}/{repo}/commits/{sha}/pulls
+        if len(segments) == 6 and segments[0] == "repos" and segments[3] == "commits" and segments[5] == "pulls":
+            if method == "GET":
+                return 200, list(self.commit_pulls.get((f"{segments[1]}/{segments[2]}", segments[4]), [])), {}
         # /repos/{owner}/{repo}/issues/{number}/comments
         if len(segments) == 6 and segments[0] == "repos" and segments[3] == "issues" and segments[5] == "comments":
             repository, number = f"{segments[1]}/{segments[2]}", int(segments[4])

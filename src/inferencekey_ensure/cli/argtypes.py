@@ -6,6 +6,7 @@ Stdlib-only on purpose: ``validate`` must stay cheap to import.
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Callable, TypeVar
 
 N = TypeVar("N", int, float)
@@ -35,3 +36,14 @@ positive_int = at_least(int, "a whole number", 1)
 positive_seconds = at_least(float, "a number of seconds", 0.0, exclusive=True)
 non_negative_int = at_least(int, "a whole number", 0)
 non_negative_seconds = at_least(float, "a number of seconds", 0.0)
+
+
+_PLAN_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def plan_digest_arg(value: str) -> str:
+    """A plan digest as ``plan --json`` prints it (``sha256:`` and 64 lower-case hex digits)."""
+    text = value.strip()
+    if not _PLAN_DIGEST.match(text):
+        raise argparse.ArgumentTypeError(f"expected a plan digest like sha256:<64 hex digits>, got {value!r}")
+    return text

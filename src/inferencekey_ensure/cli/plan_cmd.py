@@ -9,6 +9,7 @@ categorised message with the token redacted, never a traceback.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.cli.argtypes import positive_int, positive_seconds
+from inferencekey_ensure.cli.argtypes import plan_digest_arg, positive_int, positive_seconds
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.cli.progress import progress_printer
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
@@ -30,6 +31,7 @@ from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
 from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.plan.digest import DigestCheck
 from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
@@ -86,13 +88,16 @@ def register(subparsers: Any) -> None:
                        help="with --wait: seconds to wait per workload (default 600)")
     apply.add_argument("--parallelism", type=positive_int, default=DEFAULT_PARALLELISM,
                        metavar="N", help=f"concurrent writes at most (default {DEFAULT_PARALLELISM})")
+    apply.add_argument("--expect-digest", type=plan_digest_arg, default=None, metavar="D",
+                       help="apply only if the plan's digest (plan --json: plan_digest) is D; "
+                       "otherwise write nothing and exit 1")
     apply.set_defaults(func=run_apply)
 
 
 def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
-             on_event: EventSink) -> RunRequest:
+             on_event: EventSink, check: Optional[DigestCheck]) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
-    return RunRequest(
+    request = RunRequest(
         mode=mode,
         on_drift=args.on_drift,
         prune=args.prune,
@@ -104,6 +109,7 @@ def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         on_event=on_event,
     )
+    return replace(request, may_write=check) if check is not None else request
 
 
 def _usage_problem(args: argparse.Namespace) -> Optional[str]:
@@ -140,7 +146,7 @@ def _emit(report: RunReport, as_json: bool, env: Mapping[str, str]) -> None:
         sys.stdout.write(render_plan(report, colour=use_colour(sys.stdout, env)))
 
 
-def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
+def _execute(args: argparse.Namespace, mode: str, check: Optional[DigestCheck] = None) -> Optional[RunReport]:
     """The report, or None after printing a usage error."""
     env = dict(os.environ)
     problem = _usage_problem(args)
@@ -162,7 +168,7 @@ def _execute(args: argparse.Namespace, mode: str) -> Optional[RunReport]:
     local_state = Path(LOCAL_STATE_PATH) if args.local else None
     printer = progress_printer(sys.stderr, env, TOKEN_ENV)
     try:
-        report = run(_request(args, mode, env, printer), specs,
+        report = run(_request(args, mode, env, printer, check), specs,
                      connector(args.base_url, env, local_state))
     finally:
         printer.close()
@@ -192,9 +198,15 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _apply(args: argparse.Namespace) -> int:
-    report = _execute(args, RECONCILE)
+    check = DigestCheck(args.expect_digest) if args.expect_digest else None
+    report = _execute(args, RECONCILE, check)
     if report is None:
         return exit_codes.USAGE
+    if check is not None and check.refused:
+        print(f"ik-ensure apply: refused: the plan's digest is {check.digest}, not the expected "
+              f"{check.expected}; nothing was written (run plan --json to see the plan "
+              "now)", file=sys.stderr)
+        return exit_codes.FAILURE
     return exit_codes.OK if report.succeeded else exit_codes.FAILURE
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Optional
+from typing import Callable, Literal, Mapping, Optional
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
 from inferencekey_ensure.engine.events import EventSink, discard
+from inferencekey_ensure.plan.model import Plan
 
 # ``preview`` (plan) never sends a write; ``reconcile`` (apply) makes the platform match.
 RunMode = Literal["preview", "reconcile"]
@@ -19,6 +20,10 @@ DEFAULT_PARALLELISM = 8
 DEFAULT_PRUNE_LIMIT = 3
 
 
+def _any_plan(_plan: Plan) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class RunRequest:
     """One run: in which mode, with which defaults. Which specs and which control
@@ -28,6 +33,9 @@ class RunRequest:
     directly, so a test or an embedding caller controls it).
     ``on_event`` hears each write's outcome as it completes, and readiness under
     ``wait`` (``engine/events.py``). ``prune_limit`` caps the deletions of one run.
+    ``may_write`` sees the plan reconcile is about to write, once, before any write;
+    False means write nothing and report the plan as a preview (``--expect-digest``,
+    the action's ``require-reviewed-plan``): the writes are that very plan, never a re-plan.
     """
 
     mode: RunMode = PREVIEW
@@ -40,3 +48,4 @@ class RunRequest:
     parallelism: int = DEFAULT_PARALLELISM
     prune_limit: int = DEFAULT_PRUNE_LIMIT
     on_event: EventSink = discard
+    may_write: Callable[[Plan], bool] = _any_plan

@@ -45,7 +45,7 @@ def _against_platform(
     live, list_errors = list_projects(client, _projects_in_order(targets), request.parallelism)
     plan = build_plan(targets, live, on_drift=request.on_drift, prune=request.prune)
     over_limit = over_prune_limit(plan.unmanaged, request.prune_limit)
-    if request.mode != RECONCILE or over_limit is not None:
+    if request.mode != RECONCILE or not request.may_write(plan) or over_limit is not None:
         return RunReport(
             PREVIEW,
             workloads=[settled_result(planned, PREVIEW) for planned in plan.workloads],

@@ -1,93 +1,11 @@
-"""What the action annotates, in priority order, and how it words its warnings.
-
-GitHub shows only the first 10 annotations of each kind per step, so order is
-the point: invalid specs before failed workloads before refused drift; drift
-before spec warnings. Paths are made relative to the repository root, where
-GitHub looks for them, even when the action ran in a ``working-directory``.
-"""
+"""How the GitHub adapter words a pull-request comment it could not write."""
 
 from __future__ import annotations
 
-import os
-from typing import List, Optional, Sequence
-
-from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.engine.results import RunReport, WorkloadResult
-from inferencekey_ensure.github.commands import Annotation
+from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.github.comments_api import PERMISSION, GitHubApiError
 
-TITLE = "ik-ensure"
 PERMISSIONS_FIX = "permissions:\n  contents: read\n  pull-requests: write"
-
-
-def repository_path(path: str, workspace: Optional[str], cwd: str) -> str:
-    """``path`` (relative to ``cwd``) as GitHub expects it: relative to the workspace root."""
-    if not workspace or not path:
-        return path
-    absolute = os.path.normpath(os.path.join(cwd, path))
-    relative = os.path.relpath(absolute, os.path.normpath(workspace))
-    return path if relative.startswith("..") else relative.replace(os.sep, "/")
-
-
-def problem_annotation(problem: Problem, workspace: Optional[str], cwd: str) -> Annotation:
-    return Annotation(
-        kind="error" if problem.is_error else "warning",
-        message=f"{problem.json_path}: {problem.message}",
-        file=repository_path(problem.path, workspace, cwd),
-        line=problem.line or None,
-        column=problem.column or None,
-        title=f"{TITLE} [{problem.rule}]",
-    )
-
-
-def _fields(entry: WorkloadResult) -> str:
-    return ", ".join(diff.field for diff in entry.planned.diffs) or "no field listed"
-
-
-def _workload_annotation(entry: WorkloadResult, mode: str, workspace: Optional[str], cwd: str) -> Optional[Annotation]:
-    planned = entry.planned
-    location = planned.declared.location
-    name = f"{planned.project}/{planned.slug}"
-    if entry.is_problem:
-        kind, message = "error", f"{name}: {entry.status}: {entry.error or 'no detail'}"
-    elif entry.is_drift:
-        verb = "was reconciled" if mode == "reconcile" and entry.status == "ok" and entry.is_change else "drifted from its spec"
-        kind, message = "warning", f"{name} {verb} ({entry.action}): {_fields(entry)}"
-    elif entry.action == "create":
-        kind = "notice"
-        message = f"{name} was created" if mode == "reconcile" else f"{name} does not exist yet and would be created"
-    else:
-        return None
-    return Annotation(
-        kind=kind,
-        message=message,
-        file=repository_path(location.path, workspace, cwd),
-        line=location.line or None,
-        column=location.column or None,
-        title=f"{TITLE} {mode}",
-    )
-
-
-def _rank(annotation: Annotation, from_spec: bool) -> int:
-    """Errors: specs first. Warnings: drift first, spec warnings after."""
-    if annotation.kind == "error":
-        return 0 if from_spec else 1
-    if annotation.kind == "warning":
-        return 3 if from_spec else 2
-    return 4
-
-
-def run_annotations(
-    problems: Sequence[Problem], report: Optional[RunReport], workspace: Optional[str], cwd: str
-) -> List[Annotation]:
-    """Every annotation for a run, most important first within each kind."""
-    ranked = [(_rank(a, True), a) for a in (problem_annotation(p, workspace, cwd) for p in problems)]
-    if report is not None:
-        for entry in report.workloads:
-            annotation = _workload_annotation(entry, report.mode, workspace, cwd)
-            if annotation is not None:
-                ranked.append((_rank(annotation, False), annotation))
-    return [annotation for _rank_value, annotation in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def comment_failure(error: GitHubApiError) -> Annotation:

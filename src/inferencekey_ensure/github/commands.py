@@ -8,10 +8,10 @@ newline in a message would start a second, attacker-chosen command, and a ``,`` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
-ANNOTATION_KINDS = ("error", "warning", "notice")
+from inferencekey_ensure.flow.annotations import ANNOTATION_KINDS, Annotation
+
 # GitHub shows at most this many annotations of each kind per step.
 ANNOTATIONS_SHOWN_PER_KIND = 10
 
@@ -22,17 +22,6 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-@dataclass(frozen=True)
-class Annotation:
-    kind: str
-    message: str
-    file: Optional[str] = None
-    line: Optional[int] = None
-    column: Optional[int] = None
-    end_line: Optional[int] = None
-    title: Optional[str] = None
 
 
 def format_annotation(annotation: Annotation) -> str:

@@ -3,7 +3,7 @@
 Kept apart from ``sticky`` (which only decides) so the decision is testable without
 a server and this module is only the order of requests: list, ask who we are and
 which of our comments are minimized (only when some comment carries the marker),
-decide, write. A create whose answer was lost is resolved by listing again, never
+decide (``flow.sticky``), write. A create whose answer was lost is resolved by listing again, never
 by a blind re-post.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Set
 
+from inferencekey_ensure.flow.sticky import NEVER, SKIP, UPDATE, decide
 from inferencekey_ensure.github import sticky
 from inferencekey_ensure.github.comments_api import OUTCOME_UNKNOWN, CommentsApi, GitHubApiError, IssueComment
 
@@ -54,14 +55,14 @@ def sync_comment(
     api: CommentsApi, number: int, marker: str, body: str, policy: str, worth_reporting: bool
 ) -> SyncResult:
     """Make the PR's comment for ``marker`` show ``body`` (or leave it, per ``policy``)."""
-    if policy == sticky.NEVER:
+    if policy == NEVER:
         return SyncResult(SKIPPED, reason="comment: never")
     ours = _OurComment(api, number, marker)
     existing = ours.find()
-    decision = sticky.decide(policy, existing, body, worth_reporting)
-    if decision.action == sticky.SKIP:
+    decision = decide(policy, existing, body, worth_reporting)
+    if decision.action == SKIP:
         return SyncResult(UNCHANGED if existing else SKIPPED, existing.html_url if existing else None, decision.reason)
-    if decision.action == sticky.UPDATE and decision.comment_id is not None:
+    if decision.action == UPDATE and decision.comment_id is not None:
         return _written(UPDATED, api.update_comment(decision.comment_id, body), decision.reason)
     try:
         return _written(CREATED, api.create_comment(number, body), decision.reason)
@@ -75,3 +76,8 @@ def sync_comment(
     if stored.body != body:
         return _written(UPDATED, api.update_comment(stored.id, body), "the lost create had been stored")
     return _written(CREATED, stored, "the lost create had been stored")
+
+
+def find_our_comment(api: CommentsApi, number: int, marker: str) -> Optional[IssueComment]:
+    """The PR's comment for ``marker`` that we wrote (never another author's copy), or None."""
+    return _OurComment(api, number, marker).find()

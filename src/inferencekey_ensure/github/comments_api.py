@@ -1,6 +1,6 @@
 """The GitHub adapter for pull-request comments: list (every page), create, update,
 plus the two GraphQL questions REST cannot answer: who the token is, and which
-comments a moderator has minimized (hidden).
+comments a moderator has minimized (hidden); and which pull requests a commit came from.
 
 GitHub answers busy moments with 5xx and with rate limits (403 or 429 carrying
 ``Retry-After`` or ``x-ratelimit-reset``, or the "secondary rate limit" message);
@@ -236,6 +236,15 @@ class CommentsApi:
         url = f"{self._api_url}/repos/{self._repository}/issues/comments/{comment_id}"
         return _comment(self._json(self._send("PATCH", url, {"body": body}, replayable=True)))
 
+    def pulls_for_commit(self, sha: str) -> List[PullRequestRef]:
+        """The pull requests GitHub associates with a commit (the first 100 are plenty)."""
+        url = f"{self._api_url}/repos/{self._repository}/commits/{sha}/pulls?per_page={PER_PAGE}"
+        page = self._json(self._send("GET", url, None, replayable=True))
+        if not isinstance(page, list):
+            raise GitHubApiError("GitHub answered the commit's pull requests with something that is not a list",
+                                 kind=BAD_RESPONSE)
+        return [ref for ref in (_pull_request(item) for item in page) if ref is not None]
+
     def viewer_login(self) -> Optional[str]:
         """The token's login as GraphQL names it (no ``[bot]`` suffix); None when it may not ask.
 
@@ -327,3 +336,18 @@ class CommentsApi:
         if wait > self._retry.max_wait_s:
             raise GitHubApiError(f"{message}; the wait of {wait:.0f} s is too long to sit out", kind=kind, status=status)
         self._timing.sleep(wait)
+
+
+@dataclass(frozen=True)
+class PullRequestRef:
+    """A pull request as ``GET /repos/{repo}/commits/{sha}/pulls`` lists it: what picking the source needs."""
+
+    number: int
+    merged: bool
+    merge_commit_sha: str
+
+
+def _pull_request(data: Any) -> Optional[PullRequestRef]:
+    if not isinstance(data, dict) or not isinstance(data.get("number"), int) or isinstance(data.get("number"), bool):
+        return None
+    return PullRequestRef(data["number"], bool(data.get("merged_at")), _string(data.get("merge_commit_sha")))

@@ -8,54 +8,25 @@ says exactly which input is wrong and what it accepts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import List, Mapping, Optional, Tuple
+from typing import Mapping, Optional, Tuple
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
-from inferencekey_ensure.engine import PREVIEW, RECONCILE
+from inferencekey_ensure.engine import PREVIEW
+from inferencekey_ensure.flow.inputs import DEFAULT_COMMENT_KEY, DEFAULT_SPECS, MODES, ActionInputs
+from inferencekey_ensure.flow.sticky import NEVER, ON_CHANGE, POLICIES
 from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT
 from inferencekey_ensure.github.flags import parse_flag
-from inferencekey_ensure.github.sticky import ON_CHANGE, POLICIES
 from inferencekey_ensure.specset.project_filter import requested_projects
 
-MODES = (PREVIEW, RECONCILE)
-DEFAULT_SPECS = "inferencekey/"
-DEFAULT_COMMENT_KEY = "default"
+__all__ = ["ActionInputs", "InputError", "env_name", "read_inputs"]
+
 _COMMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
 class InputError(ValueError):
     """An input the action cannot use; the message names the input and what it accepts."""
-
-
-@dataclass(frozen=True, repr=False)
-class ActionInputs:
-    specs: Tuple[str, ...]
-    mode: str = PREVIEW
-    on_drift: str = DEFAULT_ON_DRIFT
-    project: Optional[str] = None
-    sdk_token: Optional[str] = None
-    base_url: Optional[str] = None
-    github_token: Optional[str] = None
-    comment: str = ON_CHANGE
-    comment_key: str = DEFAULT_COMMENT_KEY
-    fail_on_drift: bool = False
-    wait: bool = False
-    wait_timeout_s: float = DEFAULT_WAIT_TIMEOUT_S
-    prune: bool = False
-    working_directory: Optional[str] = None
-    only_projects: Tuple[str, ...] = ()
-    prune_limit: int = DEFAULT_PRUNE_LIMIT
-
-    def __repr__(self) -> str:
-        # Tokens never reach a log through a repr.
-        return f"ActionInputs(specs={self.specs!r}, mode={self.mode!r}, comment_key={self.comment_key!r})"
-
-    @property
-    def secrets(self) -> List[str]:
-        return [token for token in (self.sdk_token, self.github_token) if token]
 
 
 def env_name(input_name: str) -> str:
@@ -117,6 +88,13 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
             "input `comment-key` must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter "
             f"or digit; got {comment_key!r}"
         )
+    comment = _choice(env, "comment", POLICIES, ON_CHANGE)
+    require_reviewed_plan = _flag(env, "require-reviewed-plan")
+    if require_reviewed_plan and comment == NEVER:
+        raise InputError(
+            "input `require-reviewed-plan` needs the pull-request comment, where the reviewed plan is kept; "
+            "it cannot be combined with `comment: never`"
+        )
     return ActionInputs(
         specs=specs,
         mode=_choice(env, "mode", MODES, PREVIEW),
@@ -125,7 +103,7 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         sdk_token=_text(env, "sdk-token") or (env.get(TOKEN_ENV, "").strip() or None),
         base_url=_text(env, "base-url"),
         github_token=_text(env, "github-token"),
-        comment=_choice(env, "comment", POLICIES, ON_CHANGE),
+        comment=comment,
         comment_key=comment_key,
         fail_on_drift=_flag(env, "fail-on-drift"),
         wait=_flag(env, "wait"),
@@ -134,4 +112,5 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         working_directory=_text(env, "working-directory"),
         only_projects=requested_projects([_text(env, "only-project") or ""]),
         prune_limit=_count(env, "prune-limit", DEFAULT_PRUNE_LIMIT),
+        require_reviewed_plan=require_reviewed_plan,
     )

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from typing import Iterator, Sequence, TextIO
 
 from inferencekey_ensure.domain.secrets import redact_text
+from inferencekey_ensure.flow.annotations import Annotation
 from inferencekey_ensure.github.commands import (
-    Annotation,
     add_mask,
     endgroup,
     format_annotation,

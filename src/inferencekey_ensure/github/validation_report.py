@@ -12,7 +12,8 @@ from typing import List
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.secrets import redact_text
-from inferencekey_ensure.github.commands import Annotation, format_annotation
+from inferencekey_ensure.flow.annotations import Annotation
+from inferencekey_ensure.github.commands import format_annotation
 from inferencekey_ensure.report.validation_text import printable, problem_line, summary_line
 from inferencekey_ensure.specset.validate import ValidationRun
 

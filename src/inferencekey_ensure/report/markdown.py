@@ -127,8 +127,21 @@ def _fit(report: RunReport, head: List[str], extras: List[str], info: Footer, bu
     return parts.render()
 
 
-def render_comment(report: RunReport, *, comment_key: str, info: Footer) -> str:
-    """The sticky PR comment: marker first, at most ``COMMENT_LIMIT`` characters."""
+def render_comment(
+    report: RunReport,
+    *,
+    comment_key: str,
+    info: Footer,
+    record: str = "",
+    title: Optional[str] = None,
+    lead: Optional[str] = None,
+) -> str:
+    """The sticky PR comment: marker first, at most ``COMMENT_LIMIT`` characters.
+
+    ``record`` is a hidden line kept right after the marker (the reviewed plan);
+    ``title`` and ``lead`` (trusted Markdown, kept whatever the size) say what a
+    reconcile did with the plan the comment showed.
+    """
     run_link = sections.safe_url(info.run_url)
     budget = Budget(
         limit=COMMENT_LIMIT,
@@ -137,8 +150,9 @@ def render_comment(report: RunReport, *, comment_key: str, info: Footer) -> str:
         elsewhere=f"the [job summary]({run_link})" if run_link else "this run's job summary",
     )
     shown_key = comment_key if comment_key != "default" else None
-    head = [comment_marker(comment_key), sections.headline(report, shown_key),
-            sections.deletions_notice(report)]
+    marker = comment_marker(comment_key) + ("\n" + record if record else "")
+    head = ([marker, sections.headline(report, shown_key, title)] + ([lead] if lead else [])
+            + [sections.deletions_notice(report)])
     return _fit(report, head, [], info, budget)
 
 

@@ -67,10 +67,14 @@ def safe_url(url: Optional[str]) -> Optional[str]:
     return _UNSAFE_URL_CHARS.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url)
 
 
-def headline(report: RunReport, comment_key: Optional[str] = None) -> str:
-    """Title line plus one sentence of counts; always rendered in full."""
-    title = f"### InferenceKey ensure \u00b7 {markdown_text(report.mode, 20)}"
-    if report.mode == "reconcile":
+def headline(report: RunReport, comment_key: Optional[str] = None, title_text: Optional[str] = None) -> str:
+    """Title line plus one sentence of counts; always rendered in full.
+
+    ``title_text`` (trusted Markdown) replaces the mode in the title: a reconcile's
+    outcome on the pull request ("reconciled at ...") says what happened there.
+    """
+    title = f"### InferenceKey ensure \u00b7 {title_text or markdown_text(report.mode, 20)}"
+    if title_text is None and report.mode == "reconcile":
         title += f" ({markdown_text(on_drift_outcomes(result.planned.on_drift for result in report.workloads), 200)})"
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"

@@ -85,15 +85,17 @@ def render_validation_summary(
 
 
 def render_validation_comment(
-    problems: Sequence[Problem], files: int, workloads: int, comment_key: str, info: Footer
+    problems: Sequence[Problem], files: int, workloads: int, comment_key: str, info: Footer,
+    *, record: str = "", title: str = "validate",
 ) -> str:
     """The sticky comment when the specs are invalid: no plan could run, so no drift is shown.
 
-    Keeps an earlier drift report from going stale while the specs are broken.
+    Keeps an earlier drift report from going stale while the specs are broken. ``record``
+    (hidden) and ``title`` (trusted Markdown) serve a reconcile reporting back to its PR.
     """
     blocks = [
-        comment_marker(comment_key),
-        "### InferenceKey ensure \u00b7 validate",
+        comment_marker(comment_key) + ("\n" + record if record else ""),
+        f"### InferenceKey ensure \u00b7 {title}",
         validation_verdict(problems, files, workloads) + ". No plan ran; fix the specs to see the drift.",
         problems_table(problems, COMMENT_PROBLEM_ROWS),
         footer(info),

@@ -12,6 +12,7 @@ from typing import Any, Dict
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
+from inferencekey_ensure.report.plan_digest import report_digest
 from inferencekey_ensure.report.run_errors import error_lines
 
 FORMAT_VERSION = 1
@@ -68,4 +69,5 @@ def report_to_json(report: RunReport) -> Dict[str, Any]:
         "workloads": [_workload(result) for result in report.workloads],
         "unmanaged": [_unmanaged(result) for result in report.unmanaged],
         "errors": [{"project": line.project, "message": line.message} for line in error_lines(report)],
+        "plan_digest": report_digest(report),
     }

@@ -1,0 +1,47 @@
+"""The step's outputs, computed: what later steps of the job branch on, loop over or call.
+
+Later steps branch on them (``has-changes``), loop over them (``endpoint-refs``),
+call the one workload (``project-slug``/``workload-slug``) or pin the reviewed plan
+(``plan-digest``), so every output is always set, empty when it does not apply,
+never missing. Pure; writing them where the host reads them is the adapter's job.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Dict, Optional
+
+from inferencekey_ensure.engine.results import RunReport
+from inferencekey_ensure.report.plan_digest import report_digest
+from inferencekey_ensure.report.plan_json import report_to_json
+
+OUTPUT_NAMES = (
+    "endpoint-refs",
+    "plan",
+    "has-changes",
+    "changes",
+    "comment-url",
+    "project-slug",
+    "workload-slug",
+    "plan-digest",
+)
+
+
+def step_outputs(report: Optional[RunReport], comment_url: Optional[str]) -> Dict[str, str]:
+    """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs)."""
+    outputs = {name: "" for name in OUTPUT_NAMES}
+    outputs.update({"endpoint-refs": "[]", "has-changes": "false", "changes": "0"})
+    if report is None:
+        return outputs
+    changes = report.changes
+    outputs["endpoint-refs"] = json.dumps(report.endpoint_refs(), ensure_ascii=False)
+    outputs["plan"] = json.dumps(report_to_json(report), ensure_ascii=False, sort_keys=False)
+    outputs["has-changes"] = "true" if changes > 0 else "false"
+    outputs["changes"] = str(changes)
+    outputs["comment-url"] = comment_url or ""
+    outputs["plan-digest"] = report_digest(report) or ""
+    if len(report.workloads) == 1:
+        ref = report.workloads[0].endpoint_ref
+        outputs["project-slug"] = ref.project_slug
+        outputs["workload-slug"] = ref.workload_slug
+    return outputs

@@ -1,0 +1,145 @@
+"""The reviewed plan: kept in the change request's comment, read back by the reconcile, compared.
+
+A preview's comment carries, hidden next to its marker, the plan's digest and the
+canonical plan itself (zlib-compressed, base64), so that a later reconcile can tell
+whether it is about to apply exactly what was reviewed and, when not, which
+workloads and fields differ. The canonical plan is dropped (the digest stays) when
+it would take more than ``RECORD_DATA_LIMIT`` characters of the comment's 65,536.
+
+Which comment is "ours" is the host adapter's to say (only a comment the run's own
+identity wrote may be read: anyone can paste a record into a comment of their own).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from typing import List, Optional
+
+from inferencekey_ensure.plan.digest import CanonicalPlan, DigestCheck, canonical_json, plan_differences, plan_digest
+
+RECORD_DATA_LIMIT = 20_000
+# A record's plan never inflates beyond this (a comment holds at most 65,536 characters).
+_INFLATED_LIMIT = 8 * 1024 * 1024
+_RECORD = re.compile(r"<!-- ik-ensure:plan digest=(sha256:[0-9a-f]{64}) data=([A-Za-z0-9+/=]*) -->")
+
+MATCHED = "matched"
+DIFFERS = "differs"
+NO_PULL_REQUEST = "no-pull-request"
+NOT_REVIEWED = "not-reviewed"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class ReviewedPlan:
+    digest: str
+    plan: Optional[CanonicalPlan] = None
+
+
+def plan_record(plan: CanonicalPlan) -> str:
+    """The hidden line a comment carries for ``plan``."""
+    return reviewed_record(ReviewedPlan(plan_digest(plan), plan))
+
+
+def reviewed_record(reviewed: ReviewedPlan) -> str:
+    """The hidden line for a reviewed plan; its canonical plan only when it fits."""
+    packed = ""
+    if reviewed.plan is not None:
+        packed = base64.b64encode(zlib.compress(canonical_json(reviewed.plan).encode("utf-8"), 9)).decode("ascii")
+    if len(packed) > RECORD_DATA_LIMIT:
+        packed = ""
+    return f"<!-- ik-ensure:plan digest={reviewed.digest} data={packed} -->"
+
+
+def _unpacked(data: str, digest: str) -> Optional[CanonicalPlan]:
+    """The canonical plan kept in a record, or None when absent or not the one ``digest`` names."""
+    if not data:
+        return None
+    try:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(base64.b64decode(data, validate=True), _INFLATED_LIMIT)
+        plan = json.loads(text.decode("utf-8"))
+    except (binascii.Error, zlib.error, ValueError):
+        return None
+    if not isinstance(plan, dict) or plan_digest(plan) != digest:
+        return None
+    return plan
+
+
+def read_record(body: str) -> Optional[ReviewedPlan]:
+    """The reviewed plan a comment body carries, or None."""
+    found = _RECORD.search(body)
+    if found is None:
+        return None
+    digest, data = found.groups()
+    return ReviewedPlan(digest, _unpacked(data, digest))
+
+
+@dataclass(frozen=True)
+class ReviewLookup:
+    """What the host found about the review of the commit being reconciled.
+
+    ``change_request`` is the merged pull request the commit came from (None: none,
+    a direct push); ``reviewed`` the plan its comment keeps; ``error`` says why the
+    host could not be asked (then nothing else is known).
+    """
+
+    change_request: Optional[int] = None
+    reviewed: Optional[ReviewedPlan] = None
+    error: Optional[str] = None
+
+    def check(self, required: bool) -> DigestCheck:
+        """The run's ``may_write``: only the reviewed digest passes when ``required``."""
+        return DigestCheck(self.reviewed.digest if self.reviewed else None, enforce=required)
+
+
+@dataclass(frozen=True)
+class ReviewVerdict:
+    """How the plan about to be applied compares with the reviewed one, in words."""
+
+    state: str
+    required: bool
+    change_request: Optional[int]
+    digest: str
+    reviewed_digest: Optional[str]
+    differences: List[str]
+    why: str
+
+    @property
+    def refused(self) -> bool:
+        return self.required and self.state != MATCHED
+
+
+def _where(lookup: ReviewLookup) -> str:
+    return f"pull request #{lookup.change_request}" if lookup.change_request is not None else "no pull request"
+
+
+def verdict(lookup: ReviewLookup, check: DigestCheck, required: bool, short_sha: str, comment_key: str) -> Optional[ReviewVerdict]:
+    """The verdict once the run saw its plan; None when the run ended before any plan."""
+    if check.digest is None or check.plan is None:
+        return None
+    digest, reviewed = check.digest, lookup.reviewed
+    how = ("Merge changes through a pull request whose preview job runs ik-ensure with the same "
+           f"`comment-key` ({comment_key}) and may comment, so the plan is reviewed there")
+    if lookup.error is not None:
+        return ReviewVerdict(UNKNOWN, required, None, digest, None, [],
+                             f"the reviewed plan could not be read: {lookup.error}. Re-run this job")
+    if lookup.change_request is None:
+        return ReviewVerdict(NO_PULL_REQUEST, required, None, digest, None, [],
+                             f"commit {short_sha} came from no merged pull request (a direct push?), so no "
+                             f"plan was reviewed for it. {how}")
+    if reviewed is None:
+        return ReviewVerdict(NOT_REVIEWED, required, lookup.change_request, digest, None, [],
+                             f"{_where(lookup)} has no ik-ensure plan for comment-key {comment_key} (its preview "
+                             "never ran, or could not comment). Re-run that pull request's preview job, then this job")
+    if reviewed.digest == digest:
+        return ReviewVerdict(MATCHED, required, lookup.change_request, digest, reviewed.digest, [],
+                             f"the plan is the one reviewed on {_where(lookup)}")
+    return ReviewVerdict(DIFFERS, required, lookup.change_request, digest, reviewed.digest,
+                         plan_differences(reviewed.plan, check.plan),
+                         f"the plan changed since the review on {_where(lookup)} (reviewed {reviewed.digest}, "
+                         f"now {digest})")

@@ -1,0 +1,136 @@
+"""The GitHub adapter of the action's flow: the runner's files, the log's workflow
+commands, the pull-request comment and the commit-to-PR lookup.
+
+It decides nothing about the run (``flow.decide`` does); it turns GitHub's context
+into ``HostFacts``, and an ``Outcome`` into requests, lines and files. GitHub API
+trouble only ever warns: the job's result is the plan's, except that a reconcile
+under ``require-reviewed-plan`` that cannot read the reviewed plan applies nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, Mapping, Optional
+
+from inferencekey_ensure import __version__
+from inferencekey_ensure.engine.events import RunEvent
+from inferencekey_ensure.flow.annotations import TITLE, Annotation
+from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
+from inferencekey_ensure.flow.inputs import ActionInputs
+from inferencekey_ensure.flow.review import ReviewLookup, read_record
+from inferencekey_ensure.flow.sticky import NEVER
+from inferencekey_ensure.github.annotations import comment_failure
+from inferencekey_ensure.github.commands import prioritised
+from inferencekey_ensure.github.comment_sync import find_our_comment, sync_comment
+from inferencekey_ensure.github.comments_api import CommentsApi, GitHubApiError
+from inferencekey_ensure.github.context import GitHubContext
+from inferencekey_ensure.github.log import WorkflowLog
+from inferencekey_ensure.github.outputs import append_summary, write_outputs
+from inferencekey_ensure.github.source_pr import source_pull_request
+from inferencekey_ensure.report.markdown import comment_marker
+from inferencekey_ensure.report.markdown_sections import Footer
+
+
+class GitHubStep:
+    """One action run on GitHub: the log, the runner's files, the API; the ``Host`` of ``flow.sequence``."""
+
+    def __init__(self, env: Mapping[str, str], log: WorkflowLog, inputs: ActionInputs, context: GitHubContext) -> None:
+        self.env = env
+        self.log = log
+        self.inputs = inputs
+        self.context = context
+        self.facts = HostFacts(
+            change_request=context.is_pull_request,
+            from_fork=context.from_fork,
+            footer=Footer(__version__, context.short_sha, context.commit_url, context.run_url),
+            workspace=env.get("GITHUB_WORKSPACE"),
+            cwd=os.getcwd(),
+        )
+        # The PR a reconcile reports to: the one its commit came from (found by ``find_review``).
+        self._source_pr: Optional[int] = None
+
+    def plain(self, line: str) -> None:
+        self.log.plain(line)
+
+    def event(self, event: RunEvent) -> None:
+        self.log.event(event)
+
+    @contextmanager
+    def group(self, title: str) -> Iterator[None]:
+        with self.log.group(title):
+            yield
+
+    def _api(self) -> CommentsApi:
+        return CommentsApi(self.context.api_url, self.inputs.github_token or "", self.context.repository,
+                           graphql_url=self.context.graphql_url)
+
+    def find_review(self) -> ReviewLookup:
+        """The merged PR this commit came from and the plan our comment there keeps. Never raises."""
+        if not self.inputs.github_token:
+            return ReviewLookup(error="this job has no github-token to read the pull request with")
+        with self.log.group("Reviewed plan"):
+            try:
+                with self._api() as api:
+                    number = source_pull_request(api.pulls_for_commit(self.context.sha), self.context.sha)
+                    if number is None:
+                        self.log.plain(f"commit {self.context.short_sha} came from no merged pull request")
+                        return ReviewLookup()
+                    ours = find_our_comment(api, number, comment_marker(self.inputs.comment_key))
+            except Exception as error:  # noqa: BLE001 - GitHub trouble is reported, never a traceback
+                message = str(error) if isinstance(error, GitHubApiError) else f"{type(error).__name__}: {error}"
+                self.log.plain(f"could not read the reviewed plan: {self.log.redact(message)}")
+                return ReviewLookup(error=self.log.redact(message))
+            self._source_pr = number
+            reviewed = read_record(ours.body) if ours is not None else None
+            self.log.plain(f"pull request #{number}: " + (f"reviewed plan {reviewed.digest}" if reviewed
+                                                           else "no reviewed plan in our comment"))
+            return ReviewLookup(change_request=number, reviewed=reviewed)
+
+    def comment_target(self) -> Optional[int]:
+        """The PR to comment on: this run's PR, or the one a reconciled commit came from."""
+        if self.context.is_pull_request:
+            return self.context.pr_number
+        return self._source_pr
+
+    def carry_out(self, outcome: Outcome) -> None:
+        """Annotations, then the comment, then the job summary and the outputs."""
+        shown, hidden = prioritised(outcome.annotations)
+        for annotation in shown:
+            self.log.annotate(annotation)
+        if hidden:
+            self.log.plain(f"{hidden} more annotation(s) not shown by GitHub; the job summary lists everything.")
+        comment_url = self._comment(outcome.comment) if outcome.comment is not None else None
+        self.finish(outcome.summary, outcome.outputs(comment_url))
+
+    def finish(self, summary: Optional[str], outputs: Dict[str, str]) -> None:
+        summary_path = self.env.get("GITHUB_STEP_SUMMARY")
+        if summary_path and summary:
+            append_summary(Path(summary_path), self.log.redact(summary))
+        output_path = self.env.get("GITHUB_OUTPUT")
+        if output_path:
+            write_outputs(Path(output_path), {name: self.log.redact(value) for name, value in outputs.items()})
+
+    def _comment(self, plan: CommentPlan) -> Optional[str]:
+        """Bring the sticky comment up to date with ``plan``; the URL, or None. Never raises."""
+        number, inputs = self.comment_target(), self.inputs
+        if number is None or inputs.comment == NEVER:
+            return None
+        if not inputs.github_token:
+            self.log.annotate(Annotation("warning", "No github-token: the pull-request comment was skipped.",
+                                         title=f"{TITLE}: no PR comment"))
+            return None
+        with self.log.group("Pull-request comment"):
+            try:
+                with self._api() as api:
+                    result = sync_comment(api, number, comment_marker(inputs.comment_key),
+                                          self.log.redact(plan.body), inputs.comment, plan.worth_reporting)
+            except GitHubApiError as error:
+                self.log.annotate(comment_failure(error))
+                return None
+            except Exception as error:  # noqa: BLE001 - GitHub trouble warns, never fails the job
+                self.log.annotate(comment_failure(GitHubApiError(f"{type(error).__name__}: {error}", kind="client")))
+                return None
+            self.log.plain(f"comment {result.outcome}: {result.reason} {result.url or ''}".rstrip())
+        return result.url
