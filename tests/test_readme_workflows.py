@@ -1,6 +1,6 @@
-"""The README's example workflows are what a security review asks for, checked by the tools reviewers run.
+"""The example workflows (README and docs/) are what a security review asks for, checked by the tools reviewers run.
 
-Every ```yaml block of the README that has an ``on:`` is a workflow. zizmor
+Every ```yaml block of the README or a page of docs/ that has an ``on:`` is a workflow. zizmor
 (offline, default persona) may report nothing on them or on action.yml but the
 tag pin of this action itself (users pin it to the release they choose);
 check-jsonschema's vendored GitHub schemas accept them.
@@ -13,24 +13,26 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))]
 BIN = Path(sys.executable).parent
 THIS_ACTION = "inferencekey/ensure-action@"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
 
 
-def workflow_texts() -> List[str]:
-    return [block for block in re.findall(r"```yaml\n(.*?)```", README, re.S) if re.search(r"^on:", block, re.M)]
+def workflow_texts(pages: Sequence[str] = (README, *DOCS)) -> List[str]:
+    return [block for page in pages for block in re.findall(r"```yaml\n(.*?)```", page, re.S)
+            if re.search(r"^on:", block, re.M)]
 
 
 def workflows() -> Dict[str, Dict[str, Any]]:
-    loaded = [yaml.safe_load(text) for text in workflow_texts()]
+    loaded = [yaml.safe_load(text) for text in workflow_texts((README,))]
     return {str(workflow["name"]): workflow for workflow in loaded}
 
 
