@@ -9,10 +9,10 @@ categorised message with the token redacted, never a traceback.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
@@ -32,11 +32,11 @@ from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUN
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.plan.digest import DigestCheck
-from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
+from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.specset.prune_scope import projects_of, prune_refusal
 
 

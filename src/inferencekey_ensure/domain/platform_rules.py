@@ -41,7 +41,7 @@ class RuleFinding:
     every commit, and a dataclass costs a millisecond to define.
     """
 
-    __slots__ = ("path", "message", "rule", "severity", "other_kind")
+    __slots__ = ("message", "other_kind", "path", "rule", "severity")
 
     def __init__(
         self,

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Dict, Mapping, Optional
 
-from inferencekey_ensure.domain.fields import REQUIRED, SPEC_NAMES
 # Re-exported for the engine, the CLI and the action inputs, which import them from here.
-from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES  # noqa: F401
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES, REQUIRED, SPEC_NAMES  # noqa: F401
 
 
 class WorkloadSpec:

@@ -94,7 +94,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             self._answer()
         except OSError:
             self.close_connection = True  # the client went away; nothing left to tell it
-        except Exception:  # a bug in the emulator must show up as a 500, never a hang
+        except Exception:  # noqa: BLE001 - a bug in the emulator must show up as a 500, never a hang
             self._context.log("internal emulator error:\n" + traceback.format_exc())
             self.close_connection = True
             try:

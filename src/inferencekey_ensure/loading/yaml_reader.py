@@ -63,7 +63,7 @@ _PendingKey = Union[ScalarNode, type]
 
 
 class _Frame:
-    __slots__ = ("node", "path", "pending", "merges", "anchor")
+    __slots__ = ("anchor", "merges", "node", "path", "pending")
 
     def __init__(self, node: Union[MappingNode, SequenceNode], path: Tuple[PathPart, ...], anchor: Optional[str]):
         self.node = node

@@ -82,7 +82,7 @@ def add_hook(text: str) -> ConfigEdit:
     if repos is None:
         added = ["repos:", *_item_lines(2)]
         return ConfigEdit(newline.join(lines + added) + newline)
-    if not isinstance(repos, yaml.SequenceNode) or repos.flow_style and repos.value:
+    if not isinstance(repos, yaml.SequenceNode) or (repos.flow_style and repos.value):
         raise _by_hand("its `repos:` is not a block list")
     if not repos.value:
         # `repos: []`: the empty flow list becomes the block list holding our item.

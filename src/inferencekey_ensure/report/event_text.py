@@ -8,7 +8,12 @@ from __future__ import annotations
 from typing import Optional
 
 from inferencekey_ensure.engine.events import (
-    DeletionsWithheld, ReadinessStep, RunEvent, StreamInterrupted, WriteDone, WritesStarting,
+    DeletionsWithheld,
+    ReadinessStep,
+    RunEvent,
+    StreamInterrupted,
+    WriteDone,
+    WritesStarting,
 )
 
 

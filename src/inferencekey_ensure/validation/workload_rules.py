@@ -12,23 +12,23 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, List, Optional
 
+from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.wording import closest, show_value
 from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
     FIELDS,
-    NEVER,
-    OBJECT,
-    unsent,
-    unsent_reason,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
+    NEVER,
+    OBJECT,
     VLLM_BACKENDS,
+    unsent,
+    unsent_reason,
 )
 from inferencekey_ensure.domain.platform_rules import platform_findings
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.loading.nodes import MappingNode
 from inferencekey_ensure.validation.documents import WorkloadEntry
-from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
-from inferencekey_ensure.diagnostics.wording import closest, show_value
 
 
 class _Findings:
