@@ -21,7 +21,7 @@ _MAX_BACKOFF_EXPONENT = 30
 def exponential_backoff_s(failed_attempts: int, base_s: float, cap_s: float) -> float:
     """``base * 2^(n-1)`` after the n-th failure, never above ``cap_s``."""
     exponent = min(max(failed_attempts - 1, 0), _MAX_BACKOFF_EXPONENT)
-    return min(cap_s, base_s * (2 ** exponent))
+    return min(cap_s, base_s * (2.0 ** exponent))
 
 
 def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:

@@ -176,7 +176,7 @@ def _serve_until_stopped(server: EmulatorServer, config: EmulatorConfig) -> int:
             pass
     finally:
         server.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     _stderr("InferenceKey emulator stopped")
     return exit_codes.OK

@@ -22,13 +22,13 @@ from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.cli.progress import progress_printer
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.domain.secrets import redact_text
-from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
 from inferencekey_ensure.engine.events import EventSink
 from inferencekey_ensure.engine.projects import fallback_project
-from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT
+from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT, RunMode
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.plan.digest import DigestCheck
@@ -94,7 +94,7 @@ def register(subparsers: Any) -> None:
     apply.set_defaults(func=run_apply)
 
 
-def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
+def _request(args: argparse.Namespace, mode: RunMode, env: Mapping[str, str],
              on_event: EventSink, check: Optional[DigestCheck]) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
     request = RunRequest(
@@ -146,7 +146,7 @@ def _emit(report: RunReport, as_json: bool, env: Mapping[str, str]) -> None:
         sys.stdout.write(render_plan(report, colour=use_colour(sys.stdout, env)))
 
 
-def _execute(args: argparse.Namespace, mode: str, check: Optional[DigestCheck] = None) -> Optional[RunReport]:
+def _execute(args: argparse.Namespace, mode: RunMode, check: Optional[DigestCheck] = None) -> Optional[RunReport]:
     """The report, or None after printing a usage error."""
     env = dict(os.environ)
     problem = _usage_problem(args)

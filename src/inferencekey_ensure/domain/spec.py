@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Dict, Mapping, Optional
 
-# Re-exported for the engine, the CLI and the action inputs, which import them from here.
-from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES, REQUIRED, SPEC_NAMES  # noqa: F401
+from inferencekey_ensure.domain.fields import REQUIRED, SPEC_NAMES
 
 
 class WorkloadSpec:
     """One workload's declared fields; ``spec.backend`` etc. read them (None: not declared)."""
 
     __slots__ = ("_fields",)
+    _fields: Mapping[str, Any]
 
     def __init__(self, **fields: Any) -> None:
         unknown = sorted(set(fields) - SPEC_NAMES)

@@ -118,7 +118,7 @@ def locate(root: Node, path: Sequence[PathPart], at_key: bool = False) -> Tuple[
     if at_key and path:
         parent = node_at(root, path[:-1])
         if isinstance(parent, MappingNode) and path[-1] in parent.keys:
-            key = parent.keys[path[-1]]  # type: ignore[index]
+            key = parent.keys[path[-1]]
             return key.line, key.column
     node, _ = _deepest(root, path)
     return node.line, node.column

@@ -44,7 +44,7 @@ class _Findings:
         for index, part in enumerate(parts):
             if isinstance(node, MappingNode) and part in node.children:
                 last = index == len(parts) - 1
-                node = node.keys[part] if at_key and last else node.children[part]  # type: ignore[index]
+                node = node.keys[part] if at_key and last else node.children[part]
         where = json_path(self.entry.path + tuple(parts))
         self.problems.append(Problem(self.display, node.line, node.column, where, message, severity, rule))
 
