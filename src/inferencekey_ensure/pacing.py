@@ -39,8 +39,6 @@ def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    if when is None:
-        return None
     if when.tzinfo is None:  # RFC 7231 dates are GMT; a zone-less one is read the same way
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, when.timestamp() - now)

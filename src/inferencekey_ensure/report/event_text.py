@@ -45,4 +45,3 @@ def event_line(event: RunEvent) -> Optional[str]:
     if isinstance(event, StreamInterrupted):
         return (f"{event.project}/{event.slug}: stream interrupted ({event.reason}); "
                 f"reconnecting in {event.retry_in_s:g}s")
-    return None
