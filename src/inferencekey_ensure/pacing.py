@@ -21,7 +21,7 @@ _MAX_BACKOFF_EXPONENT = 30
 def exponential_backoff_s(failed_attempts: int, base_s: float, cap_s: float) -> float:
     """``base * 2^(n-1)`` after the n-th failure, never above ``cap_s``."""
     exponent = min(max(failed_attempts - 1, 0), _MAX_BACKOFF_EXPONENT)
-    return min(cap_s, base_s * (2 ** exponent))
+    return min(cap_s, base_s * (2.0 ** exponent))
 
 
 def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
@@ -38,8 +38,6 @@ def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
         return None
     if when.tzinfo is None:  # RFC 7231 dates are GMT; a zone-less one is read the same way
         when = when.replace(tzinfo=timezone.utc)

@@ -15,9 +15,7 @@ import pytest
 from inferencekey_ensure.cli.emulator_cmd import config_from_args
 from inferencekey_ensure.cli.main import build_parser, main
 from inferencekey_ensure.emulator import EmulatorConfig, FaultConfig, TokenGrant
-
 from support.emulator_http import READ_TOKEN, TOKEN, create_body, http_client, workloads_path
-
 
 LISTENING = "InferenceKey emulator listening on "
 

@@ -13,7 +13,6 @@ import pytest
 
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig
-
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -26,7 +25,6 @@ from support.action_harness import (
     write_spec,
 )
 from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Account, FakeGitHub, Fault
-
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 

@@ -10,10 +10,7 @@ import pytest
 
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
-
-from support.emulator import TOKEN
 from support.engine import BOT, EMBED, SEEDED_BOT, write_specs, writes
-
 
 SECRET_TAIL = "engine0test0secret0value"
 

@@ -11,7 +11,6 @@ import pytest
 
 from support.cli import run_cli as cli
 
-
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 

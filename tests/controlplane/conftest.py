@@ -7,10 +7,8 @@ import pytest
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import resolve_settings
-
 from support.clock import FakeClock
 from support.loopback import ScriptedServer
-
 
 TOKEN = "ik_sdk_t3stt0k3n_SuperSecretTailValue123"
 SECRET_TAIL = "SuperSecretTailValue123"

@@ -12,7 +12,6 @@ from inferencekey_ensure.controlplane.readiness import wait_until_ready
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import resolve_settings
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig, TokenGrant
-
 from support.clock import FakeClock
 
 from .conftest import SECRET_TAIL, TOKEN
@@ -51,9 +50,8 @@ def test_create_list_patch_delete_round_trip(emulator: EmulatorServer, clock: Fa
 
 def test_an_unknown_token_is_an_auth_error(clock: FakeClock) -> None:
     config = EmulatorConfig(tokens={"ik_sdk_0ther000_SomeoneElsesTokenTail": TokenGrant("acme")})
-    with EmulatorServer(config) as emulator, _client(emulator, clock) as client:
-        with pytest.raises(AuthError) as caught:
-            client.list_workloads("acme")
+    with EmulatorServer(config) as emulator, _client(emulator, clock) as client, pytest.raises(AuthError) as caught:
+        client.list_workloads("acme")
     assert str(caught.value).startswith("authentication failed: ")
     assert SECRET_TAIL not in str(caught.value)
 
@@ -131,5 +129,5 @@ def test_an_error_phase_from_the_emulator_fails_the_wait(clock: FakeClock) -> No
     config = EmulatorConfig(readiness_step_s=0.01, faults=FaultConfig(error_slugs=("support-bot",)))
     with EmulatorServer(config) as emulator, _client(emulator, clock) as client:
         client.create_workload("acme", BODY)
-        with pytest.raises(ReadinessError, match='^workload "support-bot" failed to become ready: '):
+        with pytest.raises(ReadinessError, match=r'^workload "support-bot" failed to become ready: '):
             wait_until_ready(client, "acme", "support-bot", timeout_s=60, timing=clock.timing())

@@ -21,7 +21,6 @@ from inferencekey_ensure.controlplane.errors import (
 )
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import resolve_settings
-
 from support.clock import FakeClock
 from support.loopback import (
     ScriptedServer,
@@ -322,9 +321,8 @@ def test_the_read_timeout_is_enforced(server: ScriptedServer, make_client: MakeC
 
 
 def test_the_connect_timeout_is_enforced_and_a_create_that_never_connected_is_retried(clock: FakeClock) -> None:
-    with unaccepting_port() as port, _client_at(port, clock, max_attempts=2, connect_timeout=0.2) as client:
-        with pytest.raises(NetworkError) as caught:
-            client.create_workload("acme", CREATE_BODY)
+    with unaccepting_port() as port, _client_at(port, clock, max_attempts=2, connect_timeout=0.2) as client, pytest.raises(NetworkError) as caught:
+        client.create_workload("acme", CREATE_BODY)
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert caught.value.code == "timeout" and len(clock.sleeps) == 1
     assert "could not connect" in str(caught.value)
@@ -345,7 +343,7 @@ def test_401_and_403_codes_arrive_typed(server: ScriptedServer, make_client: Mak
         reply(403, {"error": {"code": "scope_insufficient", "message": "read-only token"}}),
     )
     client = make_client()
-    with pytest.raises(AuthError, match="^authentication failed: unknown token$"):
+    with pytest.raises(AuthError, match=r"^authentication failed: unknown token$"):
         client.list_workloads("acme")
     with pytest.raises(PermissionDenied) as mismatch:
         client.create_workload("acme", CREATE_BODY)

@@ -6,10 +6,15 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from inferencekey_ensure.controlplane.errors import ApiError, NotFoundError, PermissionDenied, ReadinessError, ReadinessTimeout
+from inferencekey_ensure.controlplane.errors import (
+    ApiError,
+    NotFoundError,
+    PermissionDenied,
+    ReadinessError,
+    ReadinessTimeout,
+)
 from inferencekey_ensure.controlplane.readiness import wait_until_ready
 from inferencekey_ensure.controlplane.retry import Timing
-
 from support.clock import FakeClock
 from support.loopback import ScriptedServer, event_stream, reply, sse_event
 
@@ -35,7 +40,7 @@ def test_events_are_parsed_from_one_stream_ignoring_keep_alives(
 
 
 def test_crlf_line_endings_are_understood(server: ScriptedServer, make_client: MakeClient) -> None:
-    server.script(event_stream([f"data: {{\"phase\": \"ready\"}}\r", "\r"]))
+    server.script(event_stream(["data: {\"phase\": \"ready\"}\r", "\r"]))
     assert list(make_client().readiness_events("acme", "s")) == [{"phase": "ready"}]
 
 
@@ -91,7 +96,7 @@ def test_a_transient_failure_to_open_is_waited_out(
     server: ScriptedServer, make_client: MakeClient, clock: FakeClock
 ) -> None:
     server.script(reply(503), event_stream(sse_event(READY)))
-    events, reconnects, callbacks = _recorder()
+    _events, reconnects, callbacks = _recorder()
     assert wait_until_ready(make_client(), "acme", "s", timing=clock.timing(), **callbacks) == READY
     assert "status 503" in reconnects[0][1]
 

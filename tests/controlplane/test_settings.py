@@ -8,7 +8,6 @@ import pytest
 from inferencekey_ensure.controlplane.errors import ConfigurationError, CredentialRefused, PermissionDenied
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import DEFAULT_BASE_URL, resolve_settings
-
 from support.loopback import ScriptedServer
 
 from .conftest import SECRET_TAIL, TOKEN

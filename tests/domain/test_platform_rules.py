@@ -16,7 +16,6 @@ import pytest
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
 from inferencekey_ensure.emulator.validation import BodyError, validated_create, validated_patch
-
 from support.validation import check
 
 BASE: Dict[str, Any] = {"name": "Chat", "slug": "chat", "model": "m/m", "backend": "vllm"}

@@ -21,9 +21,9 @@ from typing import Iterator, List, Set
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-
 from support.action_harness import GITHUB_TOKEN, SDK_TOKEN, pull_request_event, write_spec
 from support.fake_github import FakeGitHub
+
 from .test_action_with_act import ACT, INSTALL_FAILED, ActRun, _copy_action, _git
 
 pytestmark = pytest.mark.act

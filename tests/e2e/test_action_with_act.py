@@ -22,7 +22,6 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -33,7 +32,6 @@ from support.action_harness import (
     write_spec,
 )
 from support.fake_github import GRAPHQL, Account, FakeGitHub
-
 
 pytestmark = pytest.mark.act
 

@@ -20,7 +20,6 @@ import yaml
 
 from support.validation import EXAMPLES, MINIMAL, REPO, write
 
-
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 HOOK_IDS = [hook["id"] for hook in MANIFEST]
 _INDEX_UNREACHABLE = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|No matching distribution")

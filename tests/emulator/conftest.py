@@ -6,9 +6,7 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-
 from support.emulator_http import http_client, scoped_config
-
 
 StartEmulator = Callable[..., EmulatorServer]
 

@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import ANY_PROJECT, EmulatorConfig, EmulatorServer, TokenGrant
-
 from support.emulator_http import (
     LIVE_KEY,
     OTHER_TOKEN,

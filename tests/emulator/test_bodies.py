@@ -9,7 +9,6 @@ import pytest
 
 from support.emulator_http import create_body, workloads_path
 
-
 CLOUD_AUTOSCALING = {
     "min_workers": 0,
     "max_workers": 2,
@@ -50,7 +49,8 @@ def test_create_without_a_required_field_is_400(client: httpx.Client, field: str
             "cloud autoscaling (`workers.source: cloud`) needs max_hourly_cost_usd above 0",
         ),
         (
-            {"execution_policy": "autoscaling", "execution_policy_config": {"max_hourly_cost_usd": 2, "workers": {"source": "cloud", "cloud_pool": {"gpu_pool": []}}}},
+            {"execution_policy": "autoscaling",
+             "execution_policy_config": {"max_hourly_cost_usd": 2, "workers": {"source": "cloud", "cloud_pool": {"gpu_pool": []}}}},
             "gpu_pool",
         ),
         ({"execution_policy": "autoscaling", "execution_policy_config": {"workers": {"source": "private"}}}, "private_worker_ids"),

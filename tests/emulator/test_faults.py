@@ -9,7 +9,6 @@ import pytest
 
 from inferencekey_ensure.emulator import EmulatorServer, FaultConfig
 from inferencekey_ensure.emulator.faults import CLOSE, FAIL, NON_JSON, fault_for_request
-
 from support.emulator_http import create_body, http_client, scoped_config, workloads_path
 
 from .conftest import StartEmulator

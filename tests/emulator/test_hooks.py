@@ -6,7 +6,6 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorServer
-
 from support.emulator_http import TOKEN, create_body, workloads_path
 
 
@@ -81,7 +80,7 @@ def test_workloads_returns_a_copy_the_caller_cannot_change_the_state_through(emu
 def test_url_needs_a_started_server_and_start_is_once_only() -> None:
     server = EmulatorServer()
     with pytest.raises(RuntimeError):
-        server.url
+        _ = server.url
     with server:
         assert server.url.startswith("http://127.0.0.1:")
         with pytest.raises(RuntimeError):

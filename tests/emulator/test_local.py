@@ -8,12 +8,11 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH, LOCAL_TOKEN, local_emulator
-
 from support.emulator_http import create_body, http_client, workloads_path
 
 
 def test_local_state_lives_in_dot_inferencekey_by_default() -> None:
-    assert LOCAL_STATE_PATH == Path(".inferencekey") / "local-state.json"
+    assert Path(".inferencekey") / "local-state.json" == LOCAL_STATE_PATH
 
 
 def test_the_local_token_is_a_control_plane_token_for_every_project(tmp_path: Path) -> None:
@@ -27,14 +26,12 @@ def test_the_local_token_is_a_control_plane_token_for_every_project(tmp_path: Pa
 
 def test_local_state_persists_between_runs_and_creates_its_folder(tmp_path: Path) -> None:
     state = tmp_path / ".inferencekey" / "local-state.json"
-    with local_emulator(state) as local:
-        with http_client(local.url, local.token) as client:
-            created = client.post(workloads_path(), json=create_body()).json()
+    with local_emulator(state) as local, http_client(local.url, local.token) as client:
+        created = client.post(workloads_path(), json=create_body()).json()
 
     assert state.is_file()
-    with local_emulator(state) as local:
-        with http_client(local.url, local.token) as client:
-            assert client.get(workloads_path()).json() == {"workloads": [created]}
+    with local_emulator(state) as local, http_client(local.url, local.token) as client:
+        assert client.get(workloads_path()).json() == {"workloads": [created]}
 
 
 def test_the_local_emulator_listens_on_loopback_and_stops_with_the_block(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorServer, StateError
-
 from support.emulator_http import create_body, http_client, scoped_config, workloads_path
 
 from .conftest import StartEmulator
@@ -66,7 +65,13 @@ def test_readiness_is_timed_from_the_saved_change_after_a_restart(start_emulator
 
 @pytest.mark.parametrize(
     "content",
-    ["{not json", "[]", '{"format_version": 99}', '{"format_version": 1, "next_id": 1}', '{"format_version": 1, "next_id": 1, "projects": {"a": {}}, "workloads": [], "token_bindings": {}}'],
+    [
+        "{not json",
+        "[]",
+        '{"format_version": 99}',
+        '{"format_version": 1, "next_id": 1}',
+        '{"format_version": 1, "next_id": 1, "projects": {"a": {}}, "workloads": [], "token_bindings": {}}',
+    ],
     ids=["not-json", "not-an-object", "unknown-version", "missing-parts", "project-without-id"],
 )
 def test_an_unusable_state_file_is_a_clear_error_naming_it(tmp_path: Path, content: str) -> None:

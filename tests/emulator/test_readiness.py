@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorServer, FaultConfig
-
 from support.clock import FakeClock
 from support.emulator_http import create_body, events_path, http_client, read_events, scoped_config
 

@@ -9,7 +9,6 @@ import httpx
 
 from support.emulator_http import PROJECT, create_body, workloads_path
 
-
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import EmulatorServer
-
 from support.emulator_http import OTHER_TOKEN, bearer, create_body, http_client, workloads_path
 
 

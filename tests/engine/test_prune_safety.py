@@ -16,7 +16,6 @@ from inferencekey_ensure.report.markdown import render_comment
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
-
 from support.emulator import TOKEN
 from support.engine import BOT, SEEDED_BOT, by_slug, engine_run, write_specs, writes
 
@@ -92,7 +91,7 @@ def test_more_deletions_than_the_limit_are_refused_before_any_write_listing_them
     seed_strays(emulator, 4)
     (project / "inferencekey" / "helper.json").unlink()
     capsys.readouterr()
-    code, out, err = cli(capsys, "apply", "--prune")
+    code, out, _err = cli(capsys, "apply", "--prune")
     assert code == 1
     assert writes(emulator) == []
     assert "--prune would delete 5 workloads, more than the limit of 3" in out

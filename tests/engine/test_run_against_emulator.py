@@ -6,7 +6,6 @@ import pytest
 
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.report.plan_json import report_to_json
-
 from support.emulator import TOKEN_ANY
 from support.engine import BOT, EMBED, SEEDED_BOT, by_slug, engine_run, gets, write_specs, writes
 

@@ -10,10 +10,12 @@ from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import RECONCILE
 from inferencekey_ensure.engine.events import (
-    DeletionsWithheld, RunEvent, WriteDone, WritesStarting,
+    DeletionsWithheld,
+    RunEvent,
+    WriteDone,
+    WritesStarting,
 )
 from inferencekey_ensure.report.plan_json import report_to_json
-
 from support.emulator import TOKEN, start_emulator
 from support.engine import BOT, EMBED, SEEDED_BOT, engine_run, fast_settings, run_specs, write_specs, writes
 

@@ -13,7 +13,6 @@ from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.report.event_text import event_line
 from inferencekey_ensure.report.plan_json import report_to_json
-
 from support.emulator import OTHER_TOKEN, READ_ONLY_TOKEN, TOKEN
 from support.engine import (
     BOT,
@@ -28,7 +27,6 @@ from support.engine import (
     write_specs,
     writes,
 )
-
 
 UNKNOWN_TOKEN = "ik_sdk_nope0009_engine0test0secret0value"
 LIVE_KEY = "ik_live_data0001_engine0test0secret0value"

@@ -16,10 +16,8 @@ import pytest
 
 from inferencekey_ensure.engine import RECONCILE
 from inferencekey_ensure.specset.load import load_workloads
-
 from support.emulator import TOKEN, TOKEN_ANY, start_emulator
 from support.engine import BOT, EMBED, SEEDED_BOT, engine_run, write_specs, writes
-
 
 inferencekey = pytest.importorskip(
     "inferencekey",

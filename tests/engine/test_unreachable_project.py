@@ -18,7 +18,6 @@ from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
-
 from support.emulator import TOKEN
 from support.engine import BOT, by_slug, engine_run, write_specs
 

@@ -9,8 +9,8 @@ from typing import Any, Dict, List
 
 import yaml
 
-from inferencekey_ensure.github.inputs import env_name
 from inferencekey_ensure.flow.outputs import OUTPUT_NAMES
+from inferencekey_ensure.github.inputs import env_name
 
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",

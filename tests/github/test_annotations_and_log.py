@@ -10,7 +10,6 @@ from inferencekey_ensure.github.annotations import comment_failure
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
-
 from support.plan_fixtures import plan, workload
 
 

@@ -6,19 +6,18 @@ from typing import Iterator, List
 
 import pytest
 
+from inferencekey_ensure.flow.sticky import ALWAYS, NEVER, ON_CHANGE
 from inferencekey_ensure.github.comment_sync import CREATED, SKIPPED, UNCHANGED, UPDATED, sync_comment
 from inferencekey_ensure.github.comments_api import (
     OUTCOME_UNKNOWN,
     PERMISSION,
     RATE_LIMITED,
     SERVER,
+    CommentRetryPolicy,
     CommentsApi,
     GitHubApiError,
-    CommentRetryPolicy,
 )
-from inferencekey_ensure.flow.sticky import ALWAYS, NEVER, ON_CHANGE
 from inferencekey_ensure.pacing import Timing
-
 from support.fake_github import (
     GITHUB_ACTIONS,
     GRAPHQL,
@@ -28,7 +27,6 @@ from support.fake_github import (
     FakeGitHub,
     Fault,
 )
-
 
 TOKEN = "ghs_fakeGitHubToken0123456789"
 REPO = "acme/infra"

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from inferencekey_ensure.github.outputs import append_summary, format_output, write_outputs
-
 from support.action_harness import parse_output_file
 
 

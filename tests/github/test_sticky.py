@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from inferencekey_ensure.github.comments_api import IssueComment
 from inferencekey_ensure.flow.sticky import ALWAYS, CREATE, NEVER, ON_CHANGE, SKIP, UPDATE, decide
+from inferencekey_ensure.github.comments_api import IssueComment
 from inferencekey_ensure.github.sticky import DEFAULT_TOKEN_LOGIN, authored_by, find_ours, own
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"

@@ -8,7 +8,6 @@ import pytest
 
 from inferencekey_ensure.loading.discovery import discover_spec_files
 from inferencekey_ensure.loading.errors import UsageError
-
 from support.cli import run_cli
 from support.validation import MINIMAL, write
 
@@ -58,7 +57,7 @@ def test_a_file_named_twice_is_checked_once(tree):
 
 @pytest.mark.parametrize("path, fragment", [("missing.yaml", "path not found: 'missing.yaml'"), ("nothing/*.yaml", "no file matches")])
 def test_a_missing_path_or_empty_glob_is_a_usage_error(tree, capsys, path, fragment):
-    with pytest.raises(UsageError, match="not found|no file matches"):
+    with pytest.raises(UsageError, match=r"not found|no file matches"):
         discover_spec_files([path])
     code, out, err = run_cli(capsys, "validate", "inferencekey", path)
     assert code == 2 and fragment in err and out == ""

@@ -12,10 +12,8 @@ import yaml
 
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.onboarding.spec_files import MODELINE
-
 from support.cli import run_cli as cli
 from support.emulator import READ_ONLY_TOKEN, TOKEN
-
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -238,7 +236,7 @@ def test_local_apply_then_import_round_trips_through_the_embedded_control_plane(
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     examples = Path(__file__).resolve().parents[2] / "examples"
     assert cli(capsys, "apply", "--local", examples)[0] == 0
-    code, stdout, stderr = cli(capsys, "import", "--local", "--project", "demo", "--out", "imported")
+    code, _stdout, stderr = cli(capsys, "import", "--local", "--project", "demo", "--out", "imported")
     assert code == 0, stderr
     assert cli(capsys, "plan", "--local", "imported", "--detailed-exitcode")[0] == 0
 

@@ -15,9 +15,7 @@ import pytest
 import yaml
 
 from inferencekey_ensure.onboarding.workflow_templates import ACTION_REF
-
 from support.cli import run_cli as cli
-
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))

@@ -13,14 +13,12 @@ from hypothesis import strategies as st
 from inferencekey_ensure.domain.drift import compute_drift, replacement_diff, same_json
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body, normalise_live
-from inferencekey_ensure.specset.load import load_workloads
 from inferencekey_ensure.onboarding.live_to_spec import live_to_spec
 from inferencekey_ensure.onboarding.spec_files import spec_file_text
 from inferencekey_ensure.onboarding.yaml_text import mapping_document, scalar
+from inferencekey_ensure.specset.load import load_workloads
 from inferencekey_ensure.validation.interpolation_rule import value_interpolation
-
 from support.strategies import spec_fields
-
 
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 _JSON = st.recursive(

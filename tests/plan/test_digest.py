@@ -15,9 +15,9 @@ import pytest
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.domain.drift import FieldDiff
+from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from inferencekey_ensure.plan.digest import canonical_json, canonical_plan, plan_differences, plan_digest
-from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.plan.model import EndpointRef, PlannedWorkload, Target, UnmanagedWorkload
 
 TOKEN = "ik_sdk_plan0001_digest0test0secret0value"
@@ -202,7 +202,7 @@ def test_differences_name_the_workload_and_field_and_the_unmanaged_change():
 def test_apply_expect_digest_applies_the_reviewed_plan(platform, tmp_path, capsys):
     folder = spec_folder(tmp_path / "specs", {"a.yaml": AS_LIST})
     digest = plan_json(capsys, folder)["plan_digest"]
-    code, out, _ = cli(capsys, "apply", folder, "--expect-digest", digest)
+    code, _out, _ = cli(capsys, "apply", folder, "--expect-digest", digest)
     assert code == 0
     assert sorted(w["slug"] for w in platform.workloads("acme")) == ["embedder", "support-bot"]
 

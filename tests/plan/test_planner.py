@@ -6,7 +6,16 @@ import pytest
 
 from inferencekey_ensure.domain.drift import FieldDiff
 from inferencekey_ensure.plan.model import (
-    CREATE, DRIFT_LEFT, DRIFT_REFUSED, KEEP, NO_CHANGE, PRUNE, REPLACE, UNKNOWN, UPDATE, EndpointRef,
+    CREATE,
+    DRIFT_LEFT,
+    DRIFT_REFUSED,
+    KEEP,
+    NO_CHANGE,
+    PRUNE,
+    REPLACE,
+    UNKNOWN,
+    UPDATE,
+    EndpointRef,
 )
 from inferencekey_ensure.plan.planner import build_plan
 

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
+import support.emulator
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
@@ -24,8 +25,6 @@ from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
 from inferencekey_ensure.engine import RECONCILE, RunReport, RunRequest, run
 from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.specset.load import load_workloads
-
-import support.emulator
 
 PROJECT = "acme"
 # Shaped like a real control-plane token: ik_sdk_<id>_<secret>. The tail is what must

@@ -21,8 +21,18 @@ from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import PREVIEW, RunReport
 
 from .harness import (
-    TOKEN, child_env, desired_bodies, drifted_states, engine_apply, ik_ensure, normalised,
-    requests_of, seed, start_emulator, twenty_specs, write_spec_files,
+    TOKEN,
+    child_env,
+    desired_bodies,
+    drifted_states,
+    engine_apply,
+    ik_ensure,
+    normalised,
+    requests_of,
+    seed,
+    start_emulator,
+    twenty_specs,
+    write_spec_files,
 )
 
 pytestmark = pytest.mark.slow

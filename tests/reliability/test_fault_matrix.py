@@ -26,12 +26,23 @@ from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.specset.load import load_workloads
-
 from support.loopback import ScriptedServer, reply
 
 from .harness import (
-    PROJECT, TOKEN, UNMANAGED, desired_bodies, drifted_states, engine_apply, failed_slugs, normalised,
-    requests_of, seed, slug_of_id, start_emulator, twenty_specs, write_spec_files,
+    PROJECT,
+    TOKEN,
+    UNMANAGED,
+    desired_bodies,
+    drifted_states,
+    engine_apply,
+    failed_slugs,
+    normalised,
+    requests_of,
+    seed,
+    slug_of_id,
+    start_emulator,
+    twenty_specs,
+    write_spec_files,
 )
 
 pytestmark = pytest.mark.slow

@@ -22,7 +22,14 @@ import yaml
 from support.hostile_files import write_huge_spec
 
 from .harness import (
-    PROJECT, SECRET_TAIL, TOKEN, child_env, ik_ensure, run_batch, run_child, start_emulator,
+    PROJECT,
+    SECRET_TAIL,
+    TOKEN,
+    child_env,
+    ik_ensure,
+    run_batch,
+    run_child,
+    start_emulator,
 )
 
 pytestmark = pytest.mark.slow

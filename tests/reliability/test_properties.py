@@ -31,7 +31,6 @@ from inferencekey_ensure.plan.model import CREATE, NO_CHANGE, REPLACE, UPDATE, P
 from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.report.markdown import COMMENT_LIMIT, comment_size, render_comment
 from inferencekey_ensure.report.markdown_sections import Footer
-
 from support.markdown_checks import fences_balanced, live_mentions, stray_html
 from support.strategies import on_drift_values, platform_states, spec_sets
 

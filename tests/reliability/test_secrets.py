@@ -21,7 +21,6 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from inferencekey_ensure.emulator import FaultConfig, TokenGrant
-
 from support.action_harness import GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec
 from support.fake_github import FakeGitHub
 from support.loopback import ScriptedServer, Step, closed_port, echo_authorization
@@ -216,7 +215,7 @@ def _start_emulator_cli(root: Path, *flags: str) -> Tuple[subprocess.Popen, str,
     log = root / "emulator.log"
     process = subprocess.Popen(ik_ensure("emulator", "--port", "0", "--readiness-step", "0", *flags),
                                cwd=str(root), env=child_env(), stdout=subprocess.PIPE,
-                               stderr=open(log, "w"), text=True)
+                               stderr=open(log, "w"), text=True)  # noqa: SIM115 - the child owns the log
     deadline = time.monotonic() + 60
     seen = []
     while time.monotonic() < deadline:

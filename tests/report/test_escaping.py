@@ -15,9 +15,7 @@ from inferencekey_ensure.report.escaping import (
     reveal_bidi,
     table_code,
 )
-
 from support.markdown_checks import splits_cell
-
 
 HOSTILE = "a|b\n\n</details><script>alert(1)</script> @octocat @org/team ```x``` ![i](http://x/y.png) [l](javascript:x) \\| &amp;"
 

@@ -9,7 +9,6 @@ from inferencekey_ensure.engine.results import RunReport
 from inferencekey_ensure.report.markdown import comment_marker, comment_size, render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
 from inferencekey_ensure.report.markdown_validation import render_validation_comment
-
 from support.markdown_checks import (
     fences_balanced,
     live_mentions,
@@ -19,7 +18,6 @@ from support.markdown_checks import (
     table_rows,
 )
 from support.plan_fixtures import plan, workload
-
 
 INFO = Footer(
     tool_version="0.1.0",

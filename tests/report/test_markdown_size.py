@@ -21,10 +21,8 @@ from inferencekey_ensure.report.markdown import (
 from inferencekey_ensure.report.markdown_review import review_note
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_digest import report_digest, report_plan
-
 from support.markdown_checks import fences_balanced, live_mentions, stray_html, table_cells, table_rows
 from support.plan_fixtures import plan, workload
-
 
 INFO = Footer("0.1.0", "abc1234", "https://github.com/o/r/commit/abc1234", "https://github.com/o/r/actions/runs/7")
 

@@ -14,13 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.engine.results import RunReport
 from inferencekey_ensure.report.escaping import html_text, markdown_text, table_code
 from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.markdown_validation import render_validation_comment, render_validation_summary
-from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.engine.results import RunReport
-
 from support.plan_fixtures import plan, workload
 
 from .github_render import BIDI_CONTROLS, render_like_github

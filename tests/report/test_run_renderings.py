@@ -16,9 +16,7 @@ from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
-
 from support.engine import make_live, make_target
-
 
 WORKLOAD_KEYS = ["file", "line", "column", "name", "project", "slug", "declared_slug", "action",
                  "on_drift", "diffs", "endpoint_ref", "exists", "status", "error", "notes"]

@@ -6,7 +6,6 @@ import pytest
 
 from inferencekey_ensure.domain.spec import SourceLocation
 from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
-
 from support.validation import EXAMPLES, MINIMAL, write
 
 

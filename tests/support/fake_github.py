@@ -248,9 +248,9 @@ class FakeGitHub(LoopbackServer):
     ) -> Tuple[int, Any, Dict[str, str]]:
         segments = path.strip("/").split("/")
         # /repos/{owner}/{repo}/commits/{sha}/pulls
-        if len(segments) == 6 and segments[0] == "repos" and segments[3] == "commits" and segments[5] == "pulls":
-            if method == "GET":
-                return 200, list(self.commit_pulls.get((f"{segments[1]}/{segments[2]}", segments[4]), [])), {}
+        if (len(segments) == 6 and segments[0] == "repos" and segments[3] == "commits" and segments[5] == "pulls"
+                and method == "GET"):
+            return 200, list(self.commit_pulls.get((f"{segments[1]}/{segments[2]}", segments[4]), [])), {}
         # /repos/{owner}/{repo}/issues/{number}/comments
         if len(segments) == 6 and segments[0] == "repos" and segments[3] == "issues" and segments[5] == "comments":
             repository, number = f"{segments[1]}/{segments[2]}", int(segments[4])

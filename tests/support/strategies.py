@@ -12,8 +12,8 @@ from typing import Any, Dict, List
 
 from hypothesis import strategies as st
 
-from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.domain.fields import NATIVE_BACKENDS, ON_DRIFT_VALUES, TASK_TYPES
+from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
 

@@ -11,6 +11,7 @@ it is no third judge; the platform's cross-field rules are tested in
 from __future__ import annotations
 
 import json
+
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,6 @@ from hypothesis import strategies as st
 
 from inferencekey_ensure.domain.fields import NATIVE_BACKENDS
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
-
 from support.validation import SCHEMA_PATH
 
 from .corpus import INVALID_FILES, INVALID_WORKLOADS, VALID_FILES, VALID_WORKLOADS

@@ -14,7 +14,6 @@ import sys
 import pytest
 
 from inferencekey_ensure.specset.validate import validate_paths
-
 from support.cli import run_cli
 from support.hostile_files import hostile_folder
 from support.validation import MINIMAL, check, write

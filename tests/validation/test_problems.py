@@ -7,7 +7,6 @@ import textwrap
 import pytest
 
 from inferencekey_ensure.specset.validate import validate_paths
-
 from support.cli import run_cli
 from support.validation import MINIMAL, check, write
 
@@ -95,7 +94,9 @@ def test_an_unquoted_version_is_a_coercion_error_telling_to_quote_it(tmp_path):
     assert problem.message == '`0.10` is read as the number 0.1 (YAML 1.1), not a string; quote it: "0.10"'
 
 
-@pytest.mark.parametrize("text, read_as", [("yes", "the boolean true"), ("off", "the boolean false"), ("0755", "the integer 493"), ("1:30", "the integer 90"), ("~", "null")])
+@pytest.mark.parametrize("text, read_as", [
+    ("yes", "the boolean true"), ("off", "the boolean false"), ("0755", "the integer 493"), ("1:30", "the integer 90"), ("~", "null"),
+])
 def test_yaml_11_guesses_in_string_fields_must_be_quoted(tmp_path, text, read_as):
     (problem,) = check(tmp_path, "s.yaml", MINIMAL.replace("name: Chat", f"name: {text}"))
     assert problem.rule == "coercion" and f"`{text}` is read as {read_as}" in problem.message and "quote it" in problem.message
@@ -124,7 +125,8 @@ def test_a_slug_that_canonicalises_to_nothing_is_refused(tmp_path):
 
 
 def test_min_and_max_replicas_are_refused_with_the_right_keys_named(tmp_path):
-    problems = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n  min_replicas: 1\n  max_replicas: 3\n  max_hourly_cost_usd: 2\n")
+    problems = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n"
+                     "  min_replicas: 1\n  max_replicas: 3\n  max_hourly_cost_usd: 2\n")
     assert [(p.line, p.column, p.json_path) for p in problems] == [
         (7, 3, "$.execution_policy_config.min_replicas"), (8, 3, "$.execution_policy_config.max_replicas"),
     ]
@@ -163,7 +165,8 @@ def test_a_misspelt_policy_key_is_a_warning_since_other_keys_pass_through(tmp_pa
 
 
 def test_a_key_of_another_policy_kind_is_an_error_since_the_platform_refuses_it(tmp_path):
-    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n  replicas: 2\n  max_workers: 2\n  max_hourly_cost_usd: 1\n")
+    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "execution_policy: autoscaling\nexecution_policy_config:\n"
+                       "  replicas: 2\n  max_workers: 2\n  max_hourly_cost_usd: 1\n")
     assert located([problem]) == [(7, 13, "$.execution_policy_config.replicas", "policy", "error")]
     assert problem.message.startswith("'replicas' configures the 'fixed' policy, not 'autoscaling'")
 

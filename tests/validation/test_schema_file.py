@@ -10,9 +10,7 @@ import pytest
 from inferencekey_ensure.loading.schema_resource import load_schema, schema_text
 from inferencekey_ensure.validation.schema_checker import SchemaChecker, UnsupportedSchemaError
 from inferencekey_ensure.validation.schema_messages import PATTERN_MEANINGS
-
 from support.validation import SCHEMA_PATH
-
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 

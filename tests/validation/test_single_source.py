@@ -29,7 +29,6 @@ from inferencekey_ensure.domain.fields import (
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body, normalise_live, unsent_fields
 from inferencekey_ensure.emulator.validation import BodyError, validated_create, validated_patch
-
 from support.validation import SCHEMA_PATH
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -104,7 +103,7 @@ def test_each_compared_field_is_compared_by_drift_and_patched_only_when_patchabl
     live_item[row.wire_field] = {"other": True} if isinstance(live_item[row.wire_field], dict) else "other"
     live = normalise_live(live_item)
     if row.patchable:
-        assert [diff.field for diff in compute_drift(spec, live)][0] == row.wire_field
+        assert next(diff.field for diff in compute_drift(spec, live)) == row.wire_field
         assert replacement_diff(spec, live) is None
         validated_patch({row.wire_field: create_body(spec)[row.wire_field]}, live_item)
     else:

@@ -62,7 +62,7 @@ def _uv_env(work: Path) -> Dict[str, str]:
     return env
 
 
-def _run(command: List[str], work: Path, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+def _run(command: List[str], work: Path, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=str(work), env=env, capture_output=True, text=True)
 
 

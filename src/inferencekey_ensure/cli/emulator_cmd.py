@@ -79,7 +79,8 @@ def register(subparsers: Any) -> None:
     faults.add_argument("--non-json-every", type=non_negative_int, default=0, metavar="N", help="apply every N-th request, then answer 200 with an HTML body")
     faults.add_argument("--close-every", type=non_negative_int, default=0, metavar="N", help="apply every N-th request, then close the connection mid-answer")
     faults.add_argument("--lose-creates", type=non_negative_int, default=0, metavar="N", help="store the next N creates, then answer them 503")
-    faults.add_argument("--drop-streams", type=non_negative_int, default=0, metavar="N", help="cut each workload's readiness stream N times before it may finish")
+    faults.add_argument("--drop-streams", type=non_negative_int, default=0, metavar="N",
+                        help="cut each workload's readiness stream N times before it may finish")
     faults.add_argument("--error-slug", action="append", default=[], metavar="SLUG", help="readiness ends in 'error' for SLUG; repeatable")
     parser.set_defaults(func=run)
 
@@ -175,7 +176,7 @@ def _serve_until_stopped(server: EmulatorServer, config: EmulatorConfig) -> int:
             pass
     finally:
         server.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     _stderr("InferenceKey emulator stopped")
     return exit_codes.OK

@@ -47,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.cli.connection import connector
     from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+    from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.emulator import LOCAL_STATE_PATH
     from inferencekey_ensure.onboarding.file_writes import write_files
     from inferencekey_ensure.onboarding.import_plan import plan_import

@@ -66,15 +66,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
-    from inferencekey_ensure.specset.load import UsageError, load_workloads
     from inferencekey_ensure.onboarding.declared_projects import declared_projects
     from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
     from inferencekey_ensure.onboarding.precommit_config import ConfigEditError
     from inferencekey_ensure.onboarding.scaffold import (
-        PRE_COMMIT_CONFIG, SPEC_DIR, RepositoryState, plan_scaffold,
+        PRE_COMMIT_CONFIG,
+        SPEC_DIR,
+        RepositoryState,
+        plan_scaffold,
     )
     from inferencekey_ensure.onboarding.workflow_templates import PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
     from inferencekey_ensure.report.validation_text import printable, problem_line
+    from inferencekey_ensure.specset.load import UsageError, load_workloads
 
     root = Path(args.dir)
     if not (root / ".git").exists():

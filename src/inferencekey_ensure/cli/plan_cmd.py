@@ -9,10 +9,10 @@ categorised message with the token redacted, never a traceback.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
@@ -22,21 +22,21 @@ from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.cli.progress import progress_printer
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.domain.secrets import redact_text
-from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
 from inferencekey_ensure.engine.events import EventSink
 from inferencekey_ensure.engine.projects import fallback_project
-from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT
+from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT, RunMode
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.plan.digest import DigestCheck
-from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
+from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.specset.prune_scope import projects_of, prune_refusal
 
 
@@ -94,7 +94,7 @@ def register(subparsers: Any) -> None:
     apply.set_defaults(func=run_apply)
 
 
-def _request(args: argparse.Namespace, mode: str, env: Mapping[str, str],
+def _request(args: argparse.Namespace, mode: RunMode, env: Mapping[str, str],
              on_event: EventSink, check: Optional[DigestCheck]) -> RunRequest:
     wait_timeout = getattr(args, "wait_timeout", None)
     request = RunRequest(
@@ -146,7 +146,7 @@ def _emit(report: RunReport, as_json: bool, env: Mapping[str, str]) -> None:
         sys.stdout.write(render_plan(report, colour=use_colour(sys.stdout, env)))
 
 
-def _execute(args: argparse.Namespace, mode: str, check: Optional[DigestCheck] = None) -> Optional[RunReport]:
+def _execute(args: argparse.Namespace, mode: RunMode, check: Optional[DigestCheck] = None) -> Optional[RunReport]:
     """The report, or None after printing a usage error."""
     env = dict(os.environ)
     problem = _usage_problem(args)

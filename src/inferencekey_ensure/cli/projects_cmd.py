@@ -35,9 +35,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
-    from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
     from inferencekey_ensure.onboarding.declared_projects import declared_projects
     from inferencekey_ensure.report.validation_text import printable, problem_line
+    from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
 
     try:
         loaded = load_workloads(list(args.paths))

@@ -12,7 +12,7 @@ construction, so no code path can print a token by forgetting to.
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar, Dict, Iterable, Optional, Tuple
+from typing import Any, ClassVar, Dict, Iterable, Optional, Tuple, Type
 
 from inferencekey_ensure.domain.secrets import redact_text
 
@@ -63,8 +63,8 @@ class EnsureError(Exception):
         return self.default_fix
 
 
-def _restore(cls: type, state: Dict[str, Any]) -> EnsureError:
-    error: EnsureError = cls.__new__(cls)
+def _restore(cls: Type[EnsureError], state: Dict[str, Any]) -> EnsureError:
+    error = cls.__new__(cls)
     Exception.__init__(error, state["message"])
     error.__dict__.update(state)
     return error

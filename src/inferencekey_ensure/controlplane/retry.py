@@ -22,9 +22,9 @@ from typing import Optional
 from inferencekey_ensure.pacing import Timing, exponential_backoff_s, parse_retry_after
 
 __all__ = [
+    "TRANSIENT_STATUSES",
     "Delivery",
     "RetryPolicy",
-    "TRANSIENT_STATUSES",
     "Timing",
     "is_transient_status",
     "may_have_been_processed",

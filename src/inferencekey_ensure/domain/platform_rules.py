@@ -41,7 +41,7 @@ class RuleFinding:
     every commit, and a dataclass costs a millisecond to define.
     """
 
-    __slots__ = ("path", "message", "rule", "severity", "other_kind")
+    __slots__ = ("message", "other_kind", "path", "rule", "severity")
 
     def __init__(
         self,
@@ -66,13 +66,15 @@ class RuleFinding:
         return f"RuleFinding({self.path!r}, {self.message!r}, {self.rule!r}, {self.severity!r})"
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _count(value: Any) -> Optional[float]:
+    """``value`` when it is a number (a bool is not one), else None."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _autoscaling_findings(config: Mapping[str, Any]) -> List[RuleFinding]:
     workers = config.get("workers")
-    source = workers.get("source") if isinstance(workers, dict) else None
+    placement: Mapping[str, Any] = workers if isinstance(workers, dict) else {}
+    source = placement.get("source")
     found: List[RuleFinding] = []
     if source == "private":
         if "max_hourly_cost_usd" in config:
@@ -81,7 +83,7 @@ def _autoscaling_findings(config: Mapping[str, Any]) -> List[RuleFinding]:
                 "private autoscaling runs on your own workers and takes no cost cap; remove max_hourly_cost_usd"
                 f" (the smallest private config: {SMALLEST_PRIVATE})",
             ))
-        if "private_worker_ids" not in workers:
+        if "private_worker_ids" not in placement:
             found.append(RuleFinding(
                 (POLICY_CONFIG, "workers"),
                 "private workers need `private_worker_ids`, the workers to scale across, e.g. "
@@ -98,7 +100,7 @@ def _autoscaling_findings(config: Mapping[str, Any]) -> List[RuleFinding]:
             f"add `max_hourly_cost_usd: 5.0` here (the smallest cloud config: {SMALLEST_CLOUD}), "
             f"or run on your own workers: {SMALLEST_PRIVATE}",
         ))
-    if source == "cloud" and "cloud_pool" not in workers:
+    if source == "cloud" and "cloud_pool" not in placement:
         found.append(RuleFinding(
             (POLICY_CONFIG, "workers"),
             "cloud workers need a `cloud_pool` naming the GPUs to rent, e.g. "
@@ -111,8 +113,8 @@ def _autoscaling_findings(config: Mapping[str, Any]) -> List[RuleFinding]:
             "allowed_cuda_versions; move both into `workers: {source: cloud, cloud_pool: {gpu_pool: [...], "
             "allowed_cuda_versions: [...]}}`",
         ))
-    low, high = config.get("min_workers"), config.get("max_workers")
-    if _is_count(low) and _is_count(high) and high < low:
+    low, high = _count(config.get("min_workers")), _count(config.get("max_workers"))
+    if low is not None and high is not None and high < low:
         found.append(RuleFinding(
             (POLICY_CONFIG, "max_workers"), f"max_workers ({high}) is below min_workers ({low})"
         ))

@@ -15,14 +15,13 @@ from types import MappingProxyType
 from typing import Any, Dict, Mapping, Optional
 
 from inferencekey_ensure.domain.fields import REQUIRED, SPEC_NAMES
-# Re-exported for the engine, the CLI and the action inputs, which import them from here.
-from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES  # noqa: F401
 
 
 class WorkloadSpec:
     """One workload's declared fields; ``spec.backend`` etc. read them (None: not declared)."""
 
     __slots__ = ("_fields",)
+    _fields: Mapping[str, Any]
 
     def __init__(self, **fields: Any) -> None:
         unknown = sorted(set(fields) - SPEC_NAMES)

@@ -64,7 +64,8 @@ def built_config(spec: WorkloadSpec) -> Optional[Dict[str, Any]]:
 
 
 def desired_task_type(spec: WorkloadSpec) -> str:
-    return create_body(spec)["task_type"]
+    task_type: str = create_body(spec)["task_type"]
+    return task_type
 
 
 def unsent_fields(spec: WorkloadSpec) -> List[str]:

@@ -18,11 +18,11 @@ from inferencekey_ensure.emulator.state import StateError
 __all__ = [
     "ANY_PROJECT",
     "DEFAULT_READINESS_STEP_S",
+    "LOCAL_STATE_PATH",
+    "LOCAL_TOKEN",
     "EmulatorConfig",
     "EmulatorServer",
     "FaultConfig",
-    "LOCAL_STATE_PATH",
-    "LOCAL_TOKEN",
     "LocalEmulator",
     "RecordedRequest",
     "StateError",

@@ -11,7 +11,7 @@ import threading
 import traceback
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.emulator.api import (
@@ -87,14 +87,16 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
 
     @property
     def _context(self) -> ServingContext:
-        return self.server.context  # type: ignore[attr-defined]
+        # The server class that serves this handler carries the context; BaseServer's type does not say so.
+        context: ServingContext = self.server.context  # type: ignore[attr-defined]
+        return context
 
     def _serve(self) -> None:
         try:
             self._answer()
         except OSError:
             self.close_connection = True  # the client went away; nothing left to tell it
-        except Exception:  # a bug in the emulator must show up as a 500, never a hang
+        except Exception:  # noqa: BLE001 - a bug in the emulator must show up as a 500, never a hang
             self._context.log("internal emulator error:\n" + traceback.format_exc())
             self.close_connection = True
             try:
@@ -250,7 +252,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             wait = seconds_to_next_phase(elapsed, context.readiness_step_s)
             context.stopping.wait(min(STREAM_POLL_S, max(wait, 0.001)))
 
-    def _write_events(self, events: List[dict]) -> None:
+    def _write_events(self, events: List[Dict[str, Any]]) -> None:
         for event in events:
             self.wfile.write(encode_event(event))
         self.wfile.flush()

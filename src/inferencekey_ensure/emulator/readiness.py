@@ -28,7 +28,7 @@ def phase_index(elapsed_s: float, step_s: float) -> int:
     """0..2 for the phases in progress, TERMINAL once the workload is done."""
     if step_s <= 0:
         return TERMINAL
-    return min(TERMINAL, int(math.floor(max(elapsed_s, 0.0) / step_s)))
+    return min(TERMINAL, math.floor(max(elapsed_s, 0.0) / step_s))
 
 
 def seconds_to_next_phase(elapsed_s: float, step_s: float) -> float:

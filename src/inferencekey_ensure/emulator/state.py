@@ -12,7 +12,7 @@ import copy
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set
 
 FORMAT_VERSION = 1
 # The order fields appear in on the wire, as the platform writes them.
@@ -219,7 +219,7 @@ class WorkloadStore:
             self._on_change(self.to_document())
 
 
-def _free_slug(slug: str, taken: set) -> str:
+def _free_slug(slug: str, taken: Set[str]) -> str:
     if slug not in taken:
         return slug
     suffix = 1

@@ -24,9 +24,10 @@ def load_state(path: Path) -> Optional[Dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as error:
         raise StateError(f"{path}: cannot read the emulator state file: {error}") from None
     try:
-        return json.loads(text)
+        document: Dict[str, Any] = json.loads(text)
     except ValueError as error:
         raise StateError(f"{path}: the emulator state file is not valid JSON: {error}") from None
+    return document
 
 
 def save_state(path: Path, document: Mapping[str, Any]) -> None:

@@ -8,7 +8,7 @@ up as a failing test instead of silently different platform state.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from inferencekey_ensure.domain.fields import ENUM, FIELDS, OBJECT, wire_default, wire_fields
 from inferencekey_ensure.domain.slug import canonical_slug
@@ -19,7 +19,8 @@ REQUIRED_FIELDS = tuple(row.wire for row in FIELDS if row.required and row.wire 
 # The slug is canonicalised (an empty result is refused); the others must not be blank.
 NON_BLANK_FIELDS = tuple(name for name in REQUIRED_FIELDS if name != "slug")
 # A dotted wire name (``config.command``) puts its row inside an object.
-OBJECT_FIELDS = tuple(sorted({row.wire_field for row in FIELDS if row.wire and (row.type == OBJECT or "." in row.wire)}))
+OBJECT_FIELDS = tuple(sorted({row.wire_field for row in FIELDS
+                              if row.wire and row.wire_field and (row.type == OBJECT or "." in row.wire)}))
 CHOICES = {row.wire: row.choices for row in FIELDS if row.type == ENUM and row.wire is not None}
 # Fields a PATCH may not change: compared by the SDK (or the slug, the identity) but not patchable.
 FIXED_FIELDS = tuple(row.wire for row in FIELDS if row.wire is not None and "." not in row.wire and not row.patchable)
@@ -77,7 +78,7 @@ def validated_patch(body: Mapping[str, Any], current: Mapping[str, Any]) -> Dict
     return changes
 
 
-def _refuse_unknown_fields(body: Mapping[str, Any], allowed: tuple) -> None:
+def _refuse_unknown_fields(body: Mapping[str, Any], allowed: Tuple[str, ...]) -> None:
     read_only = sorted(name for name in body if name in READ_ONLY_FIELDS)
     if read_only:
         raise BodyError("read-only field(s) cannot be set: " + ", ".join(read_only))
@@ -100,7 +101,7 @@ def _check_types(fields: Mapping[str, Any]) -> None:
         _check_choice(fields.get(name), name, allowed)
 
 
-def _check_choice(value: Optional[str], name: str, allowed: tuple) -> None:
+def _check_choice(value: Optional[str], name: str, allowed: Tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
         raise BodyError(f"unknown {name} {value!r}; expected one of: " + ", ".join(allowed))
 

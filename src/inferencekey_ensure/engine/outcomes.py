@@ -13,10 +13,18 @@ from typing import Optional
 from inferencekey_ensure.controlplane.errors import EnsureError
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
-    FAILED, LEFT_DRIFTED, OK, REFUSED, WorkloadResult,
+    FAILED,
+    LEFT_DRIFTED,
+    OK,
+    REFUSED,
+    WorkloadResult,
 )
 from inferencekey_ensure.plan.model import (
-    DRIFT_LEFT, DRIFT_REFUSED, REPLACE, UNKNOWN, PlannedWorkload,
+    DRIFT_LEFT,
+    DRIFT_REFUSED,
+    REPLACE,
+    UNKNOWN,
+    PlannedWorkload,
 )
 
 REPLACE_FIX = (

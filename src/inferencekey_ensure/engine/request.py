@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal, Mapping, Optional
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT
 from inferencekey_ensure.engine.events import EventSink, discard
 from inferencekey_ensure.plan.model import Plan
 

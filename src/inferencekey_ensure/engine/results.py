@@ -13,8 +13,17 @@ from typing import Dict, List, Literal, Optional, Sequence
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.request import RunMode
 from inferencekey_ensure.plan.model import (
-    CREATE, DRIFT_LEFT, DRIFT_REFUSED, NO_CHANGE, PRUNE, REPLACE, UPDATE,
-    EndpointRef, PlannedWorkload, UnmanagedWorkload, WorkloadAction,
+    CREATE,
+    DRIFT_LEFT,
+    DRIFT_REFUSED,
+    NO_CHANGE,
+    PRUNE,
+    REPLACE,
+    UPDATE,
+    EndpointRef,
+    PlannedWorkload,
+    UnmanagedWorkload,
+    WorkloadAction,
 )
 
 # What became of a workload (or an unmanaged one's prune); the plan JSON's ``status`` values.

@@ -23,22 +23,41 @@ from typing import Any, Callable, Dict, List, Tuple, TypeVar
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.errors import (
-    ApiError, EnsureError, NotFoundError, OutcomeUnknownError,
+    ApiError,
+    EnsureError,
+    NotFoundError,
+    OutcomeUnknownError,
 )
 from inferencekey_ensure.domain.wire import MalformedWorkload
 from inferencekey_ensure.engine.events import (
-    CREATED, DELETED, FAILED_WRITE, UPDATED, DeletionsWithheld, EventSink, WriteDone,
-    WriteOutcome, WritesStarting,
+    CREATED,
+    DELETED,
+    FAILED_WRITE,
+    UPDATED,
+    DeletionsWithheld,
+    EventSink,
+    WriteDone,
+    WriteOutcome,
+    WritesStarting,
 )
 from inferencekey_ensure.engine.listing import list_project
 from inferencekey_ensure.engine.outcomes import failed_result, settled_result
 from inferencekey_ensure.engine.pool import run_bounded
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
-    FAILED, OK, REFUSED, UnmanagedResult, WorkloadResult,
+    FAILED,
+    OK,
+    REFUSED,
+    UnmanagedResult,
+    WorkloadResult,
 )
 from inferencekey_ensure.plan.model import (
-    CREATE, PRUNE, UPDATE, Plan, PlannedWorkload, UnmanagedWorkload,
+    CREATE,
+    PRUNE,
+    UPDATE,
+    Plan,
+    PlannedWorkload,
+    UnmanagedWorkload,
 )
 from inferencekey_ensure.plan.planner import endpoint_ref_for, plan_workload
 

@@ -14,6 +14,7 @@ from typing import List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.results import RunReport, WorkloadResult
+
 TITLE = "ik-ensure"
 ANNOTATION_KINDS = ("error", "warning", "notice")
 

@@ -180,7 +180,7 @@ def _reconcile_comment(
         lead = "Some of the plan could not be applied; the table and the notices below say what." + _run_link(facts)
     body = render_comment(report, comment_key=inputs.comment_key, info=facts.footer, record=record,
                           title=title, lead=lead)
-    return CommentPlan(body, worth_reporting=report.worth_reporting or verdict is not None and verdict.refused)
+    return CommentPlan(body, worth_reporting=report.worth_reporting or (verdict is not None and verdict.refused))
 
 
 def run_outcome(

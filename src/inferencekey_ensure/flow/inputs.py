@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT
 from inferencekey_ensure.engine import PREVIEW, RECONCILE
 from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT
 from inferencekey_ensure.flow.sticky import ON_CHANGE

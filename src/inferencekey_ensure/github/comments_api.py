@@ -117,7 +117,8 @@ def _error_message(response: httpx.Response) -> str:
 def _comment(data: Any) -> IssueComment:
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
         raise GitHubApiError("GitHub answered with something that is not a comment", kind=BAD_RESPONSE)
-    user = data.get("user") if isinstance(data.get("user"), dict) else {}
+    user_field = data.get("user")
+    user: Dict[str, Any] = user_field if isinstance(user_field, dict) else {}
     return IssueComment(
         id=data["id"],
         body=_string(data.get("body")),
@@ -146,7 +147,8 @@ def _graphql_data(payload: Any, *, missing_nodes_ok: bool = False) -> Dict[str, 
         isinstance(error, dict) and error.get("type") == "NOT_FOUND" for error in errors
     )
     if missing_nodes_ok and only_missing and isinstance(payload.get("data"), dict):
-        return payload["data"]
+        partial: Dict[str, Any] = payload["data"]
+        return partial
     if isinstance(errors, list) and errors:
         first = errors[0] if isinstance(errors[0], dict) else {}
         kind_name = _string(first.get("type")).upper()

@@ -12,11 +12,11 @@ from typing import Mapping, Optional, Tuple
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
-from inferencekey_ensure.domain.spec import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.engine import PREVIEW
+from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT
 from inferencekey_ensure.flow.inputs import DEFAULT_COMMENT_KEY, DEFAULT_SPECS, MODES, ActionInputs
 from inferencekey_ensure.flow.sticky import NEVER, ON_CHANGE, POLICIES
-from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT
 from inferencekey_ensure.github.flags import parse_flag
 from inferencekey_ensure.specset.project_filter import requested_projects
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Iterator, Sequence, TextIO
 
 from inferencekey_ensure.domain.secrets import redact_text
+from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.flow.annotations import Annotation
 from inferencekey_ensure.github.commands import (
     add_mask,
@@ -21,7 +22,6 @@ from inferencekey_ensure.github.commands import (
     format_annotation,
     group,
 )
-from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.report.escaping import reveal_bidi
 from inferencekey_ensure.report.event_text import event_line
 

@@ -80,7 +80,8 @@ class _Parser:
         char = text[offset] if offset < len(text) else ""
         if char == '"':
             try:
-                value, end = json.decoder.scanstring(text, offset + 1, True)
+                # scanstring is public at runtime (the json module's own string scanner); typeshed omits it.
+                value, end = json.decoder.scanstring(text, offset + 1, True)  # type: ignore[attr-defined]
             except json.JSONDecodeError as error:
                 reason = error.msg[:-3] if error.msg.endswith(" at") else error.msg
                 raise _SyntaxError(f"JSON syntax error: {reason[:1].lower()}{reason[1:]}", error.pos) from None

@@ -21,7 +21,7 @@ class ScalarNode:
     those are subject to YAML 1.1 type guessing (``yes`` -> true, ``0.10`` -> 0.1).
     """
 
-    __slots__ = ("value", "line", "column", "text", "plain", "size")
+    __slots__ = ("column", "line", "plain", "size", "text", "value")
 
     def __init__(self, value: Any, line: int, column: int, text: str, plain: bool) -> None:
         self.value = value
@@ -35,7 +35,7 @@ class ScalarNode:
 class MappingNode:
     """A mapping with string keys; ``keys`` and ``children`` are indexed by the key."""
 
-    __slots__ = ("value", "line", "column", "keys", "children", "size")
+    __slots__ = ("children", "column", "keys", "line", "size", "value")
 
     def __init__(self, line: int, column: int) -> None:
         self.value: Dict[str, Any] = {}
@@ -55,7 +55,7 @@ class MappingNode:
 class SequenceNode:
     """A list of nodes."""
 
-    __slots__ = ("value", "line", "column", "items", "size")
+    __slots__ = ("column", "items", "line", "size", "value")
 
     def __init__(self, line: int, column: int) -> None:
         self.value: List[Any] = []
@@ -76,7 +76,7 @@ Node = Union[ScalarNode, MappingNode, SequenceNode]
 class Document:
     """One YAML document (or the one JSON value) of a file; ``root`` is None when empty."""
 
-    __slots__ = ("root", "line", "column")
+    __slots__ = ("column", "line", "root")
 
     def __init__(self, root: Optional[Node], line: int, column: int) -> None:
         self.root = root
@@ -118,7 +118,7 @@ def locate(root: Node, path: Sequence[PathPart], at_key: bool = False) -> Tuple[
     if at_key and path:
         parent = node_at(root, path[:-1])
         if isinstance(parent, MappingNode) and path[-1] in parent.keys:
-            key = parent.keys[path[-1]]  # type: ignore[index]
+            key = parent.keys[path[-1]]
             return key.line, key.column
     node, _ = _deepest(root, path)
     return node.line, node.column

@@ -34,11 +34,12 @@ def next_child_path(stack: Sequence[Any]) -> Tuple[PathPart, ...]:
     if not stack:
         return ()
     frame = stack[-1]
+    path: Tuple[PathPart, ...] = frame.path
     if isinstance(frame.node, SequenceNode):
-        return frame.path + (len(frame.node.items),)
+        return path + (len(frame.node.items),)
     if isinstance(frame.pending, ScalarNode):
-        return frame.path + (frame.pending.value,)
-    return frame.path
+        return path + (frame.pending.value,)
+    return path
 
 
 def duplicate_key(display: str, parent_path: Tuple[PathPart, ...], first: ScalarNode, again: ScalarNode) -> Problem:

@@ -32,7 +32,8 @@ _CONSTRUCTORS = {
 def resolve_tag(tag: Optional[str], text: str, implicit: Tuple[bool, bool]) -> str:
     """The full tag of a scalar: explicit, or guessed from plain text (YAML 1.1 rules)."""
     if tag is None or tag == "!":
-        return _RESOLVER.resolve(YamlScalar, text, implicit)
+        resolved: str = _RESOLVER.resolve(YamlScalar, text, implicit)
+        return resolved
     return tag
 
 

@@ -42,4 +42,5 @@ def schema_text() -> str:
 @lru_cache(maxsize=1)
 def load_schema() -> Dict[str, Any]:
     """The parsed schema, read once per process."""
-    return json.loads(schema_text())
+    schema: Dict[str, Any] = json.loads(schema_text())
+    return schema

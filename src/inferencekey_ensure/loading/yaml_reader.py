@@ -10,7 +10,7 @@ a bounded amount of work instead of exhausting memory.
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import yaml
 from yaml.events import (
@@ -63,7 +63,7 @@ _PendingKey = Union[ScalarNode, type]
 
 
 class _Frame:
-    __slots__ = ("node", "path", "pending", "merges", "anchor")
+    __slots__ = ("anchor", "merges", "node", "path", "pending")
 
     def __init__(self, node: Union[MappingNode, SequenceNode], path: Tuple[PathPart, ...], anchor: Optional[str]):
         self.node = node
@@ -71,6 +71,13 @@ class _Frame:
         self.pending: _PendingKey = _AwaitKey
         self.merges: List[MappingNode] = []
         self.anchor = anchor
+
+
+def _start(event: Event) -> Tuple[int, int]:
+    """1-based line and column where ``event`` starts."""
+    mark = event.start_mark
+    assert mark is not None, "PyYAML's parser marks every event it emits"
+    return mark.line + 1, mark.column + 1
 
 
 class _Builder:
@@ -81,8 +88,8 @@ class _Builder:
         self.problems: List[Problem] = []
         self.documents: List[Document] = []
         self.stack: List[_Frame] = []
-        self.anchors: dict = {}
-        self.open_anchors: set = set()
+        self.anchors: Dict[str, Node] = {}
+        self.open_anchors: Set[str] = set()
         self.aliased = 0
         self.document_start: Tuple[int, int] = (1, 1)
         self.root: Optional[Node] = None
@@ -111,14 +118,14 @@ class _Builder:
         elif isinstance(event, AliasEvent):
             self.attach(self.alias(event), None)
         elif isinstance(event, DocumentStartEvent):
-            self.document_start = (event.start_mark.line + 1, event.start_mark.column + 1)
+            self.document_start = _start(event)
             self.root = None
             self.anchors = {}
         elif isinstance(event, DocumentEndEvent):
             self.documents.append(Document(self.root, *self.document_start))
 
     def scalar(self, event: ScalarEvent) -> ScalarNode:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        line, column = _start(event)
         text = event.value
         tag = resolve_tag(event.tag, text, event.implicit)
         value, refusal = construct(tag, text)
@@ -127,12 +134,12 @@ class _Builder:
         return ScalarNode(value, line, column, text, event.tag is None and bool(event.implicit[0]))
 
     def alias(self, event: AliasEvent) -> Node:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        line, column = _start(event)
         parts = self.child_path()
         name = event.anchor
         if name in self.open_anchors:
             raise _Stop(self.problem(line, column, parts, f"alias *{name} refers to a node that contains it (a recursive alias)", "alias"))
-        target = self.anchors.get(name)
+        target = self.anchors.get(name) if name is not None else None
         if target is None:
             raise _Stop(self.problem(line, column, parts, f"alias *{name} refers to no anchor &{name} defined before it", "alias"))
         self.aliased += target.size
@@ -149,7 +156,7 @@ class _Builder:
         return target
 
     def open(self, event: Union[MappingStartEvent, SequenceStartEvent]) -> None:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        line, column = _start(event)
         parts = self.child_path()
         if len(self.stack) >= self.max_depth:
             raise _Stop(self.problem(line, column, parts, f"nesting deeper than {self.max_depth} levels; a spec never needs that", "depth"))

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import List, Sequence
 
 
-
 @dataclass(frozen=True)
 class PendingFile:
     """A file to create, and the text it gets."""

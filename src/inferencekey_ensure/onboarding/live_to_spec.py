@@ -48,8 +48,9 @@ class ImportedSpec:
     credential_in: Optional[str] = None
 
 
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
+def _text(value: Any) -> Optional[str]:
+    """``value`` when it is a string with something in it; None otherwise."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _from_config(config: Any) -> Tuple[Dict[str, str], List[str]]:
@@ -59,15 +60,15 @@ def _from_config(config: Any) -> Tuple[Dict[str, str], List[str]]:
     if not isinstance(config, Mapping):
         return {}, [f"the live `config` is not a mapping (a {type(config).__name__}); the spec cannot"
                     " declare it, so plan leaves it as it is (not managed)"]
-    command = config.get("command")
-    if not _is_text(command):
+    command = _text(config.get("command"))
+    if command is None:
         keys = ", ".join(f"`{key}`" for key in config) or "no keys"
         return {}, [f"the live `config` ({keys}) has no usable `command`; a spec declares config"
                     " only through `command`, so plan leaves it as it is (not managed)"]
     fields = {"command": command}
-    version = config.get("vllm_version")
-    notes = []
-    if _is_text(version):
+    version = _text(config.get("vllm_version"))
+    notes: List[str] = []
+    if version is not None:
         fields["vllm_version"] = version
     elif "vllm_version" in config:
         notes.append("the live `config.vllm_version` is not a version string;"
@@ -93,8 +94,8 @@ def live_to_spec(live: LiveWorkload, project: Optional[str]) -> ImportedSpec:
     notes: List[str] = []
     complete = True
     for spec_name, wire_name in REQUIRED_FIELDS:
-        value = live.value(wire_name)
-        if _is_text(value):
+        value = _text(live.value(wire_name))
+        if value is not None:
             fields[spec_name] = value
         else:
             complete = False

@@ -9,7 +9,7 @@ appended when there is none. Nothing else in the file changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import yaml
 
@@ -50,10 +50,15 @@ def _has_hook(document: object) -> bool:
     repos = document.get("repos") if isinstance(document, dict) else None
     return any(
         isinstance(hook, dict) and hook.get("id") == HOOK_ID
-        for repo in (repos if isinstance(repos, list) else [])
+        for repo in _list(repos)
         if isinstance(repo, dict)
-        for hook in (repo.get("hooks") if isinstance(repo.get("hooks"), list) else [])
+        for hook in _list(repo.get("hooks"))
     )
+
+
+def _list(value: object) -> List[Any]:
+    """``value`` when the YAML holds a list there, else nothing to look through."""
+    return value if isinstance(value, list) else []
 
 
 def _last_content_line(lines: List[str], start: int, end: int) -> int:
@@ -82,7 +87,7 @@ def add_hook(text: str) -> ConfigEdit:
     if repos is None:
         added = ["repos:", *_item_lines(2)]
         return ConfigEdit(newline.join(lines + added) + newline)
-    if not isinstance(repos, yaml.SequenceNode) or repos.flow_style and repos.value:
+    if not isinstance(repos, yaml.SequenceNode) or (repos.flow_style and repos.value):
         raise _by_hand("its `repos:` is not a block list")
     if not repos.value:
         # `repos: []`: the empty flow list becomes the block list holding our item.

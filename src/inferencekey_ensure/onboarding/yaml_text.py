@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterable, List
+from typing import Any, Dict, Iterable, List
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./()+@=-]*(?: [A-Za-z0-9_./()+@=-]+)*")
 # YAML 1.1 reads these (in any case PyYAML or another 1.1 reader accepts) as booleans or null.
@@ -105,6 +105,6 @@ def comment_lines(texts: Iterable[str]) -> List[str]:
     ]
 
 
-def mapping_document(fields: dict, header: Iterable[str] = ()) -> str:
+def mapping_document(fields: Dict[str, Any], header: Iterable[str] = ()) -> str:
     """A YAML document holding the mapping ``fields``, after ``header`` lines (comments)."""
     return "\n".join([*header, *_node(fields, 0)]) + "\n"

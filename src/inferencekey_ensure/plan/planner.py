@@ -35,6 +35,7 @@ from inferencekey_ensure.plan.model import (
     PlannedWorkload,
     Target,
     UnmanagedWorkload,
+    WorkloadAction,
 )
 
 LEFT_IN_PLACE_NOTES = {
@@ -84,7 +85,7 @@ def _plan_missing(target: Target, slug: str, on_drift: str, notes: List[str]) ->
     )
 
 
-def _drifted_action(on_drift: str, replacement: Optional[FieldDiff]) -> str:
+def _drifted_action(on_drift: str, replacement: Optional[FieldDiff]) -> WorkloadAction:
     if on_drift == "fail":
         return DRIFT_REFUSED
     if on_drift in LEFT_IN_PLACE_NOTES:

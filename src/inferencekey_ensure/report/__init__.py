@@ -1,1 +1,2 @@
-"""Renderings of a run and of a validation: the terminal text, the Markdown (PR comment, job summary) and the JSON document, all read from the engine's RunReport or a ValidationRun."""
+"""Renderings of a run and of a validation: the terminal text, the Markdown (PR comment,
+job summary) and the JSON document, all read from the engine's RunReport or a ValidationRun."""

@@ -8,7 +8,12 @@ from __future__ import annotations
 from typing import Optional
 
 from inferencekey_ensure.engine.events import (
-    DeletionsWithheld, ReadinessStep, RunEvent, StreamInterrupted, WriteDone, WritesStarting,
+    DeletionsWithheld,
+    ReadinessStep,
+    RunEvent,
+    StreamInterrupted,
+    WriteDone,
+    WritesStarting,
 )
 
 
@@ -40,4 +45,3 @@ def event_line(event: RunEvent) -> Optional[str]:
     if isinstance(event, StreamInterrupted):
         return (f"{event.project}/{event.slug}: stream interrupted ({event.reason}); "
                 f"reconnecting in {event.retry_in_s:g}s")
-    return None

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence
 
-from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
 from inferencekey_ensure.domain.fields import on_drift_outcomes
+from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
 from inferencekey_ensure.report.escaping import (
     code_fence,
     html_text,

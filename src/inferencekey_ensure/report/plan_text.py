@@ -13,10 +13,23 @@ from typing import Any, Callable, List, Mapping, Sequence, TextIO
 from inferencekey_ensure.domain.fields import on_drift_outcomes
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
-    FAILED, OK, REFUSED, RunError, RunReport, UnmanagedResult, WorkloadResult,
+    FAILED,
+    OK,
+    REFUSED,
+    RunError,
+    RunReport,
+    UnmanagedResult,
+    WorkloadResult,
 )
 from inferencekey_ensure.plan.model import (
-    CREATE, DRIFT_LEFT, DRIFT_REFUSED, NO_CHANGE, PRUNE, REPLACE, UNKNOWN, UPDATE,
+    CREATE,
+    DRIFT_LEFT,
+    DRIFT_REFUSED,
+    NO_CHANGE,
+    PRUNE,
+    REPLACE,
+    UNKNOWN,
+    UPDATE,
 )
 
 RESET = "\033[0m"

@@ -13,7 +13,6 @@ from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.specset.validate import ValidationRun
 
-
 # A file name or key may hold a line break: printed raw, it would start a line of
 # its own (and, under GitHub Actions, possibly a workflow command).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")

@@ -1,7 +1,8 @@
 """Evaluates the workload-spec JSON Schema (Draft 2020-12) against a parsed value.
 
 Why not the ``jsonschema`` package: the validator runs on every commit, and that
-package costs about 150 ms to import and a few milliseconds per document here,
+package costs about 70 ms to import (measured: median 73 ms over 15 fresh processes,
+jsonschema 4.26, Python 3.11, .pyc cached) and a few milliseconds per document here,
 several times the whole budget. The schema uses a small set of keywords, so this
 module implements exactly those, with Draft 2020-12 semantics, and refuses to load
 a schema that uses any other (a silently ignored keyword would be a hole). Tests
@@ -64,7 +65,7 @@ def json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if _is_number(a) and _is_number(b):
-        return a == b
+        return bool(a == b)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):

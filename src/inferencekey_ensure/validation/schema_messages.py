@@ -10,7 +10,7 @@ which reports them without echoing the value.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from inferencekey_ensure.diagnostics.problem import Problem, json_path
 from inferencekey_ensure.diagnostics.wording import closest, describe_value, did_you_mean, show_value
@@ -58,7 +58,7 @@ class _Explainer:
         return show_value(value)
 
     def explain(self, error: SchemaError) -> List[_Explained]:
-        handler = getattr(self, "_" + error.keyword, None)
+        handler: Optional[Callable[[SchemaError], List[_Explained]]] = getattr(self, "_" + error.keyword, None)
         if handler is None:
             return [(error.path, False, f"{self.written(error.path, error.instance)} is not allowed here", "schema")]
         return handler(error)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, TOKEN_PATTERN, redact_token
 from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
+from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, TOKEN_PATTERN, redact_token
 from inferencekey_ensure.loading.nodes import MappingNode
 
 # A credential prefix starting a word inside a longer value (``--api-key ik_live_x``), as the

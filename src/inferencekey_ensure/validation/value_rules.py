@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import List
 
+from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
 from inferencekey_ensure.validation.interpolation_rule import value_interpolation
-from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.validation.secret_rule import key_secrets, value_secret
 
 

@@ -12,23 +12,23 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, List, Optional
 
+from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.wording import closest, show_value
 from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
     FIELDS,
-    NEVER,
-    OBJECT,
-    unsent,
-    unsent_reason,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
+    NEVER,
+    OBJECT,
     VLLM_BACKENDS,
+    unsent,
+    unsent_reason,
 )
 from inferencekey_ensure.domain.platform_rules import platform_findings
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.loading.nodes import MappingNode
 from inferencekey_ensure.validation.documents import WorkloadEntry
-from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
-from inferencekey_ensure.diagnostics.wording import closest, show_value
 
 
 class _Findings:
@@ -44,7 +44,7 @@ class _Findings:
         for index, part in enumerate(parts):
             if isinstance(node, MappingNode) and part in node.children:
                 last = index == len(parts) - 1
-                node = node.keys[part] if at_key and last else node.children[part]  # type: ignore[index]
+                node = node.keys[part] if at_key and last else node.children[part]
         where = json_path(self.entry.path + tuple(parts))
         self.problems.append(Problem(self.display, node.line, node.column, where, message, severity, rule))
 
