@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List
 
 import httpx
 import pytest
 
-from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig
 from support.action_harness import (
     GITHUB_TOKEN,
@@ -19,22 +16,13 @@ from support.action_harness import (
     REPOSITORY,
     SDK_SECRET_TAIL,
     SDK_TOKEN,
+    Runner,
     RunnerFiles,
-    action_env,
-    pull_request_event,
     write_spec,
 )
 from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Account, FakeGitHub, Fault
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
-
-
-@dataclass
-class Result:
-    code: int
-    log: str
-    outputs: Dict[str, str]
-    summary: str
 
 
 @pytest.fixture()
@@ -54,28 +42,6 @@ def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     write_spec(root)
     return root
-
-
-class Runner:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path,
-                 files: RunnerFiles, emulator: EmulatorServer, github: FakeGitHub) -> None:
-        self.monkeypatch, self.capsys, self.workspace, self.files = monkeypatch, capsys, workspace, files
-        self.emulator, self.github = emulator, github
-
-    def __call__(self, *, fork: bool = False, event_name: str = "pull_request", **inputs: str) -> Result:
-        self.files.reset(pull_request_event(fork=fork) if event_name.startswith("pull_request") else {"ref": "refs/heads/main"})
-        env = action_env(self.files, self.workspace, event_name=event_name, api_url=self.github.url,
-                         base_url=self.emulator.url, **inputs)
-        for name in list(os.environ):
-            if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
-                self.monkeypatch.delenv(name)
-        for name, value in env.items():
-            self.monkeypatch.setenv(name, value)
-        self.monkeypatch.chdir(self.workspace)
-        self.capsys.readouterr()
-        code = main(["github-action"])
-        captured = self.capsys.readouterr()
-        return Result(code, captured.out + captured.err, self.files.outputs(), self.files.summary.read_text())
 
 
 @pytest.fixture()

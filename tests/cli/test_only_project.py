@@ -9,12 +9,11 @@ from typing import Any, List
 
 import pytest
 
-from cli.test_github_action import Runner
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from inferencekey_ensure.github.inputs import read_inputs
 from inferencekey_ensure.specset.project_filter import requested_projects
-from support.action_harness import GITHUB_TOKEN, RunnerFiles, write_spec
+from support.action_harness import GITHUB_TOKEN, Runner, RunnerFiles, write_spec
 from support.cli import run_cli as cli
 from support.emulator import OTHER_TOKEN as BETA_TOKEN
 from support.fake_github import FakeGitHub

@@ -21,10 +21,9 @@ from typing import Iterator, List, Set
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
+from support.act import ACT, INSTALL_FAILED, ActRun, copy_action, git
 from support.action_harness import GITHUB_TOKEN, SDK_TOKEN, pull_request_event, write_spec
 from support.fake_github import FakeGitHub
-
-from .test_action_with_act import ACT, INSTALL_FAILED, ActRun, _copy_action, _git
 
 pytestmark = pytest.mark.act
 
@@ -64,16 +63,16 @@ class IsolationWorld:
         self.repo, self.marks, self.tool_cache = root / "repo", root / "marks", root / "tool-cache"
         self.marks.mkdir()
         self.repo.mkdir()
-        _git(self.repo, "init", "-q", "-b", "main")
+        git(self.repo, "init", "-q", "-b", "main")
         action = self.repo / ACTION_FOLDER
         action.mkdir(parents=True)
-        _copy_action(action)
+        copy_action(action)
         write_spec(self.repo)
         plant(self.repo)
         (self.repo / ".github" / "workflows").mkdir()
         (self.repo / ".github" / "workflows" / "preview.yml").write_text(WORKFLOW)
-        _git(self.repo, "add", "-A")
-        _git(self.repo, "commit", "-q", "-m", "a workspace that plants modules")
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", "a workspace that plants modules")
 
     def act(self) -> ActRun:
         event = self.root / "event.json"

@@ -11,10 +11,8 @@ GitHub-hosted runner). The runs build on each other, in order.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -22,6 +20,7 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
+from support.act import ACT, INSTALL_FAILED, ActRun, copy_action, git
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -35,11 +34,7 @@ from support.fake_github import GRAPHQL, Account, FakeGitHub
 
 pytestmark = pytest.mark.act
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ACT = Path(sys.executable).parent / "act"
 MARKER = "<!-- ik-ensure:comment-key=default -->"
-INSTALL_FAILED = ("Could not find a version", "No matching distribution", "Failed to establish a new connection",
-                  "Network is unreachable", "Temporary failure in name resolution")
 
 PREVIEW_WORKFLOW = """\
 on: pull_request
@@ -99,53 +94,6 @@ jobs:
 """
 
 
-@dataclass
-class ActRun:
-    returncode: int
-    lines: List[Dict[str, Any]]
-    text: str
-
-    @property
-    def summaries(self) -> List[str]:
-        return [line["content"] for line in self.lines if line.get("command") == "summary"]
-
-    @property
-    def output(self) -> str:
-        return "".join(str(line.get("msg", "")) for line in self.lines if line.get("raw_output"))
-
-    @property
-    def succeeded(self) -> bool:
-        results = [line.get("jobResult") for line in self.lines if line.get("jobResult")]
-        return bool(results) and all(result == "success" for result in results)
-
-    @classmethod
-    def parse(cls, completed: "subprocess.CompletedProcess[str]") -> "ActRun":
-        """act's ``--json`` log lines (plain lines kept as ``msg``)."""
-        lines = []
-        for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
-            try:
-                lines.append(json.loads(raw))
-            except ValueError:
-                lines.append({"msg": raw})
-        return cls(completed.returncode, lines, completed.stdout + completed.stderr)
-
-
-def _copy_action(destination: Path) -> None:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-    for name in ("action.yml", "pyproject.toml", "README.md"):
-        shutil.copy2(PROJECT_ROOT / name, destination / name)
-    for name in ("action", "src", "schemas"):
-        shutil.copytree(PROJECT_ROOT / name, destination / name, ignore=ignore)
-
-
-def _git(repo: Path, *args: str) -> str:
-    completed = subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-        env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-             "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
-    return completed.stdout.strip()
-
-
 class ActWorld:
     """The repository, the loopback servers and act's action cache of one e2e session."""
 
@@ -155,9 +103,9 @@ class ActWorld:
         self.cache = root / "act-cache"
         self.transcripts: List[str] = []
         self.repo.mkdir()
-        _git(self.repo, "init", "-q", "-b", "main")
-        _git(self.repo, "remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
-        _copy_action(self.repo)
+        git(self.repo, "init", "-q", "-b", "main")
+        git(self.repo, "remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
+        copy_action(self.repo)
         write_spec(self.repo)
         workflows = self.repo / ".github" / "workflows"
         workflows.mkdir(parents=True)
@@ -168,9 +116,9 @@ class ActWorld:
 
     def commit(self, message: str) -> str:
         """Commit everything; the new commit's sha (what act gives a push as GITHUB_SHA)."""
-        _git(self.repo, "add", "-A")
-        _git(self.repo, "commit", "-q", "--allow-empty", "-m", message)
-        return _git(self.repo, "rev-parse", "HEAD")
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "--allow-empty", "-m", message)
+        return git(self.repo, "rev-parse", "HEAD")
 
     def act(self, event: str, workflow: str, payload: Dict[str, Any], *, with_token: bool = True) -> ActRun:
         event_file = self.root / f"{event}.json"

@@ -15,12 +15,11 @@ from typing import Iterator, List
 
 import pytest
 
-from cli.test_github_action import Result, Runner
 from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
 from inferencekey_ensure.github import step
 from inferencekey_ensure.github.comments_api import CommentsApi
 from inferencekey_ensure.pacing import Timing
-from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, RunnerFiles, write_spec
+from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, Result, Runner, RunnerFiles, write_spec
 from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, FakeGitHub, Fault
 
 from .harness import PROJECT, TOKEN, start_emulator

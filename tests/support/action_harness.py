@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional
+
+import pytest
+
+from inferencekey_ensure.cli.main import main
+from inferencekey_ensure.emulator import EmulatorServer
+
+from .fake_github import FakeGitHub
 
 SDK_TOKEN = "ik_sdk_act10nt3st_TopSecretTailValue0042"
 SDK_SECRET_TAIL = "TopSecretTailValue0042"
@@ -128,3 +136,35 @@ def action_env(
     for name, value in inputs.items():
         env["INPUT_" + name.upper()] = value
     return env
+
+
+@dataclass
+class Result:
+    code: int
+    log: str
+    outputs: Dict[str, str]
+    summary: str
+
+
+class Runner:
+    """Runs ``ik-ensure github-action`` in process, as action.yml's run step would, with this test's files."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path,
+                 files: RunnerFiles, emulator: EmulatorServer, github: FakeGitHub) -> None:
+        self.monkeypatch, self.capsys, self.workspace, self.files = monkeypatch, capsys, workspace, files
+        self.emulator, self.github = emulator, github
+
+    def __call__(self, *, fork: bool = False, event_name: str = "pull_request", **inputs: str) -> Result:
+        self.files.reset(pull_request_event(fork=fork) if event_name.startswith("pull_request") else {"ref": "refs/heads/main"})
+        env = action_env(self.files, self.workspace, event_name=event_name, api_url=self.github.url,
+                         base_url=self.emulator.url, **inputs)
+        for name in list(os.environ):
+            if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
+                self.monkeypatch.delenv(name)
+        for name, value in env.items():
+            self.monkeypatch.setenv(name, value)
+        self.monkeypatch.chdir(self.workspace)
+        self.capsys.readouterr()
+        code = main(["github-action"])
+        captured = self.capsys.readouterr()
+        return Result(code, captured.out + captured.err, self.files.outputs(), self.files.summary.read_text())

@@ -1,0 +1,65 @@
+"""Running the action's real workflows with ``act`` in host mode, shared by the e2e suites."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ACT = Path(sys.executable).parent / "act"
+# What a failed install from the package index says: such a run is skipped, not failed.
+INSTALL_FAILED = ("Could not find a version", "No matching distribution", "Failed to establish a new connection",
+                  "Network is unreachable", "Temporary failure in name resolution")
+
+
+@dataclass
+class ActRun:
+    returncode: int
+    lines: List[Dict[str, Any]]
+    text: str
+
+    @property
+    def summaries(self) -> List[str]:
+        return [line["content"] for line in self.lines if line.get("command") == "summary"]
+
+    @property
+    def output(self) -> str:
+        return "".join(str(line.get("msg", "")) for line in self.lines if line.get("raw_output"))
+
+    @property
+    def succeeded(self) -> bool:
+        results = [line.get("jobResult") for line in self.lines if line.get("jobResult")]
+        return bool(results) and all(result == "success" for result in results)
+
+    @classmethod
+    def parse(cls, completed: "subprocess.CompletedProcess[str]") -> "ActRun":
+        """act's ``--json`` log lines (plain lines kept as ``msg``)."""
+        lines = []
+        for raw in completed.stdout.splitlines() + completed.stderr.splitlines():
+            try:
+                lines.append(json.loads(raw))
+            except ValueError:
+                lines.append({"msg": raw})
+        return cls(completed.returncode, lines, completed.stdout + completed.stderr)
+
+
+def copy_action(destination: Path) -> None:
+    """What a runner gets of this action: its metadata, locks, code and schema (no tests)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for name in ("action.yml", "pyproject.toml", "README.md"):
+        shutil.copy2(PROJECT_ROOT / name, destination / name)
+    for name in ("action", "src", "schemas"):
+        shutil.copytree(PROJECT_ROOT / name, destination / name, ignore=ignore)
+
+
+def git(repo: Path, *args: str) -> str:
+    completed = subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+        env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+             "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+    return completed.stdout.strip()
