@@ -121,7 +121,9 @@ def _init(args: argparse.Namespace) -> int:
     for path in outcome.written:
         print(f"created {printable(os.path.relpath(path, root))}")
     if scaffold.pre_commit_text is not None:
-        (root / PRE_COMMIT_CONFIG).write_text(scaffold.pre_commit_text, encoding="utf-8", newline="")
+        # open(): Path.write_text takes no newline before Python 3.10; the file's own line endings are kept.
+        with open(root / PRE_COMMIT_CONFIG, "w", encoding="utf-8", newline="") as handle:
+            handle.write(scaffold.pre_commit_text)
         print(f"added the inferencekey-validate hook to {PRE_COMMIT_CONFIG}")
     for reason in scaffold.kept:
         print(f"left alone {printable(reason)}")

@@ -30,7 +30,8 @@ class WriteOutcome:
 def _replace(path: Path, text: str) -> None:
     """Overwrite through a sibling temporary file: a crash never leaves half a file."""
     temporary = path.with_name(f".{path.name}.ik-ensure.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
+    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:  # no write_text(newline=) on 3.9
+        handle.write(text)
     os.replace(temporary, path)
 
 
