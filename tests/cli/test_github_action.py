@@ -509,3 +509,22 @@ def test_invalid_specs_list_no_projects(run_action: Runner, workspace: Path, sdk
 def test_a_usage_error_still_sets_the_projects_output(run_action: Runner) -> None:
     result = run_action(specs="nowhere/")
     assert result.code == 2 and result.outputs["projects"] == "[]"
+
+
+@pytest.mark.parametrize("mode", ["preview", "reconcile"])
+def test_a_spec_folder_with_no_spec_yet_lists_no_projects_and_requests_nothing(run_action: Runner, workspace: Path,
+                                                                                 emulator: EmulatorServer,
+                                                                                 github: FakeGitHub, mode: str) -> None:
+    (workspace / "inferencekey" / "chat.yaml").unlink()
+    (workspace / "inferencekey" / ".gitkeep").write_text("", encoding="utf-8")
+    result = run_action(mode=mode, prune="true")
+    assert result.code == 0, result.log
+    assert result.outputs["projects"] == "[]" and result.outputs["plan"] == ""
+    assert "No spec file in inferencekey/ yet" in result.log
+    assert emulator.request_log == [] and github.requests == []
+
+
+def test_another_folder_with_no_spec_is_still_a_usage_error(run_action: Runner, workspace: Path) -> None:
+    (workspace / "empty").mkdir()
+    result = run_action(specs="empty/")
+    assert result.code == 2 and "no spec files" in result.log and result.outputs["projects"] == "[]"

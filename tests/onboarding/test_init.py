@@ -193,6 +193,14 @@ def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output
         assert json.loads(_run_the_step(listing, repo, monkeypatch, capsys)["projects"]) == ["acme", "beta"]
 
 
+def test_right_after_init_the_matrix_lists_no_projects_and_its_legs_are_skipped(repo, capsys, monkeypatch):
+    assert cli(capsys, "init", "--matrix")[0] == 0  # inferencekey/ holds only .gitkeep
+    workflow = yaml.safe_load((repo / PREVIEW).read_text(encoding="utf-8"))
+    [listing] = [step for step in workflow["jobs"]["projects"]["steps"] if step.get("uses") == ACTION_REF]
+    assert _run_the_step(listing, repo, monkeypatch, capsys)["projects"] == "[]"
+    assert workflow["jobs"]["preview"]["if"] == "needs.projects.outputs.projects != '[]'"
+
+
 def test_one_project_gets_single_jobs(repo, capsys):
     _write_spec(repo, "a.yaml", "acme", "a")
     _write_spec(repo, "b.yaml", "acme", "b")
