@@ -423,3 +423,74 @@ def test_invalid_specs_on_the_merged_commit_tell_the_pr_the_reconcile_failed(run
     body = str(our_comments(github)[0]["body"])
     assert "### InferenceKey ensure \u00b7 reconcile failed at `fffffff`" in body and "broken.yaml" in body
     assert f"{RECORD_PREFIX}{preview.outputs['plan-digest']}" in body
+
+
+def _spec_in(workspace: Path, name: str, text: str) -> None:
+    (workspace / "inferencekey" / name).write_text(text, encoding="utf-8")
+
+
+def test_the_projects_output_lists_the_one_project_of_a_preview(run_action: Runner) -> None:
+    result = run_action()
+    assert result.code == 0, result.log
+    assert result.outputs["projects"] == '["acme"]'
+
+
+def test_a_validate_only_run_lists_every_project_sorted_without_any_request(run_action: Runner, workspace: Path,
+                                                                             emulator: EmulatorServer,
+                                                                             github: FakeGitHub) -> None:
+    _spec_in(workspace, "zeta.yaml", "project: zeta\nname: Z\nslug: z\nmodel: m/m\nbackend: vllm\n")
+    _spec_in(workspace, "beta.yaml", "project: beta\nname: B\nslug: b\nmodel: m/m\nbackend: vllm\n")
+    result = run_action(sdk_token=None, comment="never")
+    assert result.code == 0, result.log
+    assert json.loads(result.outputs["projects"]) == ["acme", "beta", "zeta"]
+    assert emulator.request_log == [] and github.requests == []
+    assert result.outputs["plan"] == "" and result.outputs["endpoint-refs"] == "[]"
+
+
+def test_a_spec_naming_no_project_takes_the_project_input(run_action: Runner, workspace: Path) -> None:
+    _spec_in(workspace, "chat.yaml", "name: Support bot\nslug: support-bot\nmodel: m/m\nbackend: vllm\n")
+    result = run_action(sdk_token=None, project="fallback")
+    assert result.code == 0, result.log
+    assert result.outputs["projects"] == '["fallback"]'
+
+
+def test_a_workload_with_no_project_fails_a_validate_only_run_located_and_lists_none(
+        run_action: Runner, workspace: Path, emulator: EmulatorServer) -> None:
+    _spec_in(workspace, "orphan.yaml", "name: Orphan\nslug: orphan\nmodel: m/m\nbackend: vllm\n")
+    result = run_action(sdk_token=None)
+    assert result.code == 1
+    assert result.outputs["projects"] == "[]"
+    assert "::error file=inferencekey/orphan.yaml,line=1" in result.log and 'no project for workload "orphan"' in result.log
+    assert "`inferencekey/orphan.yaml:1:1`" in result.summary and "INFERENCEKEY\\_PROJECT" in result.summary
+    assert emulator.request_log == []
+
+
+@pytest.mark.parametrize("sdk_token", [None, SDK_TOKEN], ids=["validate-only", "with-token"])
+def test_invalid_specs_list_no_projects(run_action: Runner, workspace: Path, sdk_token: str) -> None:
+    _spec_in(workspace, "bad.yaml", "project: beta\nname: x\nslug: x\nmodel: m\nbackend: 42\n")
+    result = run_action(sdk_token=sdk_token)
+    assert result.code == 1 and result.outputs["projects"] == "[]"
+
+
+def test_a_usage_error_still_sets_the_projects_output(run_action: Runner) -> None:
+    result = run_action(specs="nowhere/")
+    assert result.code == 2 and result.outputs["projects"] == "[]"
+
+
+@pytest.mark.parametrize("mode", ["preview", "reconcile"])
+def test_a_spec_folder_with_no_spec_yet_lists_no_projects_and_requests_nothing(run_action: Runner, workspace: Path,
+                                                                                 emulator: EmulatorServer,
+                                                                                 github: FakeGitHub, mode: str) -> None:
+    (workspace / "inferencekey" / "chat.yaml").unlink()
+    (workspace / "inferencekey" / ".gitkeep").write_text("", encoding="utf-8")
+    result = run_action(mode=mode, prune="true")
+    assert result.code == 0, result.log
+    assert result.outputs["projects"] == "[]" and result.outputs["plan"] == ""
+    assert "No spec file in inferencekey/ yet" in result.log
+    assert emulator.request_log == [] and github.requests == []
+
+
+def test_another_folder_with_no_spec_is_still_a_usage_error(run_action: Runner, workspace: Path) -> None:
+    (workspace / "empty").mkdir()
+    result = run_action(specs="empty/")
+    assert result.code == 2 and "no spec files" in result.log and result.outputs["projects"] == "[]"

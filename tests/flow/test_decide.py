@@ -6,13 +6,16 @@ from typing import Any
 
 from inferencekey_ensure.domain.drift import FieldDiff
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
+from inferencekey_ensure.engine.declared_projects import declared_projects
 from inferencekey_ensure.engine.results import OK, RunReport, WorkloadResult
-from inferencekey_ensure.flow.decide import HostFacts, run_outcome
+from inferencekey_ensure.flow.decide import HostFacts, run_outcome, validation_outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import DIFFERS, ReviewLookup, ReviewVerdict, read_record
 from inferencekey_ensure.plan.model import EndpointRef, PlannedWorkload, Target
 from inferencekey_ensure.report.markdown_sections import Footer
+from inferencekey_ensure.report.markdown_validation import NO_TOKEN
 from inferencekey_ensure.report.plan_digest import report_digest
+from inferencekey_ensure.specset.load import LoadResult
 
 FACTS = HostFacts(change_request=True, from_fork=False,
                   footer=Footer("0.1.0", "abc1234", None, "https://ci.example/runs/9"), workspace=None, cwd="/")
@@ -57,3 +60,28 @@ def test_a_refused_reconcile_fails_annotates_first_and_comments_the_difference()
 def test_fail_on_drift_fails_a_preview_with_drift() -> None:
     outcome = run_outcome(ActionInputs(specs=(), fail_on_drift=True), FACTS, report())
     assert outcome.failed and outcome.annotations[-1].title == "ik-ensure: drift"
+
+
+def _declared(slug: str, project: Any) -> DeclaredWorkload:
+    spec = WorkloadSpec(name=slug, slug=slug, model="m/m", backend="vllm", project=project)
+    return DeclaredWorkload(spec, SourceLocation(f"inferencekey/{slug}.yaml", 1, 1))
+
+
+def test_a_validate_only_outcome_outputs_the_declared_projects_as_json() -> None:
+    loaded = LoadResult(workloads=[_declared("a", "zeta"), _declared("b", "acme"), _declared("c", "zeta")],
+                        files=["a", "b", "c"])
+    outcome = validation_outcome(ActionInputs(specs=()), FACTS, loaded, NO_TOKEN, None,
+                                 declared_projects(loaded.workloads, None, {}))
+    assert not outcome.failed and outcome.outputs(None)["projects"] == '["acme", "zeta"]'
+
+
+def test_a_validate_only_outcome_fails_on_a_workload_with_no_project_and_lists_none() -> None:
+    loaded = LoadResult(workloads=[_declared("a", "acme"), _declared("orphan", None)], files=["a", "orphan"])
+    outcome = validation_outcome(ActionInputs(specs=()), FACTS, loaded, NO_TOKEN, None,
+                                 declared_projects(loaded.workloads, None, {}))
+    assert outcome.failed and outcome.outputs(None)["projects"] == "[]"
+    [error] = [annotation for annotation in outcome.annotations if annotation.kind == "error"]
+    assert (error.file, error.line) == ("inferencekey/orphan.yaml", 1) and '"orphan"' in error.message
+    fallback = declared_projects(loaded.workloads, None, {"INFERENCEKEY_PROJECT": "acme"})
+    assert validation_outcome(ActionInputs(specs=()), FACTS, loaded, NO_TOKEN, None, fallback).outputs(None)[
+        "projects"] == '["acme"]'

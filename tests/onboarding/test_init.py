@@ -14,7 +14,9 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
+from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.onboarding.workflow_templates import ACTION_REF
+from support.action_harness import RunnerFiles, action_env, pull_request_event
 from support.cli import run_cli as cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -146,13 +148,31 @@ def test_the_workflows_are_hardened(repo, capsys, matrix):
     assert "INFERENCEKEY_SDK_TOKEN }}" not in preview_text  # the write token stays behind the environment
 
 
-def test_specs_in_several_projects_get_a_matrix_over_ik_ensure_projects(repo, capsys):
+def _run_the_step(step: Dict[str, Any], root: Path, monkeypatch: pytest.MonkeyPatch,
+                  capsys: pytest.CaptureFixture[str]) -> Dict[str, str]:
+    """The action's step run in-process as a runner would (no network: no token, no comment); its outputs."""
+    files = RunnerFiles(root.parent / "runner")
+    files.reset(pull_request_event())
+    inputs = {name.replace("-", "_"): str(value) for name, value in step.get("with", {}).items()}
+    env = action_env(files, root, sdk_token=None, **inputs)
+    for name in list(os.environ):
+        if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["github-action"]) == 0, capsys.readouterr().out
+    return files.outputs()
+
+
+def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output(repo, capsys, monkeypatch):
     _write_spec(repo, "a.yaml", "acme", "a")
     _write_spec(repo, "b.yaml", "beta", "b")
     code, stdout, _ = cli(capsys, "init")
     assert code == 0 and "one job per project (acme, beta)" in stdout
     for path, job_name in ((PREVIEW, "preview"), (RECONCILE, "reconcile")):
-        workflow = yaml.safe_load((repo / path).read_text(encoding="utf-8"))
+        text = (repo / path).read_text(encoding="utf-8")
+        assert "pipx" not in text and "ik-ensure projects" not in text
+        workflow = yaml.safe_load(text)
         job = workflow["jobs"][job_name]
         assert job["needs"] == "projects"
         assert job["strategy"]["matrix"]["project"] == "${{ fromJSON(needs.projects.outputs.projects) }}"
@@ -162,11 +182,23 @@ def test_specs_in_several_projects_get_a_matrix_over_ik_ensure_projects(repo, ca
         assert action["with"]["only-project"] == "${{ matrix.project }}"
         if job_name == "preview":
             assert action["with"]["comment-key"] == "${{ matrix.project }}"
-        listing = workflow["jobs"]["projects"]["steps"][-1]["run"]
-        assert "ik-ensure projects --json" in listing and "$GITHUB_OUTPUT" in listing
-    # What the projects job runs prints the matrix those workflows expand.
-    code, stdout, _ = cli(capsys, "projects", "--json")
-    assert code == 0 and json.loads(stdout) == ["acme", "beta"]
+        projects = workflow["jobs"]["projects"]
+        [listing] = [step for step in projects["steps"] if step["uses"] == ACTION_REF]
+        assert all("run" not in step for step in projects["steps"])
+        # Validate only (no token, no control-plane request), no comment, the same specs as the legs.
+        assert listing["with"] == {"comment": "never"} and "specs" not in action["with"]
+        assert projects["outputs"]["projects"] == "${{ steps.%s.outputs.projects }}" % listing["id"]
+        assert projects["permissions"] == {"contents": "read"}
+        # The projects job's step, run as the action, gives the matrix those workflows expand.
+        assert json.loads(_run_the_step(listing, repo, monkeypatch, capsys)["projects"]) == ["acme", "beta"]
+
+
+def test_right_after_init_the_matrix_lists_no_projects_and_its_legs_are_skipped(repo, capsys, monkeypatch):
+    assert cli(capsys, "init", "--matrix")[0] == 0  # inferencekey/ holds only .gitkeep
+    workflow = yaml.safe_load((repo / PREVIEW).read_text(encoding="utf-8"))
+    [listing] = [step for step in workflow["jobs"]["projects"]["steps"] if step.get("uses") == ACTION_REF]
+    assert _run_the_step(listing, repo, monkeypatch, capsys)["projects"] == "[]"
+    assert workflow["jobs"]["preview"]["if"] == "needs.projects.outputs.projects != '[]'"
 
 
 def test_one_project_gets_single_jobs(repo, capsys):

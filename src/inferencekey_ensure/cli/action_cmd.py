@@ -27,7 +27,7 @@ from inferencekey_ensure.github.context import context_from, read_event
 from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.step import GitHubStep
-from inferencekey_ensure.loading.discovery import describe_paths
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
@@ -45,10 +45,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_action)
 
 
-def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) -> LoadResult:
-    """Load and check the specs once; the engine gets this very result."""
+def _the_default_folder(inputs: ActionInputs) -> bool:
+    """Input ``specs`` is its default, ``inferencekey/``, and that folder exists: where finding no
+    spec file means none was written yet (right after ``init``), not a mistaken path."""
+    return [os.path.normpath(path) for path in inputs.specs] == [DEFAULT_SPEC_DIR] and os.path.isdir(DEFAULT_SPEC_DIR)
+
+
+def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) -> Optional[LoadResult]:
+    """Load and check the specs once; the engine gets this very result.
+
+    None when the default spec folder holds no spec yet: there is nothing to plan, and the
+    projects are none (a matrix right after ``init`` skips its legs), as ``ik-ensure projects``.
+    """
     with log.group("Validate specs"):
-        loaded = load_workloads(list(inputs.specs))
+        try:
+            loaded = load_workloads(list(inputs.specs))
+        except UsageError:
+            if not _the_default_folder(inputs):
+                raise
+            log.plain(f"no spec file in {DEFAULT_SPEC_DIR}/ yet")
+            return None
         if inputs.only_projects:
             loaded = only_declared(loaded, inputs.only_projects, fallback_project(inputs.project, env))
         for problem in loaded.problems:
@@ -84,6 +100,11 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
 
     try:
         loaded = _validate(inputs, env, log)
+        if loaded is None:
+            log.annotate(Annotation("notice", f"No spec file in {DEFAULT_SPEC_DIR}/ yet: nothing to validate or plan.",
+                                    title=f"{TITLE}: no specs yet"))
+            step.finish(None, step_outputs(None, None))
+            return exit_codes.OK
         refusal = prune_scope_refusal(inputs, loaded, env)
         if refusal:
             log.annotate(Annotation("error", refusal, title=f"{TITLE}: prune refused"))

@@ -34,8 +34,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
+    from inferencekey_ensure.engine.declared_projects import declared_projects
+    from inferencekey_ensure.engine.projects import no_project
     from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
-    from inferencekey_ensure.onboarding.declared_projects import declared_projects
     from inferencekey_ensure.report.validation_text import printable, problem_line
     from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
 
@@ -54,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
         return exit_codes.FAILURE
     found = declared_projects(loaded.workloads, args.project, os.environ)
     if found.unresolved:
-        for message in found.unresolved:
-            print(printable(redact_text(f"error: {message}")), file=sys.stderr)
+        for declared in found.unresolved:
+            print(printable(redact_text(f"error: {no_project(declared)}")), file=sys.stderr)
         print(f"  fix: {found.fix}", file=sys.stderr)
         return exit_codes.FAILURE
     if args.json:

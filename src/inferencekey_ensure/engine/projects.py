@@ -19,6 +19,11 @@ def fallback_project(explicit: Optional[str], env: Mapping[str, str]) -> Optiona
     return (explicit or "").strip() or env.get(PROJECT_ENV, "").strip() or None
 
 
+def no_project(declared: DeclaredWorkload) -> str:
+    """The located error for a workload that names no project and has no fallback."""
+    return f'{declared.location}: no project for workload "{declared.spec.slug}"'
+
+
 def resolve_targets(
     workloads: Sequence[DeclaredWorkload], explicit: Optional[str], env: Mapping[str, str]
 ) -> Tuple[List[Target], List[RunError]]:
@@ -30,8 +35,5 @@ def resolve_targets(
         if project:
             targets.append(Target(declared, project))
         else:
-            errors.append(RunError(
-                f'{declared.location}: no project for workload "{declared.spec.slug}"',
-                fix=NO_PROJECT_FIX,
-            ))
+            errors.append(RunError(no_project(declared), fix=NO_PROJECT_FIX))
     return targets, errors

@@ -10,11 +10,13 @@ Nothing here does I/O or knows a CI host's types: each host's adapter (GitHub:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
+from inferencekey_ensure.engine.declared_projects import DeclaredProjects
+from inferencekey_ensure.engine.projects import PROJECT_ENV
 from inferencekey_ensure.flow.annotations import TITLE, Annotation, run_annotations
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.outputs import step_outputs
@@ -63,7 +65,11 @@ class CommentPlan:
 @dataclass(frozen=True)
 class Outcome:
     """Everything the adapter carries out, in order: log lines, annotations (most
-    important first), the comment, the summary, the outputs, the job's result."""
+    important first), the comment, the summary, the outputs, the job's result.
+
+    ``projects``: the ``projects`` output, the projects the specs declare (none when the
+    specs are invalid or a workload has no project, as ``ik-ensure projects`` lists none).
+    """
 
     failed: bool
     annotations: Tuple[Annotation, ...] = ()
@@ -71,9 +77,26 @@ class Outcome:
     comment: Optional[CommentPlan] = None
     summary: Optional[str] = None
     report: Optional[RunReport] = None
+    projects: Tuple[str, ...] = ()
 
     def outputs(self, comment_url: Optional[str]) -> Dict[str, str]:
-        return step_outputs(self.report, comment_url)
+        return step_outputs(self.report, comment_url, self.projects)
+
+
+def matrix_projects(declared: DeclaredProjects) -> Tuple[str, ...]:
+    """The ``projects`` output: none while a workload has no project, which no matrix leg would cover."""
+    return () if declared.unresolved else tuple(declared.projects)
+
+
+def no_project_problems(declared: DeclaredProjects) -> List[Problem]:
+    """A located error per workload with no project: a run that only validates still fails on it,
+    as the plan would, so a matrix's first job never leaves a workload without a leg."""
+    return [
+        Problem(workload.location.path, workload.location.line, workload.location.column, "$",
+                f'no project for workload "{workload.spec.slug}". Fix: set `project` in the spec or at the top '
+                f"of its file, the action's `project` input, or {PROJECT_ENV}.", rule="project")
+        for workload in declared.unresolved
+    ]
 
 
 def preview_blocked(inputs: ActionInputs, facts: HostFacts) -> Optional[str]:
@@ -87,13 +110,17 @@ def preview_blocked(inputs: ActionInputs, facts: HostFacts) -> Optional[str]:
 
 def validation_outcome(
     inputs: ActionInputs, facts: HostFacts, loaded: LoadResult, reason: Optional[str],
-    lookup: Optional[ReviewLookup] = None,
+    lookup: Optional[ReviewLookup] = None, declared: Optional[DeclaredProjects] = None,
 ) -> Outcome:
     """A run that stopped after validation: invalid specs, or ``reason`` (no token, a fork).
 
     ``lookup`` is the review of a reconcile whose specs are invalid: its PR hears that the
-    reconcile failed, and its comment keeps the reviewed plan's record.
+    reconcile failed, and its comment keeps the reviewed plan's record. ``declared``: the
+    projects of the valid specs (with ``reason``, a workload with none is an error).
     """
+    declared = declared or DeclaredProjects()
+    if reason is not None and declared.unresolved:
+        loaded = replace(loaded, problems=loaded.problems + no_project_problems(declared))
     annotations = run_annotations(loaded.problems, None, facts.workspace, facts.cwd)
     if reason is not None:
         why = "this job has no sdk-token" if reason == NO_TOKEN else "this pull request comes from a fork"
@@ -118,6 +145,7 @@ def validation_outcome(
         annotations=tuple(annotations),
         comment=comment,
         summary=render_validation_summary(loaded.problems, *counts, reason),
+        projects=matrix_projects(declared),
     )
 
 

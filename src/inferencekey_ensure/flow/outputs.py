@@ -2,14 +2,14 @@
 
 Later steps branch on them (``has-changes``), loop over them (``endpoint-refs``),
 call the one workload (``project-slug``/``workload-slug``) or pin the reviewed plan
-(``plan-digest``), so every output is always set, empty when it does not apply,
+(``plan-digest``) or fan out over them (``projects``, a matrix's legs), so every output is always set, empty when it does not apply,
 never missing. Pure; writing them where the host reads them is the adapter's job.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Dict, Optional
+from typing import Dict, Optional, Sequence
 
 from inferencekey_ensure.engine.results import RunReport
 from inferencekey_ensure.report.plan_digest import report_digest
@@ -24,13 +24,20 @@ OUTPUT_NAMES = (
     "project-slug",
     "workload-slug",
     "plan-digest",
+    "projects",
 )
 
 
-def step_outputs(report: Optional[RunReport], comment_url: Optional[str]) -> Dict[str, str]:
-    """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs)."""
+def step_outputs(
+    report: Optional[RunReport], comment_url: Optional[str], projects: Sequence[str] = ()
+) -> Dict[str, str]:
+    """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs).
+
+    ``projects`` is set whether or not a plan ran: a matrix's first job only validates.
+    """
     outputs = {name: "" for name in OUTPUT_NAMES}
     outputs.update({"endpoint-refs": "[]", "has-changes": "false", "changes": "0"})
+    outputs["projects"] = json.dumps(list(projects), ensure_ascii=False)
     if report is None:
         return outputs
     changes = report.changes

@@ -14,8 +14,16 @@ from typing import Callable, ContextManager, Dict, Mapping, Optional, Protocol
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.engine import RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.connector import Connector
+from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
-from inferencekey_ensure.flow.decide import HostFacts, Outcome, preview_blocked, run_outcome, validation_outcome
+from inferencekey_ensure.flow.decide import (
+    HostFacts,
+    Outcome,
+    matrix_projects,
+    preview_blocked,
+    run_outcome,
+    validation_outcome,
+)
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import ReviewLookup, verdict
 from inferencekey_ensure.flow.sticky import NEVER
@@ -79,10 +87,12 @@ def run_step(
 
     ``connect`` makes the engine's connector from the engine's environment.
     """
+    # Resolved as the engine resolves them: the `project` input, then the environment.
+    declared = declared_projects(loaded.workloads, inputs.project, env) if loaded.ok else DeclaredProjects()
     blocked = preview_blocked(inputs, host.facts)
     if blocked is not None or not loaded.ok:
         lookup = host.find_review() if blocked is None and _looks_up_review(inputs) else None
-        outcome = validation_outcome(inputs, host.facts, loaded, blocked, lookup)
+        outcome = validation_outcome(inputs, host.facts, loaded, blocked, lookup, declared)
         host.carry_out(outcome)
         return outcome.failed
     lookup = host.find_review() if _looks_up_review(inputs) else None
@@ -91,7 +101,7 @@ def run_step(
         report = run(_request(inputs, env, host, check), loaded, connect(engine_env(inputs, env)))
         judged = (verdict(lookup, check, inputs.require_reviewed_plan, host.facts.footer.short_sha, inputs.comment_key)
                   if lookup is not None and check is not None else None)
-        outcome = run_outcome(inputs, host.facts, report, lookup, judged)
+        outcome = replace(run_outcome(inputs, host.facts, report, lookup, judged), projects=matrix_projects(declared))
         for line in outcome.log_lines:
             host.plain(line)
     host.carry_out(outcome)

@@ -19,8 +19,6 @@ WORKFLOW_DIR = Path(".github") / "workflows"
 PREVIEW_FILE = "inferencekey-preview.yml"
 RECONCILE_FILE = "inferencekey-reconcile.yml"
 ACTION_REF = f"inferencekey/ensure-action@v{__version__}"
-# What the matrix's `projects` job runs `ik-ensure projects --json` from: this version.
-PACKAGE_SPEC = f"git+https://github.com/inferencekey/ensure-action@v{__version__}"
 _PLACEHOLDER = re.compile(r"@@[A-Z_]+@@")
 
 
@@ -41,11 +39,11 @@ def _fill(name: str, values: Dict[str, str]) -> str:
 def workflows(branch: str, matrix: bool) -> Dict[Path, str]:
     """Workflow path (relative to the repository root) -> text.
 
-    ``matrix``: one job per project (``ik-ensure projects --json``), each with its own
+    ``matrix``: one job per project (the action's ``projects`` output), each with its own
     environment, token and comment; otherwise one job for all specs.
     """
     suffix = "-matrix" if matrix else ""
-    values = {"ACTION": ACTION_REF, "BRANCH": scalar(branch), "PACKAGE": PACKAGE_SPEC}
+    values = {"ACTION": ACTION_REF, "BRANCH": scalar(branch)}
     return {
         WORKFLOW_DIR / PREVIEW_FILE: _fill(f"preview{suffix}.yml", values),
         WORKFLOW_DIR / RECONCILE_FILE: _fill(f"reconcile{suffix}.yml", values),

@@ -2,7 +2,8 @@
 
 Every project a plan of the same files would talk to, resolved the way ``plan``
 resolves them (spec > file > ``--project`` > ``INFERENCEKEY_PROJECT``), so a matrix
-leg per project covers every workload exactly once.
+leg per project covers every workload exactly once. ``ik-ensure projects`` prints
+them; the action sets them as its ``projects`` output, even when it only validates.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from inferencekey_ensure.engine.projects import NO_PROJECT_FIX, fallback_project
 
 @dataclass(frozen=True)
 class DeclaredProjects:
-    """The sorted projects, and one located message per workload that has none."""
+    """The sorted projects, and the workloads that resolve to none (no matrix leg would cover them)."""
 
     projects: List[str] = field(default_factory=list)
-    unresolved: List[str] = field(default_factory=list)
+    unresolved: List[DeclaredWorkload] = field(default_factory=list)
     fix: str = NO_PROJECT_FIX
 
 
@@ -34,5 +35,5 @@ def declared_projects(
         if project:
             projects.add(project)
         else:
-            unresolved.append(f'{declared.location}: no project for workload "{declared.spec.slug}"')
+            unresolved.append(declared)
     return DeclaredProjects(sorted(projects), unresolved)
