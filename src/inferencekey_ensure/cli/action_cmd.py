@@ -78,7 +78,7 @@ def prune_scope_refusal(inputs: ActionInputs, loaded: LoadResult, env: Mapping[s
     if not inputs.prune:
         return None
     projects = projects_of(loaded.workloads, fallback_project(inputs.project, env))
-    return prune_refusal(describe_paths(inputs.specs), None, "a folder in input `specs`, e.g. inferencekey/", projects,
+    return prune_refusal(describe_paths(inputs.specs), DEFAULT_SPEC_DIR, "a folder in input `specs`, e.g. inferencekey/", projects,
                          "input `prune`")
 
 

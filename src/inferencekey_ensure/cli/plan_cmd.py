@@ -127,7 +127,7 @@ def _prune_refusal(args: argparse.Namespace, specs: LoadResult, env: Mapping[str
     if not args.prune:
         return None
     projects = projects_of(specs.workloads, fallback_project(args.project, env))
-    return prune_refusal(describe_paths(args.paths), os.path.realpath(DEFAULT_SPEC_DIR),
+    return prune_refusal(describe_paths(args.paths), DEFAULT_SPEC_DIR,
                          f"{DEFAULT_SPEC_DIR}/", projects, "--prune")
 
 
