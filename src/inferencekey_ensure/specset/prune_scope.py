@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence
 
-from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.loading.discovery import GivenPath
 
 
@@ -38,12 +37,6 @@ def partial_paths(given: Sequence[GivenPath], root_name: str) -> List[GivenPath]
     """
     return [path for path in given
             if path.kind != "folder" or enclosing_root(path.real, root_name) is not None]
-
-
-def projects_of(workloads: Sequence[DeclaredWorkload], fallback: Optional[str]) -> List[str]:
-    """The projects a run over ``workloads`` would list (and prune), in order, once each."""
-    projects = (workload.project(fallback) for workload in workloads)
-    return list(dict.fromkeys(project for project in projects if project))
 
 
 def _what(path: GivenPath, root_name: str) -> str:
