@@ -17,6 +17,7 @@ from typing import Any, Mapping, Optional
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped
 from inferencekey_ensure.domain.spec import projects_of
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.projects import fallback_project
@@ -89,6 +90,9 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         inputs = read_inputs(env)
     except InputError as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
+        return exit_codes.USAGE
+    if inputs.project and credential_shaped(inputs.project):
+        log.annotate(Annotation("error", credential_refusal("input `project`"), title=f"{TITLE}: bad input"))
         return exit_codes.USAGE
     if inputs.working_directory:
         if not os.path.isdir(inputs.working_directory):

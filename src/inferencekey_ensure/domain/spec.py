@@ -16,6 +16,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from inferencekey_ensure.domain.fields import REQUIRED, SPEC_NAMES
 
+# Where a workload naming no project finds one, after ``--project`` (the action's ``project`` input).
+PROJECT_ENV = "INFERENCEKEY_PROJECT"
+
 
 class WorkloadSpec:
     """One workload's declared fields; ``spec.backend`` etc. read them (None: not declared)."""
