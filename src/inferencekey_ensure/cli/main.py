@@ -32,7 +32,7 @@ COMMAND_MODULES: Dict[str, str] = {
 }
 
 # The commands that read a project from ``--project`` or the environment.
-PROJECT_COMMANDS = ("validate", "plan", "apply", "projects", "github-action", "init")
+PROJECT_COMMANDS = ("validate", "plan", "apply", "projects", "github-action")
 
 
 def _modules_for(argv: Sequence[str]) -> List[str]:
