@@ -261,6 +261,17 @@ def test_prune_over_a_spec_file_is_refused_before_any_request(run_action: Runner
     assert emulator.request_log == []
 
 
+def test_prune_over_a_sub_folder_of_the_spec_root_is_refused_before_any_request(
+        run_action: Runner, emulator: EmulatorServer, workspace: Path) -> None:
+    (workspace / "inferencekey" / "team-a").mkdir()
+    (workspace / "inferencekey" / "chat.yaml").rename(workspace / "inferencekey" / "team-a" / "chat.yaml")
+    result = run_action(mode="reconcile", prune="true", specs="inferencekey/team-a/")
+    assert result.code == 2
+    assert "input `prune` refused" in result.log
+    assert "inferencekey/team-a/ (a sub-folder of the spec root" in result.log
+    assert emulator.request_log == []
+
+
 def test_prune_limit_input_lets_more_deletions_through(run_action: Runner, emulator: EmulatorServer) -> None:
     for index in range(4):
         emulator.seed("acme", {"name": f"Stray {index}", "slug": f"stray-{index}", "task_type": "text2text",

@@ -63,10 +63,23 @@ def test_the_fallback_project_counts_as_the_specs_project(platform, tmp_path, ca
     assert sorted(w["slug"] for w in json.loads(stdout)["workloads"]) == ["a", "n"]
 
 
-def test_a_project_no_spec_declares_requests_nothing(platform, tmp_path, capsys):
+@pytest.mark.parametrize("command", ["validate", "plan", "apply"])
+def test_a_project_no_spec_declares_is_a_usage_error_naming_the_declared_ones(platform, tmp_path, capsys, command,
+                                                                             monkeypatch):
+    monkeypatch.setenv("INFERENCEKEY_PROJECT", "delta")  # none.yaml's project
     specs = _specs(tmp_path / "specs")
-    code, _, _ = cli(capsys, "plan", specs, "--only-project", "gamma")
-    assert code == 0 and _paths(platform) == []
+    code, stdout, stderr = cli(capsys, command, specs, "--only-project", "acme", "--only-project", "gama")
+    assert code == 2 and stdout == ""
+    assert "--only-project gama: no spec declares it" in stderr
+    assert "the specs declare: acme, beta, delta" in stderr
+    assert _paths(platform) == []
+
+
+def test_a_spec_problem_is_reported_rather_than_an_undeclared_project(platform, tmp_path, capsys):
+    specs = _specs(tmp_path / "specs")
+    (specs / "beta.yaml").write_text("project: beta\nname: [unclosed\n", encoding="utf-8")
+    code, stdout, _ = cli(capsys, "validate", specs, "--only-project", "beta")
+    assert code == 1 and "beta.yaml" in stdout  # the unreadable file may be the one declaring it
 
 
 def test_an_invalid_spec_of_any_project_still_fails_plan_before_any_request(platform, tmp_path, capsys):
@@ -100,6 +113,17 @@ def test_requested_projects_reads_repeats_lines_and_commas(values, expected):
 def test_the_action_input_is_read_one_project_per_line():
     assert read_inputs({"INPUT_ONLY_PROJECT": "acme\nbeta\n"}).only_projects == ("acme", "beta")
     assert read_inputs({}).only_projects == ()
+
+
+def test_the_action_refuses_an_only_project_no_spec_declares(tmp_path, capsys, monkeypatch):
+    workspace = tmp_path / "repo"
+    write_spec(workspace)
+    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as emulator, FakeGitHub(token=GITHUB_TOKEN) as github:
+        run = Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
+        result: Any = run(only_project="acmee")
+        assert result.code == 2
+        assert "input `only-project` acmee: no spec declares it; the specs declare: acme" in result.log
+        assert _paths(emulator) == []
 
 
 def test_the_action_with_only_project_previews_that_project_alone(tmp_path, capsys, monkeypatch):

@@ -71,6 +71,36 @@ def test_plan_with_prune_over_a_file_is_refused_too(project, emulator, capsys):
     assert emulator.request_log == []
 
 
+def test_prune_from_inside_a_sub_folder_of_the_spec_root_is_refused(project, emulator, capsys, monkeypatch):
+    monkeypatch.chdir(project / "inferencekey" / "team")
+    capsys.readouterr()
+    code, _, err = cli(capsys, "apply", "--prune", ".")
+    assert code == 2
+    assert "--prune refused" in err and ". (a sub-folder of the spec root" in err
+    assert emulator.request_log == []
+    assert sorted(by_slug(emulator)) == ["helper", "support-bot", "team-bot"]
+
+
+def test_prune_over_a_sub_folder_of_another_repositorys_spec_root_is_refused(project, emulator, capsys, tmp_path):
+    other = tmp_path / "other" / "inferencekey" / "team"
+    other.mkdir(parents=True)
+    write_specs(other, [BOT], name="chat.json")
+    capsys.readouterr()
+    code, _, err = cli(capsys, "plan", "--prune", str(other))
+    assert code == 2 and "--prune refused" in err and "a sub-folder of the spec root" in err
+    assert emulator.request_log == []
+
+
+def test_a_folder_outside_any_inferencekey_folder_is_taken_as_a_complete_root(project, emulator, capsys, tmp_path):
+    own = tmp_path / "deploy"
+    own.mkdir()
+    write_specs(own, [BOT], name="chat.json")
+    capsys.readouterr()
+    code, out, err = cli(capsys, "plan", "--prune", str(own))
+    assert code == 0, err
+    assert "helper" in out and "--prune refused" not in err
+
+
 @pytest.mark.parametrize("given", [[], ["inferencekey"], ["inferencekey/"], ["./inferencekey/"]],
                          ids=["default", "root", "root-slash", "dot-root"])
 def test_the_spec_root_is_a_complete_set_and_prunes(project, emulator, capsys, given):

@@ -45,7 +45,7 @@ def test_under_the_requirement_a_preview_without_changes_is_worth_a_comment() ->
 
 def test_a_refused_reconcile_fails_annotates_first_and_comments_the_difference() -> None:
     inputs = ActionInputs(specs=(), mode="reconcile", require_reviewed_plan=True)
-    judged = ReviewVerdict(DIFFERS, True, 7, "sha256:" + "1" * 64, "sha256:" + "2" * 64,
+    judged = ReviewVerdict(DIFFERS, True, 7, "sha256:" + "1" * 64,
                            ["acme/bot: update, with different values"], "the plan changed since the review")
     outcome = run_outcome(inputs, FACTS, report(), ReviewLookup(7), judged)
     assert outcome.failed

@@ -217,6 +217,18 @@ def test_invalid_specs_are_located_errors_and_nothing_is_written(repo, capsys):
     assert _snapshot(repo) == before
 
 
+def test_specs_naming_no_project_are_located_errors_and_nothing_is_written(repo, capsys):
+    _write_spec(repo, "a.yaml", "acme", "a")
+    (repo / "inferencekey" / "n.yaml").write_text("name: n\nslug: n\nmodel: m/m\nbackend: vllm\n", encoding="utf-8")
+    before = _snapshot(repo)
+    code, stdout, stderr = cli(capsys, "init")
+    assert code == 1 and stdout == ""
+    assert re.search(r"inferencekey/n\.yaml:1:1: no project for workload \"n\"", stderr)
+    assert "set `project` in the spec or at the top of its file" in stderr
+    assert "nothing was written" in stderr
+    assert _snapshot(repo) == before
+
+
 def test_outside_a_repository_root_it_is_a_usage_error(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, stderr = cli(capsys, "init")

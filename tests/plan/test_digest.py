@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import subprocess
@@ -12,6 +13,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 import httpx
 import pytest
 
+from inferencekey_ensure.cli.argtypes import plan_digest_arg
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.domain.drift import FieldDiff
@@ -219,6 +221,14 @@ def test_apply_expect_digest_writes_nothing_when_the_plan_changed(platform, tmp_
     assert reviewed in err and "nothing was written" in err
     assert [w["description"] for w in platform.workloads("acme") if w["slug"] == "support-bot"] == [
         "Edited in the console."]
+
+
+def test_expect_digest_accepts_exactly_the_digests_plan_writes():
+    digest = plan_digest(_plan("Old"))
+    assert plan_digest_arg(f" {digest} ") == digest
+    for malformed in (digest.upper(), digest[:-1], digest + "0", "md5:" + digest[7:]):
+        with pytest.raises(argparse.ArgumentTypeError):
+            plan_digest_arg(malformed)
 
 
 def test_apply_expect_digest_refuses_a_malformed_digest_as_a_usage_error(platform, tmp_path, capsys):

@@ -23,8 +23,8 @@ from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import create_body
 from inferencekey_ensure.emulator import EmulatorServer, TokenGrant
 from inferencekey_ensure.engine import RECONCILE, RunReport, RunRequest, run
-from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.specset.load import load_workloads
+from support.engine import already_open
 
 PROJECT = "acme"
 # Shaped like a real control-plane token: ik_sdk_<id>_<secret>. The tail is what must

@@ -22,10 +22,10 @@ from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import RunRequest, run
-from inferencekey_ensure.engine.connector import already_open
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.specset.load import load_workloads
+from support.engine import already_open
 from support.loopback import ScriptedServer, reply
 
 from .harness import (

@@ -4,6 +4,7 @@ the real engine against a loopback emulator (``support.emulator``)."""
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -15,11 +16,16 @@ from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, Wo
 from inferencekey_ensure.domain.wire import LiveWorkload, normalise_live
 from inferencekey_ensure.emulator import EmulatorServer
 from inferencekey_ensure.engine import RunReport, RunRequest, run
-from inferencekey_ensure.engine.connector import already_open
+from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.plan.model import Target
 from inferencekey_ensure.specset.load import load_workloads
 
 from .emulator import TOKEN
+
+
+def already_open(client: ControlPlaneClient) -> Connector:
+    """A connector over a client the test opened and will close itself."""
+    return lambda: nullcontext(client)
 
 BASE_SPEC: Dict[str, Any] = {
     "name": "Support bot",

@@ -17,6 +17,8 @@ from typing import Any, Mapping, Optional
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped
+from inferencekey_ensure.domain.spec import projects_of
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
@@ -31,8 +33,8 @@ from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_pat
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
-from inferencekey_ensure.specset.project_filter import only_declared
-from inferencekey_ensure.specset.prune_scope import projects_of, prune_refusal
+from inferencekey_ensure.specset.project_filter import UndeclaredProject, only_declared
+from inferencekey_ensure.specset.prune_scope import prune_refusal
 
 
 def register(subparsers: Any) -> None:
@@ -66,7 +68,8 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
             log.plain(f"no spec file in {DEFAULT_SPEC_DIR}/ yet")
             return None
         if inputs.only_projects:
-            loaded = only_declared(loaded, inputs.only_projects, fallback_project(inputs.project, env))
+            loaded = only_declared(loaded, inputs.only_projects, fallback_project(inputs.project, env),
+                                   "input `only-project`")
         for problem in loaded.problems:
             log.plain(problem_line(problem))
         log.plain(f"{len(loaded.files)} spec file(s), {len(loaded.workloads)} workload(s)")
@@ -78,7 +81,7 @@ def prune_scope_refusal(inputs: ActionInputs, loaded: LoadResult, env: Mapping[s
     if not inputs.prune:
         return None
     projects = projects_of(loaded.workloads, fallback_project(inputs.project, env))
-    return prune_refusal(describe_paths(inputs.specs), None, "a folder in input `specs`, e.g. inferencekey/", projects,
+    return prune_refusal(describe_paths(inputs.specs), DEFAULT_SPEC_DIR, "a folder in input `specs`, e.g. inferencekey/", projects,
                          "input `prune`")
 
 
@@ -87,6 +90,9 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         inputs = read_inputs(env)
     except InputError as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
+        return exit_codes.USAGE
+    if inputs.project and credential_shaped(inputs.project):
+        log.annotate(Annotation("error", credential_refusal("input `project`"), title=f"{TITLE}: bad input"))
         return exit_codes.USAGE
     if inputs.working_directory:
         if not os.path.isdir(inputs.working_directory):
@@ -111,6 +117,10 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
             step.finish(None, step_outputs(None, None))
             return exit_codes.USAGE
         failed = run_step(inputs, step, loaded, env, connect)
+    except UndeclaredProject as error:
+        log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
+        step.finish(None, step_outputs(None, None))
+        return exit_codes.USAGE
     except UsageError as error:
         log.annotate(Annotation("error", f"input `specs`: {error}", title=f"{TITLE}: bad input"))
         step.finish(None, step_outputs(None, None))

@@ -1,12 +1,12 @@
 """argparse ``type=`` converters for numeric flags, shared by the subcommands.
 
-Stdlib-only on purpose: ``validate`` must stay cheap to import.
+Stdlib-only at import on purpose: ``validate`` must stay cheap to import (the digest
+converter imports the digest rules only when its option is given).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 from typing import Callable, TypeVar
 
 N = TypeVar("N", int, float)
@@ -38,12 +38,11 @@ non_negative_int = at_least(int, "a whole number", 0)
 non_negative_seconds = at_least(float, "a number of seconds", 0.0)
 
 
-_PLAN_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-
-
 def plan_digest_arg(value: str) -> str:
     """A plan digest as ``plan --json`` prints it (``sha256:`` and 64 lower-case hex digits)."""
+    from inferencekey_ensure.plan.digest import is_digest  # only when the option is given: validate stays cheap
+
     text = value.strip()
-    if not _PLAN_DIGEST.match(text):
+    if not is_digest(text):
         raise argparse.ArgumentTypeError(f"expected a plan digest like sha256:<64 hex digits>, got {value!r}")
     return text

@@ -1,8 +1,9 @@
 """``ik-ensure init``: add the CI workflows, the pre-commit hook and ``inferencekey/``.
 
 Exit codes: 0 set up (or already set up: nothing changed), 1 the existing specs or
-pre-commit config could not be read safely (nothing is written), 2 usage (not a
-git repository root).
+pre-commit config could not be read safely, or a spec names no project (the
+workflows would have no job for it; nothing is written), 2 usage (not a git
+repository root).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.engine.declared_projects import declared_projects
+    from inferencekey_ensure.engine.projects import no_project
     from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
     from inferencekey_ensure.onboarding.precommit_config import ConfigEditError
     from inferencekey_ensure.onboarding.scaffold import (
@@ -98,7 +100,16 @@ def _init(args: argparse.Namespace) -> int:
             return exit_codes.FAILURE
         if loaded is not None:
             # As the workflow's projects job will resolve them: no --project, no environment.
-            projects = declared_projects(loaded.workloads, None, {}).projects
+            declared = declared_projects(loaded.workloads, None, {})
+            if declared.unresolved:
+                for workload in declared.unresolved:
+                    print(no_project(workload), file=sys.stderr)
+                print("ik-ensure init: error: set `project` in the spec or at the top of its file: the "
+                      "workflows init writes resolve projects from the specs alone (no --project, no "
+                      "INFERENCEKEY_PROJECT), so these workloads would belong to no job; nothing was written",
+                      file=sys.stderr)
+                return exit_codes.FAILURE
+            projects = declared.projects
     try:
         pre_commit_text = _read(root / PRE_COMMIT_CONFIG)
     except (OSError, UnicodeDecodeError) as exc:

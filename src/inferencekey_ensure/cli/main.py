@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Dict, List, NoReturn, Optional, Sequence
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.domain.secrets import redact_text
+from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped, redact_text
+from inferencekey_ensure.domain.spec import PROJECT_ENV
 
 COMMAND_MODULES: Dict[str, str] = {
     "validate": "inferencekey_ensure.cli.validate_cmd",
@@ -28,6 +30,9 @@ COMMAND_MODULES: Dict[str, str] = {
     "schema": "inferencekey_ensure.cli.schema_cmd",
     "projects": "inferencekey_ensure.cli.projects_cmd",
 }
+
+# The commands that read a project from ``--project`` or the environment.
+PROJECT_COMMANDS = ("validate", "plan", "apply", "projects", "github-action")
 
 
 def _modules_for(argv: Sequence[str]) -> List[str]:
@@ -70,8 +75,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return exit_codes.USAGE
+    if args.command in PROJECT_COMMANDS:
+        refused = _credential_as_project(args)
+        if refused:
+            print(f"ik-ensure {args.command}: error: {refused}", file=sys.stderr)
+            return exit_codes.USAGE
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("ik-ensure: interrupted", file=sys.stderr)
         return 130
+
+
+def _credential_as_project(args: argparse.Namespace) -> Optional[str]:
+    """A token given as the project: refused before any command can print or store it."""
+    for source, value in (("--project", getattr(args, "project", None)), (PROJECT_ENV, os.environ.get(PROJECT_ENV))):
+        if value and credential_shaped(value):
+            return credential_refusal(source)
+    return None

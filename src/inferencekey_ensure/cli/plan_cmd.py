@@ -24,6 +24,7 @@ from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.domain.secrets import redact_text
+from inferencekey_ensure.domain.spec import projects_of
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
 from inferencekey_ensure.engine.events import EventSink
@@ -37,7 +38,7 @@ from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, us
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
-from inferencekey_ensure.specset.prune_scope import projects_of, prune_refusal
+from inferencekey_ensure.specset.prune_scope import prune_refusal
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -127,7 +128,7 @@ def _prune_refusal(args: argparse.Namespace, specs: LoadResult, env: Mapping[str
     if not args.prune:
         return None
     projects = projects_of(specs.workloads, fallback_project(args.project, env))
-    return prune_refusal(describe_paths(args.paths), os.path.realpath(DEFAULT_SPEC_DIR),
+    return prune_refusal(describe_paths(args.paths), DEFAULT_SPEC_DIR,
                          f"{DEFAULT_SPEC_DIR}/", projects, "--prune")
 
 
@@ -155,12 +156,12 @@ def _execute(args: argparse.Namespace, mode: RunMode, check: Optional[DigestChec
         return None
     try:
         specs = load_workloads(list(args.paths))
+        if args.only_project:
+            specs = only_declared(specs, requested_projects(args.only_project),
+                                  fallback_project(args.project, env))
     except UsageError as exc:
         print(f"ik-ensure {args.command}: error: {redact_text(str(exc))}", file=sys.stderr)
         return None
-    if args.only_project:
-        specs = only_declared(specs, requested_projects(args.only_project),
-                              fallback_project(args.project, env))
     refusal = _prune_refusal(args, specs, env)
     if refusal:
         print(f"ik-ensure {args.command}: error: {redact_text(refusal)}", file=sys.stderr)

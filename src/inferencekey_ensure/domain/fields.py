@@ -59,6 +59,9 @@ def on_drift_outcomes(on_drift_values: Iterable[str]) -> str:
     return "; ".join(ON_DRIFT_OUTCOMES.get(value, f"on_drift={value}") for value in chosen)
 
 
+# What the platform sets on a workload itself; a create or PATCH body may not carry them.
+READ_ONLY_FIELDS = ("id", "project_id", "created_at", "updated_at")
+
 # When a field is sent (``SpecField.sent``) and compared (``SpecField.compared``).
 ALWAYS = "always"
 DECLARED = "when declared"
@@ -131,6 +134,14 @@ def wire_fields() -> Tuple[str, ...]:
         if row.wire_field is not None and row.sent != NEVER:
             names.setdefault(row.wire_field, None)
     return tuple(names)
+
+
+def answer_fields() -> Tuple[str, ...]:
+    """Every top-level field a workload is answered with: the platform's own around the sent ones.
+
+    Read at call time, so a row added to ``FIELDS`` is answered as soon as it is accepted.
+    """
+    return READ_ONLY_FIELDS[:2] + wire_fields() + READ_ONLY_FIELDS[2:]
 
 
 def wire_default(wire_field: str) -> Optional[str]:

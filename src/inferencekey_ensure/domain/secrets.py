@@ -49,3 +49,19 @@ def redact_text(text: str, known_secrets: Iterable[Optional[str]] = ()) -> str:
 def starts_with_forbidden_prefix(value: str) -> bool:
     """The SDK's rule: no spec string may start with a credential prefix."""
     return value.startswith(FORBIDDEN_VALUE_PREFIXES)
+
+
+def credential_shaped(value: str) -> bool:
+    """A value that may be a credential: it starts with a credential prefix or holds a token.
+
+    Used on values that name things (a project), where a pasted token would be echoed.
+    """
+    return starts_with_forbidden_prefix(value.strip()) or TOKEN_PATTERN.search(value) is not None
+
+
+def credential_refusal(source: str) -> str:
+    """Why a value given as ``source`` is refused, without repeating the value."""
+    return (
+        f"{source} looks like a credential, not a project slug, so it is neither used nor shown. "
+        "Name the project's slug there; a token belongs only in the token's secret."
+    )

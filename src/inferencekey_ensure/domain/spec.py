@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from inferencekey_ensure.domain.fields import REQUIRED, SPEC_NAMES
+
+# Where a workload naming no project finds one, after ``--project`` (the action's ``project`` input).
+PROJECT_ENV = "INFERENCEKEY_PROJECT"
 
 
 class WorkloadSpec:
@@ -83,4 +86,20 @@ class DeclaredWorkload:
 
     def project(self, fallback: Optional[str]) -> Optional[str]:
         """Spec ``project`` > file ``project`` > explicit option / environment (``fallback``)."""
-        return self.spec.project or self.file_project or fallback or None
+        return resolve_project(self.spec.project, self.file_project, fallback)
+
+
+def resolve_project(own: Any, file_project: Optional[str], fallback: Optional[str]) -> Optional[str]:
+    """The one project rule: spec ``project`` > file ``project`` > ``fallback``; None when none is set.
+
+    ``own`` is the spec's raw value, so ``validate`` can resolve workloads whose spec is
+    invalid: anything but a non-blank string counts as unset there.
+    """
+    own = own if isinstance(own, str) and own.strip() else None
+    return own or file_project or fallback or None
+
+
+def projects_of(workloads: Iterable[DeclaredWorkload], fallback: Optional[str]) -> List[str]:
+    """The projects ``workloads`` resolve to, in order, once each (a workload with none adds none)."""
+    projects = (workload.project(fallback) for workload in workloads)
+    return list(dict.fromkeys(project for project in projects if project))

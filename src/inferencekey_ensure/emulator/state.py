@@ -14,25 +14,9 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set
 
+from inferencekey_ensure.domain.fields import answer_fields
+
 FORMAT_VERSION = 1
-# The order fields appear in on the wire, as the platform writes them.
-WORKLOAD_FIELDS = (
-    "id",
-    "project_id",
-    "name",
-    "slug",
-    "description",
-    "task_type",
-    "backend",
-    "model_name",
-    "config",
-    "worker_id",
-    "gpu_resource_id",
-    "execution_policy",
-    "execution_policy_config",
-    "created_at",
-    "updated_at",
-)
 
 Clock = Callable[[], float]
 Document = Dict[str, Any]
@@ -229,5 +213,5 @@ def _free_slug(slug: str, taken: Set[str]) -> str:
 
 
 def _wire(workload: Mapping[str, Any]) -> Dict[str, Any]:
-    """A copy in wire order; unset optional fields are absent, as the platform sends them."""
-    return {name: copy.deepcopy(workload[name]) for name in WORKLOAD_FIELDS if workload.get(name) is not None}
+    """A copy with the field table's answer fields; unset optional fields are absent, as the platform sends them."""
+    return {name: copy.deepcopy(workload[name]) for name in answer_fields() if workload.get(name) is not None}

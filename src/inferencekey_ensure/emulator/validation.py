@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from inferencekey_ensure.domain.fields import ENUM, FIELDS, OBJECT, wire_default, wire_fields
+from inferencekey_ensure.domain.fields import ENUM, FIELDS, OBJECT, READ_ONLY_FIELDS, wire_default, wire_fields
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator.policy import policy_config_problem
 
@@ -24,7 +24,6 @@ OBJECT_FIELDS = tuple(sorted({row.wire_field for row in FIELDS
 CHOICES = {row.wire: row.choices for row in FIELDS if row.type == ENUM and row.wire is not None}
 # Fields a PATCH may not change: compared by the SDK (or the slug, the identity) but not patchable.
 FIXED_FIELDS = tuple(row.wire for row in FIELDS if row.wire is not None and "." not in row.wire and not row.patchable)
-READ_ONLY_FIELDS = ("id", "project_id", "created_at", "updated_at")
 
 
 class BodyError(ValueError):

@@ -7,7 +7,6 @@ specs are valid and every one has a project, so a bad token never hides a bad sp
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Callable, ContextManager
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
@@ -22,8 +21,3 @@ class ConnectFailed(Exception):
         super().__init__(message)
         self.message = message
         self.fix = fix
-
-
-def already_open(client: ControlPlaneClient) -> Connector:
-    """A connector over a client the caller opened and will close itself."""
-    return lambda: nullcontext(client)

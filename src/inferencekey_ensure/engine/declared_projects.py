@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Mapping, Optional, Sequence
 
-from inferencekey_ensure.domain.spec import DeclaredWorkload
+from inferencekey_ensure.domain.spec import DeclaredWorkload, projects_of
 from inferencekey_ensure.engine.projects import NO_PROJECT_FIX, fallback_project
 
 
@@ -28,12 +28,5 @@ def declared_projects(
     workloads: Sequence[DeclaredWorkload], explicit: Optional[str], env: Mapping[str, str]
 ) -> DeclaredProjects:
     fallback = fallback_project(explicit, env)
-    projects = set()
-    unresolved = []
-    for declared in workloads:
-        project = declared.project(fallback)
-        if project:
-            projects.add(project)
-        else:
-            unresolved.append(declared)
-    return DeclaredProjects(sorted(projects), unresolved)
+    unresolved = [declared for declared in workloads if declared.project(fallback) is None]
+    return DeclaredProjects(sorted(projects_of(workloads, fallback)), unresolved)

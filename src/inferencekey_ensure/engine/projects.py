@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import List, Mapping, Optional, Sequence, Tuple
 
+from inferencekey_ensure.domain.spec import PROJECT_ENV as PROJECT_ENV  # re-exported: flow/decide.py names it
 from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.engine.results import RunError
 from inferencekey_ensure.plan.model import Target
 
-PROJECT_ENV = "INFERENCEKEY_PROJECT"
 NO_PROJECT_FIX = (
     f"Set `project` in the spec or at the top of its file, pass --project, or set {PROJECT_ENV}."
 )

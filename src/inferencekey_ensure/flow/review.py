@@ -105,7 +105,6 @@ class ReviewVerdict:
     required: bool
     change_request: Optional[int]
     digest: str
-    reviewed_digest: Optional[str]
     differences: List[str]
     why: str
 
@@ -126,20 +125,20 @@ def verdict(lookup: ReviewLookup, check: DigestCheck, required: bool, short_sha:
     how = ("Merge changes through a pull request whose preview job runs ik-ensure with the same "
            f"`comment-key` ({comment_key}) and may comment, so the plan is reviewed there")
     if lookup.error is not None:
-        return ReviewVerdict(UNKNOWN, required, None, digest, None, [],
+        return ReviewVerdict(UNKNOWN, required, None, digest, [],
                              f"the reviewed plan could not be read: {lookup.error}. Re-run this job")
     if lookup.change_request is None:
-        return ReviewVerdict(NO_PULL_REQUEST, required, None, digest, None, [],
+        return ReviewVerdict(NO_PULL_REQUEST, required, None, digest, [],
                              f"commit {short_sha} came from no merged pull request (a direct push?), so no "
                              f"plan was reviewed for it. {how}")
     if reviewed is None:
-        return ReviewVerdict(NOT_REVIEWED, required, lookup.change_request, digest, None, [],
+        return ReviewVerdict(NOT_REVIEWED, required, lookup.change_request, digest, [],
                              f"{_where(lookup)} has no ik-ensure plan for comment-key {comment_key} (its preview "
                              "never ran, or could not comment). Re-run that pull request's preview job, then this job")
     if reviewed.digest == digest:
-        return ReviewVerdict(MATCHED, required, lookup.change_request, digest, reviewed.digest, [],
+        return ReviewVerdict(MATCHED, required, lookup.change_request, digest, [],
                              f"the plan is the one reviewed on {_where(lookup)}")
-    return ReviewVerdict(DIFFERS, required, lookup.change_request, digest, reviewed.digest,
+    return ReviewVerdict(DIFFERS, required, lookup.change_request, digest,
                          plan_differences(reviewed.plan, check.plan),
                          f"the plan changed since the review on {_where(lookup)} (reviewed {reviewed.digest}, "
                          f"now {digest})")

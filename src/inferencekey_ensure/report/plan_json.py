@@ -1,4 +1,4 @@
-"""The run as JSON (format_version 1, documented in the README): an output serialisation only.
+"""The run as JSON (format_version 1, documented in docs/plan-json.md): an output serialisation only.
 
 Nothing in this process reads it back; every other rendering reads the ``RunReport``.
 

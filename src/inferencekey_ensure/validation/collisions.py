@@ -12,13 +12,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.diagnostics.wording import show_value
 from inferencekey_ensure.domain.slug import canonical_slug
+from inferencekey_ensure.domain.spec import resolve_project
 from inferencekey_ensure.loading.nodes import Node
 from inferencekey_ensure.validation.file_check import FoundWorkload
-
-
-def _project(workload: FoundWorkload) -> Optional[str]:
-    own = workload.fields.get("project")
-    return own if isinstance(own, str) and own.strip() else workload.file_project
 
 
 def _slug_node(workload: FoundWorkload) -> Node:
@@ -34,7 +30,8 @@ def slug_collisions(workloads: Sequence[FoundWorkload]) -> List[Problem]:
         canonical = canonical_slug(slug) if isinstance(slug, str) else ""
         if not canonical:
             continue
-        project = _project(workload)
+        # No fallback: workloads naming no project share whichever one the run falls back on.
+        project = resolve_project(workload.fields.get("project"), workload.file_project, None)
         earlier = first.setdefault((project, canonical), workload)
         if earlier is workload:
             continue
