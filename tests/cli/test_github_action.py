@@ -399,6 +399,68 @@ def test_a_failed_reconcile_says_so_on_the_pr_with_the_errors(run_action: Runner
     assert "project `acme`: api error (status 500)" in body
 
 
+def test_a_reconcile_run_again_applies_nothing_and_the_pr_still_says_reconciled(run_action: Runner, github: FakeGitHub,
+                                                                                emulator: EmulatorServer) -> None:
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    assert run_action(event_name="push", mode="reconcile", require_reviewed_plan="true").code == 0
+    emulator.clear_request_log()
+    again = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert again.code == 0, again.log
+    assert _writes(emulator) == []
+    body = str(our_comments(github)[0]["body"])
+    assert "reconciled at `fffffff`" in body and "refused" not in body
+    assert "reviewed plan: remainder: nothing is left to apply of the plan reviewed on pull request #7" in again.log
+    assert "Reviewed plan: nothing is left to apply of the plan reviewed on pull request" in again.summary
+
+
+def test_a_re_run_after_a_partial_failure_applies_the_rest_of_the_reviewed_plan(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer, workspace: Path) -> None:
+    (workspace / "inferencekey" / "second.yaml").write_text(
+        "project: acme\nname: Second\nslug: second\nmodel: mistral:7b\nbackend: ollama\n", encoding="utf-8")
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    # The one listing passes, the first of the two creates fails (500 is not retried), the second lands.
+    emulator.set_faults(FaultConfig(fail_every_n=2, fail_status=500))
+    failed = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", wait="false")
+    assert failed.code == 1 and len(emulator.workloads("acme")) == 1
+    emulator.set_faults(FaultConfig())
+    emulator.clear_request_log()
+    rerun = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", wait="false")
+    assert rerun.code == 0, rerun.log
+    assert sorted(w["slug"] for w in emulator.workloads("acme")) == ["second", "support-bot"]
+    assert _writes(emulator) == ["POST /api/projects/acme/workloads"]
+    assert "reviewed plan: remainder: the plan is what is left to apply of the one reviewed on pull request #7" in rerun.log
+    assert "reconciled at `fffffff`" in str(our_comments(github)[0]["body"])
+
+
+def test_a_re_run_that_would_delete_what_the_review_kept_is_refused(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile")
+    emulator.seed("acme", {"name": "Stray", "slug": "stray", "task_type": "text2text", "backend": "ollama",
+                           "model_name": "llama3:8b"})
+    run_action()  # reviewed: no change, the stray workload kept
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    emulator.clear_request_log()
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", prune="true")
+    assert result.code == 1 and _writes(emulator) == []
+    assert "unmanaged acme/stray: action was none at the review, is prune now" in result.log
+
+
+def test_a_refused_re_run_never_turns_a_reconciled_pr_comment_into_a_refusal(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    assert run_action(event_name="push", mode="reconcile", require_reviewed_plan="true").code == 0
+    reconciled = str(our_comments(github)[0]["body"])
+    _edit_description(emulator, "Edited in the console.")
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1
+    assert emulator.workloads("acme")[0]["description"] == "Edited in the console."
+    assert str(our_comments(github)[0]["body"]) == reconciled
+    assert "Refused" in result.summary and "still says it was reconciled" in result.summary
+
+
 def test_under_the_requirement_a_preview_without_changes_still_records_its_plan(run_action: Runner,
                                                                                github: FakeGitHub) -> None:
     run_action(mode="reconcile", comment="never")

@@ -19,7 +19,7 @@ from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
-from inferencekey_ensure.flow.review import ReviewLookup, read_record
+from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
 from inferencekey_ensure.flow.sticky import NEVER
 from inferencekey_ensure.github.annotations import comment_failure
 from inferencekey_ensure.github.commands import prioritised
@@ -86,7 +86,8 @@ class GitHubStep:
             reviewed = read_record(ours.body) if ours is not None else None
             self.log.plain(f"pull request #{number}: " + (f"reviewed plan {reviewed.digest}" if reviewed
                                                            else "no reviewed plan in our comment"))
-            return ReviewLookup(change_request=number, reviewed=reviewed)
+            return ReviewLookup(change_request=number, reviewed=reviewed,
+                                reconciled=ours is not None and is_reconciled(ours.body))
 
     def comment_target(self) -> Optional[int]:
         """The PR to comment on: this run's PR, or the one a reconciled commit came from."""
