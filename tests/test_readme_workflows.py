@@ -85,12 +85,13 @@ def test_third_party_actions_are_pinned_by_commit_and_checkout_keeps_no_credenti
                     assert step["with"]["persist-credentials"] is False, name
 
 
-def test_permissions_are_granted_per_job_and_only_the_preview_may_write() -> None:
+def test_permissions_are_granted_per_job_and_only_preview_and_reconcile_may_write_pull_requests() -> None:
+    # The reconcile lists the commit's pull requests and reports back on our comment there.
     for name, workflow in workflows().items():
         assert workflow["permissions"] == {}, name
         for job in workflow["jobs"].values():
             writes = {scope for scope, level in job["permissions"].items() if level == "write"}
-            assert writes == ({"pull-requests"} if name == "InferenceKey preview" else set()), name
+            assert writes == ({"pull-requests"} if name != "InferenceKey drift" else set()), name
 
 
 def test_previews_cancel_per_pull_request_and_reconciles_queue_uncancelled_behind_an_environment() -> None:

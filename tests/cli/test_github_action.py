@@ -168,6 +168,19 @@ def test_no_permission_to_comment_warns_with_the_permissions_fix_and_keeps_the_r
     assert result.outputs["has-changes"] == "true" and result.outputs["comment-url"] == ""
 
 
+def test_a_reconcile_that_may_not_read_pull_requests_gives_the_permissions_fix_not_a_re_run(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    github.fail(Fault("GET", 403, times=10, message="Resource not accessible by integration"))
+    result = run_action(event_name="push", mode="reconcile")
+    assert result.code == 0, result.log
+    assert [w["slug"] for w in emulator.workloads("acme")] == ["support-bot"]
+    assert "could not be read: " in result.summary and "Re-run this job" not in result.summary + result.log
+    assert "permissions:\n  contents: read\n  pull-requests: write" in result.summary
+    refused = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert refused.code == 1 and "Re-run this job" not in refused.summary + refused.log
+    assert "permissions:%0A  contents: read%0A  pull-requests: write" in refused.log
+
+
 def test_a_github_api_failure_warns_but_never_fails_the_job(run_action: Runner, github: FakeGitHub) -> None:
     github.fail(Fault("GET", 404, message="Not Found"))
     result = run_action()

@@ -172,7 +172,7 @@ def _review_lines(verdict: Optional[ReviewVerdict]) -> List[str]:
     if verdict is None:
         return []
     state = "refused" if verdict.refused else verdict.state
-    return [f"reviewed plan: {state}: {verdict.why}"] + [f"  {line}" for line in verdict.differences]
+    return [f"reviewed plan: {state}: {verdict.why}"] + [f"  {line}" for line in verdict.differences + list(verdict.fix)]
 
 
 def _review_summary(verdict: Optional[ReviewVerdict]) -> Optional[str]:
@@ -180,13 +180,14 @@ def _review_summary(verdict: Optional[ReviewVerdict]) -> Optional[str]:
     if verdict is None:
         return None
     if verdict.refused:
-        return review_note("CAUTION", f"Refused: {verdict.why}. Nothing was applied.", verdict.differences)
+        return review_note("CAUTION", f"Refused: {verdict.why}. Nothing was applied.",
+                           verdict.differences + list(verdict.fix))
     if verdict.state == MATCHED:
         return review_note("NOTE", f"Reviewed plan: {verdict.why} ({verdict.digest}).", [])
     if verdict.agrees:
         return review_note("NOTE", f"Reviewed plan: {verdict.why}.", [])
     sentence = f"Reviewed plan: {verdict.why}. Applied anyway: require-reviewed-plan is false."
-    return review_note("WARNING", sentence, verdict.differences)
+    return review_note("WARNING", sentence, verdict.differences + list(verdict.fix))
 
 
 def _reconcile_comment(
@@ -242,7 +243,8 @@ def run_outcome(
     annotations = run_annotations(report.problems, report, facts.workspace, facts.cwd)
     failed = not report.succeeded
     if verdict is not None and verdict.refused:
-        annotations.insert(0, Annotation("error", f"Refused: {verdict.why}. Nothing was applied.",
+        fix = "".join(f"\n{line}" for line in verdict.fix)
+        annotations.insert(0, Annotation("error", f"Refused: {verdict.why}. Nothing was applied.{fix}",
                                          title=f"{TITLE}: not the reviewed plan"))
         failed = True
     if inputs.fail_on_drift and inputs.mode == PREVIEW and report.drift_found and report.succeeded:

@@ -22,7 +22,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from inferencekey_ensure.plan.digest import (
     CanonicalPlan,
@@ -106,13 +106,16 @@ class ReviewLookup:
     ``change_request`` is the merged pull request the commit came from (None: none,
     a direct push); ``reviewed`` the plan its comment keeps; ``reconciled`` whether that
     comment already reports a reconcile that applied its plan; ``error`` says why the
-    host could not be asked (then nothing else is known).
+    host could not be asked (then nothing else is known), ``fix`` what makes it answerable
+    (a sentence, then ``fix_lines`` to copy, such as the job's ``permissions:`` block).
     """
 
     change_request: Optional[int] = None
     reviewed: Optional[ReviewedPlan] = None
     error: Optional[str] = None
     reconciled: bool = False
+    fix: str = "Re-run this job"
+    fix_lines: Tuple[str, ...] = ()
 
     def check(self, required: bool) -> DigestCheck:
         """The run's ``may_write``: when ``required``, only the reviewed plan or what is left of it passes."""
@@ -123,7 +126,8 @@ class ReviewLookup:
 
 @dataclass(frozen=True)
 class ReviewVerdict:
-    """How the plan about to be applied compares with the reviewed one, in words."""
+    """How the plan about to be applied compares with the reviewed one, in words; ``fix``: lines
+    to copy that would let the review be read (shown after ``why``)."""
 
     state: str
     required: bool
@@ -132,6 +136,7 @@ class ReviewVerdict:
     reviewed_digest: Optional[str]
     differences: List[str]
     why: str
+    fix: Tuple[str, ...] = ()
 
     @property
     def agrees(self) -> bool:
@@ -156,7 +161,7 @@ def verdict(lookup: ReviewLookup, check: DigestCheck, required: bool, short_sha:
            f"`comment-key` ({comment_key}) and may comment, so the plan is reviewed there")
     if lookup.error is not None:
         return ReviewVerdict(UNKNOWN, required, None, digest, None, [],
-                             f"the reviewed plan could not be read: {lookup.error}. Re-run this job")
+                             f"the reviewed plan could not be read: {lookup.error}. {lookup.fix}", lookup.fix_lines)
     if lookup.change_request is None:
         return ReviewVerdict(NO_PULL_REQUEST, required, None, digest, None, [],
                              f"commit {short_sha} came from no merged pull request (a direct push?), so no "
