@@ -182,8 +182,8 @@ def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output
         assert "${{ matrix.project }}" in job["environment"]
         [action] = [step for step in job["steps"] if step["uses"] == ACTION_REF]
         assert action["with"]["only-project"] == "${{ matrix.project }}"
-        if job_name == "preview":
-            assert action["with"]["comment-key"] == "${{ matrix.project }}"
+        # Preview and reconcile legs of one project share its comment (the reviewed plan, the outcome).
+        assert action["with"]["comment-key"] == "${{ matrix.project }}"
         projects = workflow["jobs"]["projects"]
         [listing] = [step for step in projects["steps"] if step["uses"] == ACTION_REF]
         assert all("run" not in step for step in projects["steps"])
