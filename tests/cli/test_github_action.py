@@ -274,6 +274,21 @@ def test_prune_over_a_spec_file_is_refused_before_any_request(run_action: Runner
     assert emulator.request_log == []
 
 
+def test_a_reconcile_that_changed_nothing_outputs_no_changes_and_counts_none(run_action: Runner, workspace: Path,
+                                                                             emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile", comment="never")
+    emulator.seed("acme", {"name": "Stray", "slug": "stray", "task_type": "text2text", "backend": "ollama",
+                           "model_name": "llama3:8b"})
+    spec = workspace / "inferencekey" / "chat.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "    task_type: embedding\n", encoding="utf-8")
+    result = run_action(event_name="push", mode="reconcile", prune="true", comment="never")
+    assert result.code == 1 and len(emulator.workloads("acme")) == 2
+    assert (result.outputs["has-changes"], result.outputs["changes"]) == ("false", "0")
+    assert "replaced" not in result.summary and "pruned" not in result.summary
+    planned = json.loads(result.outputs["plan"])["planned"]
+    assert (planned["replace"], planned["prune"]) == (1, 1)
+
+
 def test_prune_limit_input_lets_more_deletions_through(run_action: Runner, emulator: EmulatorServer) -> None:
     for index in range(4):
         emulator.seed("acme", {"name": f"Stray {index}", "slug": f"stray-{index}", "task_type": "text2text",

@@ -1,4 +1,4 @@
-"""The run as JSON (format_version 1, documented in the README): an output serialisation only.
+"""The run as JSON (format_version 1, documented in docs/plan-json.md): an output serialisation only.
 
 Nothing in this process reads it back; every other rendering reads the ``RunReport``.
 
@@ -70,4 +70,6 @@ def report_to_json(report: RunReport) -> Dict[str, Any]:
         "unmanaged": [_unmanaged(result) for result in report.unmanaged],
         "errors": [{"project": line.project, "message": line.message} for line in error_lines(report)],
         "plan_digest": report_digest(report),
+        # Added in 0.1.x, after the fields above (format_version 1 only ever gains fields).
+        "planned": report.planned(),
     }

@@ -152,13 +152,13 @@ def _error_lines(errors: Sequence[RunError], paint: Paint) -> List[str]:
 
 def summary_line(report: RunReport) -> str:
     counts = report.summary()
-    verbs = ("created", "updated", "deleted") if report.mode == RECONCILE else (
-        "to create", "to update", "to prune")
+    verbs = ("created", "updated", "replaced", "deleted") if report.mode == RECONCILE else (
+        "to create", "to update", "needing replacement", "to prune")
     parts = [
         f"{counts['create']} {verbs[0]}", f"{counts['update']} {verbs[1]}",
-        f"{counts['replace']} needing replacement", f"{counts['no_change']} unchanged",
+        f"{counts['replace']} {verbs[2]}", f"{counts['no_change']} unchanged",
         f"{counts['drift_left']} drift left", f"{counts['refused']} refused",
-        f"{counts['prune']} {verbs[2]}", f"{counts['unmanaged']} unmanaged",
+        f"{counts['prune']} {verbs[3]}", f"{counts['unmanaged']} unmanaged",
     ]
     if counts["failed"]:
         parts.append(f"{counts['failed']} failed")
