@@ -289,6 +289,38 @@ def test_a_reconcile_that_changed_nothing_outputs_no_changes_and_counts_none(run
     assert (planned["replace"], planned["prune"]) == (1, 1)
 
 
+def test_a_reconcile_refused_by_the_prune_limit_reads_as_a_reconcile_not_applied(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    for index in range(4):
+        emulator.seed("acme", {"name": f"Stray {index}", "slug": f"stray-{index}", "task_type": "text2text",
+                               "backend": "ollama", "model_name": "llama3:8b"})
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", prune="true")
+    assert result.code == 1 and len(emulator.workloads("acme")) == 4
+    headline = result.summary.splitlines()[0]
+    assert "reconcile" in headline and "preview" not in headline
+    assert "Not applied" in result.summary and "this is a preview" not in result.summary
+    assert "would have been deleted" in result.summary and "will be deleted" not in result.summary
+    body = str(our_comments(github)[0]["body"])
+    assert "will be deleted" not in body and "would have been deleted" in body
+    document = json.loads(result.outputs["plan"])
+    assert (document["mode"], document["refused"], result.outputs["changes"]) == ("reconcile", "prune-limit", "0")
+
+
+def test_a_reconcile_refused_for_a_changed_plan_says_nothing_was_applied_not_preview(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile")
+    run_action()  # the reviewed preview: no changes
+    _edit_description(emulator, "Edited in the console.")
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1 and emulator.workloads("acme")[0]["description"] == "Edited in the console."
+    assert "this is a preview" not in result.summary and "Not applied" in result.summary
+    assert "preview" not in result.summary.splitlines()[0]
+    assert json.loads(result.outputs["plan"])["refused"] == "plan-check"
+
+
 def test_prune_limit_input_lets_more_deletions_through(run_action: Runner, emulator: EmulatorServer) -> None:
     for index in range(4):
         emulator.seed("acme", {"name": f"Stray {index}", "slug": f"stray-{index}", "task_type": "text2text",

@@ -39,6 +39,11 @@ CHANGE_ACTIONS = (CREATE, UPDATE, REPLACE)
 DRIFT_ACTIONS = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 PROBLEM_STATUSES = (FAILED, REFUSED)
 
+# Why a reconcile wrote nothing of its plan; the plan JSON's ``refused`` values.
+RefusalReason = Literal["prune-limit", "plan-check"]
+PRUNE_LIMIT: RefusalReason = "prune-limit"
+PLAN_CHECK: RefusalReason = "plan-check"
+
 
 @dataclass(frozen=True)
 class WorkloadResult:
@@ -97,11 +102,22 @@ class RunError:
 
 @dataclass(frozen=True)
 class RunReport:
+    """``refused``: a reconcile that planned, then wrote nothing: over the prune limit, or
+    its ``may_write`` check said no (``--expect-digest``, ``require-reviewed-plan``). It
+    stays a reconcile, its results are the plan's, and nothing counts as done."""
+
     mode: RunMode
     workloads: List[WorkloadResult] = field(default_factory=list)
     unmanaged: List[UnmanagedResult] = field(default_factory=list)
     errors: List[RunError] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
+    refused: Optional[RefusalReason] = None
+
+    @property
+    def wording(self) -> str:
+        """How the renderings word the results: ``preview`` (will be), ``reconcile`` (was), or
+        ``refused`` (a reconcile that applied none of its plan: would have been, not applied)."""
+        return "refused" if self.refused is not None else self.mode
 
     @property
     def has_errors(self) -> bool:
@@ -121,8 +137,11 @@ class RunReport:
     def _counts(self, done_only: bool) -> Dict[str, int]:
         """Counts by action; with ``done_only`` a write (create, update, replace, prune) counts
         only when its status is ok, i.e. it was made."""
+        def done(status: Status) -> bool:
+            return not done_only or (status == OK and self.refused is None)
+
         def writes(results: Sequence[WorkloadResult], action: WorkloadAction) -> int:
-            return sum(1 for result in results if result.action == action and (not done_only or result.status == OK))
+            return sum(1 for result in results if result.action == action and done(result.status))
 
         actions = [result.action for result in self.workloads]
         counts = {
@@ -132,8 +151,7 @@ class RunReport:
             "no_change": actions.count(NO_CHANGE),
             "drift_left": actions.count(DRIFT_LEFT),
             "refused": actions.count(DRIFT_REFUSED),
-            "prune": sum(1 for result in self.unmanaged if result.workload.action == PRUNE
-                         and (not done_only or result.status == OK)),
+            "prune": sum(1 for result in self.unmanaged if result.workload.action == PRUNE and done(result.status)),
             "failed": sum(1 for result in self.workloads if result.status == FAILED)
             + sum(1 for result in self.unmanaged if result.status == FAILED),
             "unmanaged": len(self.unmanaged),

@@ -222,7 +222,9 @@ def _reconcile_comment(
                                          verdict.differences)
     else:
         title = f"reconcile failed{at}"
-        lead = "Some of the plan could not be applied; the table and the notices below say what." + _run_link(facts)
+        lead = ("Nothing of the plan was applied: the reconcile refused it; the notices below say why."
+                if report.refused else
+                "Some of the plan could not be applied; the table and the notices below say what.") + _run_link(facts)
     body = render_comment(report, comment_key=inputs.comment_key, info=facts.footer, record=record,
                           title=title, lead=lead)
     return CommentPlan(body, worth_reporting=report.worth_reporting or refused)

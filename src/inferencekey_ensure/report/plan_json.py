@@ -72,4 +72,5 @@ def report_to_json(report: RunReport) -> Dict[str, Any]:
         "plan_digest": report_digest(report),
         # Added in 0.1.x, after the fields above (format_version 1 only ever gains fields).
         "planned": report.planned(),
+        "refused": report.refused,
     }
