@@ -432,6 +432,16 @@ def test_a_record_in_someone_elses_comment_is_no_review(run_action: Runner, emul
     assert "has no ik-ensure plan" in result.summary
 
 
+def test_a_merged_pull_request_from_a_fork_is_never_reviewed_and_its_reconcile_says_how_to_get_one(
+        run_action: Runner, emulator: EmulatorServer, github: FakeGitHub) -> None:
+    assert run_action(fork=True).code == 0  # validation only: no preview, no record
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1 and emulator.workloads("acme") == []
+    assert "pull request #7 has no ik-ensure plan for comment-key default" in result.log
+    assert "a pull request from a fork never gets one" in result.log
+
+
 def test_without_the_requirement_a_changed_plan_is_applied_and_the_summary_says_it_differed(
         run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
     run_action(mode="reconcile")

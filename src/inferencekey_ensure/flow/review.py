@@ -169,7 +169,9 @@ def verdict(lookup: ReviewLookup, check: DigestCheck, required: bool, short_sha:
     if reviewed is None:
         return ReviewVerdict(NOT_REVIEWED, required, lookup.change_request, digest, None, [],
                              f"{_where(lookup)} has no ik-ensure plan for comment-key {comment_key} (its preview "
-                             "never ran, or could not comment). Re-run that pull request's preview job, then this job")
+                             "never ran, or could not comment; a pull request from a fork never gets one). Re-run "
+                             "that pull request's preview job, then this job; for a fork's, push its commits to a "
+                             "branch of this repository and merge them through a pull request from that branch")
     if reviewed.digest == digest:
         return ReviewVerdict(MATCHED, required, lookup.change_request, digest, reviewed.digest, [],
                              f"the plan is the one reviewed on {_where(lookup)}")
