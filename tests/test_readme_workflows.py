@@ -18,6 +18,8 @@ from typing import Any, Dict, List, Sequence
 import pytest
 import yaml
 
+from inferencekey_ensure.onboarding.workflow_templates import workflows as init_workflows
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))]
@@ -85,12 +87,13 @@ def test_third_party_actions_are_pinned_by_commit_and_checkout_keeps_no_credenti
                     assert step["with"]["persist-credentials"] is False, name
 
 
-def test_permissions_are_granted_per_job_and_only_the_preview_may_write() -> None:
+def test_permissions_are_granted_per_job_and_only_preview_and_reconcile_may_write_pull_requests() -> None:
+    # The reconcile lists the commit's pull requests and reports back on our comment there.
     for name, workflow in workflows().items():
         assert workflow["permissions"] == {}, name
         for job in workflow["jobs"].values():
             writes = {scope for scope, level in job["permissions"].items() if level == "write"}
-            assert writes == ({"pull-requests"} if name == "InferenceKey preview" else set()), name
+            assert writes == ({"pull-requests"} if name != "InferenceKey drift" else set()), name
 
 
 def test_previews_cancel_per_pull_request_and_reconciles_queue_uncancelled_behind_an_environment() -> None:
@@ -104,3 +107,42 @@ def test_previews_cancel_per_pull_request_and_reconciles_queue_uncancelled_behin
 def test_no_workflow_uses_pull_request_target_and_the_readme_warns_against_it() -> None:
     assert all("pull_request_target" not in workflow[True] for workflow in workflows().values())
     assert "**Never run a workflow on `pull_request_target` that checks out the pull request's code**" in README
+
+
+def _all_workflows() -> Dict[str, Dict[str, Any]]:
+    """Every workflow a user may copy: the README's, docs/'s and the ones init writes (both shapes)."""
+    found = {f"page-{index}": yaml.safe_load(text) for index, text in enumerate(workflow_texts())}
+    for matrix in (False, True):
+        for path, text in init_workflows("main", matrix).items():
+            found[f"init{'-matrix' if matrix else ''}:{path.name}"] = yaml.safe_load(text)
+    return found
+
+
+def test_one_secret_and_environment_naming_everywhere() -> None:
+    # The write token only in a reconcile job behind the `inferencekey` environment (one per project in a
+    # matrix); previews and drift checks read with the read-only token, outside it or in a preview environment.
+    write_environments = {"inferencekey", "inferencekey-${{ matrix.project }}"}
+    for name, workflow in _all_workflows().items():
+        for job_name, job in workflow["jobs"].items():
+            for step in job["steps"]:
+                token = step.get("with", {}).get("sdk-token")
+                if token is None:
+                    continue
+                reconcile = step["with"].get("mode") == "reconcile"
+                if reconcile:
+                    assert token == "${{ secrets.INFERENCEKEY_SDK_TOKEN }}", (name, job_name)
+                    assert job.get("environment") in write_environments, (name, job_name)
+                else:
+                    assert token == "${{ secrets.INFERENCEKEY_SDK_READ_TOKEN }}", (name, job_name)
+                    assert job.get("environment") in (None, "inferencekey-preview-${{ matrix.project }}"), name
+
+
+def test_the_quickstart_names_the_secrets_and_environment_init_writes_and_promises_no_comment_without_drift() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    last = quickstart.strip().split("\n\n")[-1]
+    secrets = {secret for text in init_workflows("main", False).values()
+               for secret in re.findall(r"secrets\.(\w+)", text)}
+    assert secrets == {"INFERENCEKEY_SDK_READ_TOKEN", "INFERENCEKEY_SDK_TOKEN"}
+    assert all(f"`{secret}`" in last for secret in secrets), last
+    assert "environment `inferencekey`" in last, last
+    assert "comments the drift (none yet)" not in last

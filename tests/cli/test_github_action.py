@@ -168,6 +168,19 @@ def test_no_permission_to_comment_warns_with_the_permissions_fix_and_keeps_the_r
     assert result.outputs["has-changes"] == "true" and result.outputs["comment-url"] == ""
 
 
+def test_a_reconcile_that_may_not_read_pull_requests_gives_the_permissions_fix_not_a_re_run(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    github.fail(Fault("GET", 403, times=10, message="Resource not accessible by integration"))
+    result = run_action(event_name="push", mode="reconcile")
+    assert result.code == 0, result.log
+    assert [w["slug"] for w in emulator.workloads("acme")] == ["support-bot"]
+    assert "could not be read: " in result.summary and "Re-run this job" not in result.summary + result.log
+    assert "permissions:\n  contents: read\n  pull-requests: write" in result.summary
+    refused = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert refused.code == 1 and "Re-run this job" not in refused.summary + refused.log
+    assert "permissions:%0A  contents: read%0A  pull-requests: write" in refused.log
+
+
 def test_a_github_api_failure_warns_but_never_fails_the_job(run_action: Runner, github: FakeGitHub) -> None:
     github.fail(Fault("GET", 404, message="Not Found"))
     result = run_action()
@@ -270,6 +283,53 @@ def test_prune_over_a_sub_folder_of_the_spec_root_is_refused_before_any_request(
     assert "input `prune` refused" in result.log
     assert "inferencekey/team-a/ (a sub-folder of the spec root" in result.log
     assert emulator.request_log == []
+
+
+def test_a_reconcile_that_changed_nothing_outputs_no_changes_and_counts_none(run_action: Runner, workspace: Path,
+                                                                             emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile", comment="never")
+    emulator.seed("acme", {"name": "Stray", "slug": "stray", "task_type": "text2text", "backend": "ollama",
+                           "model_name": "llama3:8b"})
+    spec = workspace / "inferencekey" / "chat.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "    task_type: embedding\n", encoding="utf-8")
+    result = run_action(event_name="push", mode="reconcile", prune="true", comment="never")
+    assert result.code == 1 and len(emulator.workloads("acme")) == 2
+    assert (result.outputs["has-changes"], result.outputs["changes"]) == ("false", "0")
+    assert "replaced" not in result.summary and "pruned" not in result.summary
+    planned = json.loads(result.outputs["plan"])["planned"]
+    assert (planned["replace"], planned["prune"]) == (1, 1)
+
+
+def test_a_reconcile_refused_by_the_prune_limit_reads_as_a_reconcile_not_applied(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    for index in range(4):
+        emulator.seed("acme", {"name": f"Stray {index}", "slug": f"stray-{index}", "task_type": "text2text",
+                               "backend": "ollama", "model_name": "llama3:8b"})
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", prune="true")
+    assert result.code == 1 and len(emulator.workloads("acme")) == 4
+    headline = result.summary.splitlines()[0]
+    assert "reconcile" in headline and "preview" not in headline
+    assert "Not applied" in result.summary and "this is a preview" not in result.summary
+    assert "would have been deleted" in result.summary and "will be deleted" not in result.summary
+    body = str(our_comments(github)[0]["body"])
+    assert "will be deleted" not in body and "would have been deleted" in body
+    document = json.loads(result.outputs["plan"])
+    assert (document["mode"], document["refused"], result.outputs["changes"]) == ("reconcile", "prune-limit", "0")
+
+
+def test_a_reconcile_refused_for_a_changed_plan_says_nothing_was_applied_not_preview(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile")
+    run_action()  # the reviewed preview: no changes
+    _edit_description(emulator, "Edited in the console.")
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1 and emulator.workloads("acme")[0]["description"] == "Edited in the console."
+    assert "this is a preview" not in result.summary and "Not applied" in result.summary
+    assert "preview" not in result.summary.splitlines()[0]
+    assert json.loads(result.outputs["plan"])["refused"] == "plan-check"
 
 
 def test_prune_limit_input_lets_more_deletions_through(run_action: Runner, emulator: EmulatorServer) -> None:
@@ -383,6 +443,16 @@ def test_a_record_in_someone_elses_comment_is_no_review(run_action: Runner, emul
     assert "has no ik-ensure plan" in result.summary
 
 
+def test_a_merged_pull_request_from_a_fork_is_never_reviewed_and_its_reconcile_says_how_to_get_one(
+        run_action: Runner, emulator: EmulatorServer, github: FakeGitHub) -> None:
+    assert run_action(fork=True).code == 0  # validation only: no preview, no record
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1 and emulator.workloads("acme") == []
+    assert "pull request #7 has no ik-ensure plan for comment-key default" in result.log
+    assert "a pull request from a fork never gets one" in result.log
+
+
 def test_without_the_requirement_a_changed_plan_is_applied_and_the_summary_says_it_differed(
         run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
     run_action(mode="reconcile")
@@ -408,6 +478,68 @@ def test_a_failed_reconcile_says_so_on_the_pr_with_the_errors(run_action: Runner
     body = str(our_comments(github)[0]["body"])
     assert "reconcile failed at `fffffff`" in body and "actions/runs/4242" in body
     assert "project `acme`: api error (status 500)" in body
+
+
+def test_a_reconcile_run_again_applies_nothing_and_the_pr_still_says_reconciled(run_action: Runner, github: FakeGitHub,
+                                                                                emulator: EmulatorServer) -> None:
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    assert run_action(event_name="push", mode="reconcile", require_reviewed_plan="true").code == 0
+    emulator.clear_request_log()
+    again = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert again.code == 0, again.log
+    assert _writes(emulator) == []
+    body = str(our_comments(github)[0]["body"])
+    assert "reconciled at `fffffff`" in body and "refused" not in body
+    assert "reviewed plan: remainder: nothing is left to apply of the plan reviewed on pull request #7" in again.log
+    assert "Reviewed plan: nothing is left to apply of the plan reviewed on pull request" in again.summary
+
+
+def test_a_re_run_after_a_partial_failure_applies_the_rest_of_the_reviewed_plan(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer, workspace: Path) -> None:
+    (workspace / "inferencekey" / "second.yaml").write_text(
+        "project: acme\nname: Second\nslug: second\nmodel: mistral:7b\nbackend: ollama\n", encoding="utf-8")
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    # The one listing passes, the first of the two creates fails (500 is not retried), the second lands.
+    emulator.set_faults(FaultConfig(fail_every_n=2, fail_status=500))
+    failed = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", wait="false")
+    assert failed.code == 1 and len(emulator.workloads("acme")) == 1
+    emulator.set_faults(FaultConfig())
+    emulator.clear_request_log()
+    rerun = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", wait="false")
+    assert rerun.code == 0, rerun.log
+    assert sorted(w["slug"] for w in emulator.workloads("acme")) == ["second", "support-bot"]
+    assert _writes(emulator) == ["POST /api/projects/acme/workloads"]
+    assert "reviewed plan: remainder: the plan is what is left to apply of the one reviewed on pull request #7" in rerun.log
+    assert "reconciled at `fffffff`" in str(our_comments(github)[0]["body"])
+
+
+def test_a_re_run_that_would_delete_what_the_review_kept_is_refused(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action(mode="reconcile")
+    emulator.seed("acme", {"name": "Stray", "slug": "stray", "task_type": "text2text", "backend": "ollama",
+                           "model_name": "llama3:8b"})
+    run_action()  # reviewed: no change, the stray workload kept
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    emulator.clear_request_log()
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", prune="true")
+    assert result.code == 1 and _writes(emulator) == []
+    assert "unmanaged acme/stray: action was none at the review, is prune now" in result.log
+
+
+def test_a_refused_re_run_never_turns_a_reconciled_pr_comment_into_a_refusal(
+        run_action: Runner, github: FakeGitHub, emulator: EmulatorServer) -> None:
+    run_action()
+    github.merge(REPOSITORY, PR_NUMBER, MERGED_SHA)
+    assert run_action(event_name="push", mode="reconcile", require_reviewed_plan="true").code == 0
+    reconciled = str(our_comments(github)[0]["body"])
+    _edit_description(emulator, "Edited in the console.")
+    result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true")
+    assert result.code == 1
+    assert emulator.workloads("acme")[0]["description"] == "Edited in the console."
+    assert str(our_comments(github)[0]["body"]) == reconciled
+    assert "Refused" in result.summary and "still says it was reconciled" in result.summary
 
 
 def test_under_the_requirement_a_preview_without_changes_still_records_its_plan(run_action: Runner,

@@ -143,3 +143,36 @@ def test_a_run_with_nothing_to_write_prints_no_progress(platform, tmp_path, caps
     cli(capsys, "apply", specs)
     code, _, err = cli(capsys, "apply", specs)
     assert code == 0 and err == ""
+
+
+def _replacement_and_a_withheld_deletion(platform, tmp_path: Path) -> Path:
+    """The only spec needs replacement (its task_type changed); ``old-bot`` is unmanaged, its prune withheld."""
+    platform.seed("acme", SEEDED_BOT)
+    platform.seed("acme", {**SEEDED_BOT, "slug": "old-bot", "name": "Old bot"})
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    write_specs(folder, [{**BOT, "task_type": "embedding"}])
+    return folder
+
+
+def test_apply_counts_only_what_it_did_and_json_keeps_the_planned_counts(platform, tmp_path, capsys):
+    specs = _replacement_and_a_withheld_deletion(platform, tmp_path)
+    code, out, _ = cli(capsys, "apply", "--prune", specs)
+    assert code == 1 and writes(platform) == [], out
+    assert "NOT deleted" in out
+    assert "Summary: 0 created, 0 updated, 0 replaced, 0 unchanged, 0 drift left, 0 refused, 0 deleted, " \
+           "1 unmanaged, 1 failed." in out
+    code, out, _ = cli(capsys, "apply", "--prune", specs, "--json")
+    document = json.loads(out)
+    assert {key: document["summary"][key] for key in ("replace", "prune", "failed", "changes")} == \
+           {"replace": 0, "prune": 0, "failed": 1, "changes": 0}
+    assert {key: document["planned"][key] for key in ("replace", "prune", "changes")} == \
+           {"replace": 1, "prune": 1, "changes": 2}
+
+
+def test_plan_json_summary_and_planned_are_the_same_counts(platform, tmp_path, capsys):
+    specs = _replacement_and_a_withheld_deletion(platform, tmp_path)
+    code, out, _ = cli(capsys, "plan", "--prune", specs, "--json")
+    document = json.loads(out)
+    assert code == 0 and document["summary"] == document["planned"]
+    assert document["summary"]["changes"] == 2

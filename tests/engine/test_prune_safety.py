@@ -146,7 +146,9 @@ def test_the_limit_refusal_reports_the_plan_with_the_error_in_json(emulator, tmp
     report = engine_run(emulator, [write_specs(tmp_path, [BOT])], mode=RECONCILE, prune=True)
     document = report_to_json(report)
     assert writes(emulator) == []
-    assert document["mode"] == PREVIEW
+    # A refused reconcile stays a reconcile, says why, and counts nothing as done.
+    assert (document["mode"], document["refused"]) == (RECONCILE, "prune-limit")
+    assert (document["summary"]["prune"], document["planned"]["prune"]) == (0, 4)
     assert [entry["action"] for entry in document["unmanaged"]] == ["prune"] * 4
     assert "more than the limit of 3" in document["errors"][0]["message"]
     assert not report.succeeded

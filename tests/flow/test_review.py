@@ -12,6 +12,7 @@ from inferencekey_ensure.flow.review import (
     NO_PULL_REQUEST,
     NOT_REVIEWED,
     RECORD_DATA_LIMIT,
+    REMAINDER,
     UNKNOWN,
     ReviewedPlan,
     ReviewLookup,
@@ -60,13 +61,26 @@ def test_a_record_whose_plan_does_not_match_its_digest_keeps_no_plan() -> None:
     assert read_record(f"<!-- ik-ensure:plan digest={digest} data=!!! -->") is None
 
 
-def test_the_engine_check_lets_through_only_the_reviewed_digest_when_required() -> None:
+def test_the_engine_check_lets_through_only_the_reviewed_plan_or_a_plan_writing_nothing_when_required() -> None:
     plan = Plan()
     reviewed = plan_digest({"v": 1, "workloads": [], "unmanaged": []})
     assert ReviewLookup(7, ReviewedPlan(reviewed)).check(required=True)(plan) is True
-    assert ReviewLookup(7, ReviewedPlan("sha256:" + "0" * 64)).check(required=True)(plan) is False
+    # A plan with nothing to write applies nothing unreviewed, whatever the review was.
+    assert ReviewLookup(7, ReviewedPlan("sha256:" + "0" * 64)).check(required=True)(plan) is True
     assert ReviewLookup().check(required=True)(plan) is False
     assert ReviewLookup().check(required=False)(plan) is True
+
+
+def test_what_is_left_of_the_reviewed_plan_is_a_remainder_that_passes_and_anything_more_is_refused() -> None:
+    reviewed = canonical(2)
+    rest = {**reviewed, "workloads": [reviewed["workloads"][1]]}
+    lookup = ReviewLookup(7, ReviewedPlan(plan_digest(reviewed), reviewed))
+    judged = verdict(lookup, seen(lookup.check(True), rest), True, "abc1234", "default")
+    assert judged is not None and judged.state == REMAINDER and not judged.refused
+    assert "what is left to apply of the one reviewed on pull request #7" in judged.why
+    digest_only = ReviewLookup(7, ReviewedPlan(plan_digest(reviewed)))
+    judged = verdict(digest_only, seen(digest_only.check(True), rest), True, "abc1234", "default")
+    assert judged is not None and judged.state == DIFFERS and judged.refused
 
 
 def test_the_verdicts_say_what_happened_and_which_refuse() -> None:

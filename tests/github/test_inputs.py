@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import pytest
+import yaml
 
 from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 
@@ -72,4 +76,17 @@ def test_unusable_inputs_are_named(name: str, value: str, message: str) -> None:
 
 def test_prune_limit_defaults_to_3_and_is_read_as_a_count() -> None:
     assert read_inputs({}).prune_limit == 3
-    assert read_inputs({env_name("prune-limit"): " 12 "}).prune_limit == 12
+    assert read_inputs({env_name("prune"): "true", env_name("prune-limit"): " 12 "}).prune_limit == 12
+
+
+@pytest.mark.parametrize("prune", [None, "false"])
+def test_prune_limit_without_prune_is_an_input_error_naming_both(prune: Optional[str]) -> None:
+    env = {env_name("prune-limit"): "12", **({env_name("prune"): prune} if prune else {})}
+    with pytest.raises(InputError, match="input `prune-limit` needs `prune: true`"):
+        read_inputs(env)
+
+
+def test_the_action_sets_no_prune_limit_unless_the_workflow_does() -> None:
+    # A default in action.yml would reach every run, and a limit set without prune could not be told apart.
+    action = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
+    assert action["inputs"]["prune-limit"].get("default", "") == ""

@@ -131,8 +131,10 @@ def test_the_workflows_are_hardened(repo, capsys, matrix):
     assert list(reconcile[True]) == ["push"]
     for workflow in (preview, reconcile):
         assert workflow["permissions"] == {}
-        assert all("write" not in job["permissions"].values() or name == "preview"
-                   for name, job in workflow["jobs"].items())
+        for name, job in workflow["jobs"].items():
+            # The preview comments; the reconcile finds its PR and reports back there; nothing else writes.
+            writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+            assert writes == (set() if name == "projects" else {"pull-requests"}), name
         for step in _steps(workflow):
             uses = step.get("uses", "")
             if uses.startswith("actions/"):
@@ -180,8 +182,8 @@ def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output
         assert "${{ matrix.project }}" in job["environment"]
         [action] = [step for step in job["steps"] if step["uses"] == ACTION_REF]
         assert action["with"]["only-project"] == "${{ matrix.project }}"
-        if job_name == "preview":
-            assert action["with"]["comment-key"] == "${{ matrix.project }}"
+        # Preview and reconcile legs of one project share its comment (the reviewed plan, the outcome).
+        assert action["with"]["comment-key"] == "${{ matrix.project }}"
         projects = workflow["jobs"]["projects"]
         [listing] = [step for step in projects["steps"] if step["uses"] == ACTION_REF]
         assert all("run" not in step for step in projects["steps"])

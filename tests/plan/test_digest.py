@@ -19,7 +19,13 @@ from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.domain.drift import FieldDiff
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from inferencekey_ensure.plan.digest import canonical_json, canonical_plan, plan_differences, plan_digest
+from inferencekey_ensure.plan.digest import (
+    canonical_json,
+    canonical_plan,
+    plan_differences,
+    plan_digest,
+    remainder_of,
+)
 from inferencekey_ensure.plan.model import EndpointRef, PlannedWorkload, Target, UnmanagedWorkload
 
 TOKEN = "ik_sdk_plan0001_digest0test0secret0value"
@@ -199,6 +205,27 @@ def test_differences_name_the_workload_and_field_and_the_unmanaged_change():
     ]
     assert plan_differences(current, current) == []
     assert "only its digest is known" in plan_differences(None, current)[0]
+
+
+def test_what_is_left_of_the_reviewed_plan_is_a_remainder_of_it_and_nothing_else_is():
+    reviewed = canonical_plan(
+        [_planned("support-bot", "update", [FieldDiff("description", "Old", "Answers.")]),
+         _planned("embedder", "create", [FieldDiff("model", None, "nomic-embed-text")])],
+        [UnmanagedWorkload("acme", "old-bot", "Old", "w-9", "prune")])
+    half_done = canonical_plan(
+        [_planned("support-bot", "no-change", []),
+         _planned("embedder", "create", [FieldDiff("model", None, "nomic-embed-text")])], [])
+    assert remainder_of(reviewed, reviewed) and remainder_of(reviewed, half_done)
+    assert remainder_of(None, canonical_plan([_planned("embedder", "no-change", [])], [])), "nothing to write"
+    assert not remainder_of(None, half_done), "only the digest kept: only a plan writing nothing passes"
+    live_moved = canonical_plan([_planned("support-bot", "update", [FieldDiff("description", "Edited", "Answers.")])],
+                                [])
+    other_action = canonical_plan([_planned("embedder", "replace", [FieldDiff("model", None, "nomic-embed-text")])],
+                                  [])
+    unreviewed_deletion = canonical_plan([], [UnmanagedWorkload("acme", "stray", "Stray", "w-1", "prune")])
+    unreviewed_write = canonical_plan([_planned("new-bot", "create", [])], [])
+    for current in (live_moved, other_action, unreviewed_deletion, unreviewed_write):
+        assert not remainder_of(reviewed, current), current
 
 
 def test_apply_expect_digest_applies_the_reviewed_plan(platform, tmp_path, capsys):

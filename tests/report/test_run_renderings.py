@@ -45,7 +45,9 @@ def preview_report(prune: bool = False, on_drift: str = "reconcile") -> RunRepor
 
 def test_the_json_document_has_the_documented_shape():
     document = report_to_json(preview_report())
-    assert list(document) == ["format_version", "tool", "mode", "summary", "workloads", "unmanaged", "errors", "plan_digest"]
+    assert list(document) == ["format_version", "tool", "mode", "summary", "workloads", "unmanaged", "errors", "plan_digest",
+                              "planned", "refused"]
+    assert document["refused"] is None
     assert document["format_version"] == 1
     assert document["tool"] == {"name": "ik-ensure", "version": "0.1.0"}
     assert document["mode"] == "preview"

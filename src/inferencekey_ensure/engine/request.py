@@ -34,7 +34,7 @@ class RunRequest:
     ``on_event`` hears each write's outcome as it completes, and readiness under
     ``wait`` (``engine/events.py``). ``prune_limit`` caps the deletions of one run.
     ``may_write`` sees the plan reconcile is about to write, once, before any write;
-    False means write nothing and report the plan as a preview (``--expect-digest``,
+    False means write nothing and report the plan as a refused reconcile (``--expect-digest``,
     the action's ``require-reviewed-plan``): the writes are that very plan, never a re-plan.
     """
 

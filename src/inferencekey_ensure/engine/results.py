@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Literal, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.engine.request import RunMode
+from inferencekey_ensure.engine.request import RECONCILE, RunMode
 from inferencekey_ensure.plan.model import (
     CREATE,
     DRIFT_LEFT,
@@ -38,6 +38,11 @@ CHANGE_ACTIONS = (CREATE, UPDATE, REPLACE)
 # Actions that mean a live workload differs from its spec.
 DRIFT_ACTIONS = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 PROBLEM_STATUSES = (FAILED, REFUSED)
+
+# Why a reconcile wrote nothing of its plan; the plan JSON's ``refused`` values.
+RefusalReason = Literal["prune-limit", "plan-check"]
+PRUNE_LIMIT: RefusalReason = "prune-limit"
+PLAN_CHECK: RefusalReason = "plan-check"
 
 
 @dataclass(frozen=True)
@@ -97,11 +102,22 @@ class RunError:
 
 @dataclass(frozen=True)
 class RunReport:
+    """``refused``: a reconcile that planned, then wrote nothing: over the prune limit, or
+    its ``may_write`` check said no (``--expect-digest``, ``require-reviewed-plan``). It
+    stays a reconcile, its results are the plan's, and nothing counts as done."""
+
     mode: RunMode
     workloads: List[WorkloadResult] = field(default_factory=list)
     unmanaged: List[UnmanagedResult] = field(default_factory=list)
     errors: List[RunError] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
+    refused: Optional[RefusalReason] = None
+
+    @property
+    def wording(self) -> str:
+        """How the renderings word the results: ``preview`` (will be), ``reconcile`` (was), or
+        ``refused`` (a reconcile that applied none of its plan: would have been, not applied)."""
+        return "refused" if self.refused is not None else self.mode
 
     @property
     def has_errors(self) -> bool:
@@ -118,17 +134,24 @@ class RunReport:
         """No error and no refused drift: what ``apply`` exits 0 on."""
         return not self.has_errors and all(result.status != REFUSED for result in self.workloads)
 
-    def summary(self) -> Dict[str, int]:
-        """Counts by action and status; ``changes`` counts the writes reconcile makes."""
+    def _counts(self, done_only: bool) -> Dict[str, int]:
+        """Counts by action; with ``done_only`` a write (create, update, replace, prune) counts
+        only when its status is ok, i.e. it was made."""
+        def done(status: Status) -> bool:
+            return not done_only or (status == OK and self.refused is None)
+
+        def writes(results: Sequence[WorkloadResult], action: WorkloadAction) -> int:
+            return sum(1 for result in results if result.action == action and done(result.status))
+
         actions = [result.action for result in self.workloads]
         counts = {
-            "create": actions.count(CREATE),
-            "update": actions.count(UPDATE),
-            "replace": actions.count(REPLACE),
+            "create": writes(self.workloads, CREATE),
+            "update": writes(self.workloads, UPDATE),
+            "replace": writes(self.workloads, REPLACE),
             "no_change": actions.count(NO_CHANGE),
             "drift_left": actions.count(DRIFT_LEFT),
             "refused": actions.count(DRIFT_REFUSED),
-            "prune": sum(1 for result in self.unmanaged if result.workload.action == PRUNE),
+            "prune": sum(1 for result in self.unmanaged if result.workload.action == PRUNE and done(result.status)),
             "failed": sum(1 for result in self.workloads if result.status == FAILED)
             + sum(1 for result in self.unmanaged if result.status == FAILED),
             "unmanaged": len(self.unmanaged),
@@ -136,15 +159,24 @@ class RunReport:
         counts["changes"] = counts["create"] + counts["update"] + counts["replace"] + counts["prune"]
         return counts
 
+    def planned(self) -> Dict[str, int]:
+        """Counts by action of the plan: what the run would write (a preview's ``summary``)."""
+        return self._counts(done_only=False)
+
+    def summary(self) -> Dict[str, int]:
+        """The counts a report shows: a preview's plan; in reconcile what was done, so a write
+        that failed or was withheld never counts as made. ``changes`` counts those writes."""
+        return self._counts(done_only=self.mode == RECONCILE)
+
     @property
     def changes(self) -> int:
-        """Workloads to be (or that were) created, updated, replaced or pruned."""
+        """Workloads to be (preview) or that were (reconcile) created, updated, replaced or pruned."""
         return self.summary()["changes"]
 
     @property
     def drift_found(self) -> bool:
         """Anything where the platform does not match the specs (what ``fail-on-drift`` means)."""
-        counts = self.summary()
+        counts = self.planned()
         return counts["changes"] > 0 or counts["drift_left"] > 0 or counts["refused"] > 0
 
     @property

@@ -7,13 +7,14 @@ are valid and every one of them has a project and the settings are usable.
 The engine reads no file and knows no emulator: it gets the loaded specs and a
 ``Connector`` from its caller.
 Preview never reaches the write step, so it cannot send a mutating request; nor
-does a reconcile whose deletions exceed the prune limit (it reports its plan and
-the refusal, as a preview). Progress is told through ``request.on_event``.
+does a reconcile whose deletions exceed the prune limit or whose ``may_write`` says no
+(it reports its plan, as a reconcile ``refused``: nothing of it was applied). Progress
+is told through ``request.on_event``.
 """
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
 from inferencekey_ensure.controlplane.errors import ConfigurationError
@@ -24,7 +25,14 @@ from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.projects import resolve_targets
 from inferencekey_ensure.engine.prune_limit import over_prune_limit
 from inferencekey_ensure.engine.request import PREVIEW, RECONCILE, RunRequest
-from inferencekey_ensure.engine.results import RunError, RunReport, UnmanagedResult
+from inferencekey_ensure.engine.results import (
+    PLAN_CHECK,
+    PRUNE_LIMIT,
+    RefusalReason,
+    RunError,
+    RunReport,
+    UnmanagedResult,
+)
 from inferencekey_ensure.engine.waiting import wait_for_ready
 from inferencekey_ensure.engine.writes import apply_plan
 from inferencekey_ensure.plan.model import Target
@@ -45,13 +53,19 @@ def _against_platform(
     live, list_errors = list_projects(client, _projects_in_order(targets), request.parallelism)
     plan = build_plan(targets, live, on_drift=request.on_drift, prune=request.prune)
     over_limit = over_prune_limit(plan.unmanaged, request.prune_limit)
-    if request.mode != RECONCILE or not request.may_write(plan) or over_limit is not None:
+    refused: Optional[RefusalReason] = None
+    if request.mode == RECONCILE:
+        # may_write sees the plan once, and always (it records what it saw).
+        allowed = request.may_write(plan)
+        refused = PRUNE_LIMIT if over_limit is not None else (PLAN_CHECK if not allowed else None)
+    if request.mode != RECONCILE or refused is not None:
         return RunReport(
-            PREVIEW,
+            request.mode,
             workloads=[settled_result(planned, PREVIEW) for planned in plan.workloads],
             unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
             errors=list_errors + ([over_limit] if over_limit else []),
             problems=problems,
+            refused=refused,
         )
     workloads, unmanaged = apply_plan(client, plan, request.parallelism, request.on_event)
     if request.wait:

@@ -20,7 +20,15 @@ from inferencekey_ensure.engine.projects import PROJECT_ENV
 from inferencekey_ensure.flow.annotations import TITLE, Annotation, run_annotations
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.outputs import step_outputs
-from inferencekey_ensure.flow.review import DIFFERS, MATCHED, ReviewLookup, ReviewVerdict, plan_record, reviewed_record
+from inferencekey_ensure.flow.review import (
+    DIFFERS,
+    MATCHED,
+    RECONCILED_MARK,
+    ReviewLookup,
+    ReviewVerdict,
+    plan_record,
+    reviewed_record,
+)
 from inferencekey_ensure.report.escaping import table_code
 from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_review import review_note
@@ -164,7 +172,7 @@ def _review_lines(verdict: Optional[ReviewVerdict]) -> List[str]:
     if verdict is None:
         return []
     state = "refused" if verdict.refused else verdict.state
-    return [f"reviewed plan: {state}: {verdict.why}"] + [f"  {line}" for line in verdict.differences]
+    return [f"reviewed plan: {state}: {verdict.why}"] + [f"  {line}" for line in verdict.differences + list(verdict.fix)]
 
 
 def _review_summary(verdict: Optional[ReviewVerdict]) -> Optional[str]:
@@ -172,24 +180,32 @@ def _review_summary(verdict: Optional[ReviewVerdict]) -> Optional[str]:
     if verdict is None:
         return None
     if verdict.refused:
-        return review_note("CAUTION", f"Refused: {verdict.why}. Nothing was applied.", verdict.differences)
+        return review_note("CAUTION", f"Refused: {verdict.why}. Nothing was applied.",
+                           verdict.differences + list(verdict.fix))
     if verdict.state == MATCHED:
         return review_note("NOTE", f"Reviewed plan: {verdict.why} ({verdict.digest}).", [])
+    if verdict.agrees:
+        return review_note("NOTE", f"Reviewed plan: {verdict.why}.", [])
     sentence = f"Reviewed plan: {verdict.why}. Applied anyway: require-reviewed-plan is false."
-    return review_note("WARNING", sentence, verdict.differences)
+    return review_note("WARNING", sentence, verdict.differences + list(verdict.fix))
 
 
 def _reconcile_comment(
     inputs: ActionInputs, facts: HostFacts, report: RunReport, lookup: ReviewLookup, verdict: Optional[ReviewVerdict]
-) -> CommentPlan:
-    """The change request's comment after a reconcile: reconciled, failed or refused.
+) -> Optional[CommentPlan]:
+    """The change request's comment after a reconcile: reconciled, failed or refused; None to leave it.
 
     It keeps the reviewed plan's record as it was: a reconcile never records a plan as reviewed.
+    A refusal never replaces a "reconciled" outcome (a later run of the job, after the platform
+    moved, is refused in the job alone): that pull request's changes were applied.
     """
+    refused = verdict is not None and verdict.refused
+    if refused and lookup.reconciled:
+        return None
     record = reviewed_record(lookup.reviewed) if lookup.reviewed is not None else ""
     sha = facts.footer.short_sha
     at = _at(facts)
-    if verdict is not None and verdict.refused:
+    if verdict is not None and refused:
         title = ("refused: the plan changed since the review" if verdict.state == DIFFERS
                  else "refused: no reviewed plan")
         lead = review_note("CAUTION", f"{verdict.why}. Nothing was applied" + (f" at {sha}." if sha else "."),
@@ -198,17 +214,20 @@ def _reconcile_comment(
         lead += f"\n\n{link}" if link else ""
     elif report.succeeded:
         title = f"reconciled{at}"
+        record = "\n".join(line for line in (record, RECONCILED_MARK) if line)
         lead = ("The platform now matches the specs; the table lists every workload and its EndpointRef."
                 + _run_link(facts))
-        if verdict is not None and verdict.state != MATCHED:
+        if verdict is not None and not verdict.agrees:
             lead += "\n\n" + review_note("WARNING", f"{verdict.why}. Applied anyway: require-reviewed-plan is false.",
                                          verdict.differences)
     else:
         title = f"reconcile failed{at}"
-        lead = "Some of the plan could not be applied; the table and the notices below say what." + _run_link(facts)
+        lead = ("Nothing of the plan was applied: the reconcile refused it; the notices below say why."
+                if report.refused else
+                "Some of the plan could not be applied; the table and the notices below say what.") + _run_link(facts)
     body = render_comment(report, comment_key=inputs.comment_key, info=facts.footer, record=record,
                           title=title, lead=lead)
-    return CommentPlan(body, worth_reporting=report.worth_reporting or (verdict is not None and verdict.refused))
+    return CommentPlan(body, worth_reporting=report.worth_reporting or refused)
 
 
 def run_outcome(
@@ -226,7 +245,8 @@ def run_outcome(
     annotations = run_annotations(report.problems, report, facts.workspace, facts.cwd)
     failed = not report.succeeded
     if verdict is not None and verdict.refused:
-        annotations.insert(0, Annotation("error", f"Refused: {verdict.why}. Nothing was applied.",
+        fix = "".join(f"\n{line}" for line in verdict.fix)
+        annotations.insert(0, Annotation("error", f"Refused: {verdict.why}. Nothing was applied.{fix}",
                                          title=f"{TITLE}: not the reviewed plan"))
         failed = True
     if inputs.fail_on_drift and inputs.mode == PREVIEW and report.drift_found and report.succeeded:
@@ -245,7 +265,10 @@ def run_outcome(
             worth_reporting=report.worth_reporting or inputs.require_reviewed_plan,
         )
     warnings: List[Problem] = [problem for problem in report.problems if not problem.is_error]
-    preamble = "\n\n".join(block for block in (_review_summary(verdict), problems_table(warnings)) if block)
+    kept = (review_note("NOTE", f"Pull request #{lookup.change_request}'s comment still says it was reconciled: "
+                                "this refusal is reported in this job only.", [])
+            if lookup is not None and lookup.reconciled and verdict is not None and verdict.refused else None)
+    preamble = "\n\n".join(block for block in (_review_summary(verdict), kept, problems_table(warnings)) if block)
     return Outcome(
         failed=failed,
         annotations=tuple(annotations),

@@ -95,6 +95,12 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
             "input `require-reviewed-plan` needs the pull-request comment, where the reviewed plan is kept; "
             "it cannot be combined with `comment: never`"
         )
+    prune = _flag(env, "prune")
+    prune_limit = _count(env, "prune-limit", DEFAULT_PRUNE_LIMIT)
+    if _text(env, "prune-limit") is not None and not prune:
+        # As the CLI's "--prune-limit needs --prune": a limit on deletions nobody asked for is a mistake.
+        raise InputError("input `prune-limit` needs `prune: true`: it limits the deletions of `prune`, "
+                         "which is off; set `prune: true` or remove `prune-limit`")
     return ActionInputs(
         specs=specs,
         mode=_choice(env, "mode", MODES, PREVIEW),
@@ -108,9 +114,9 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         fail_on_drift=_flag(env, "fail-on-drift"),
         wait=_flag(env, "wait"),
         wait_timeout_s=_seconds(env, "wait-timeout", DEFAULT_WAIT_TIMEOUT_S),
-        prune=_flag(env, "prune"),
+        prune=prune,
         working_directory=_text(env, "working-directory"),
         only_projects=requested_projects([_text(env, "only-project") or ""]),
-        prune_limit=_count(env, "prune-limit", DEFAULT_PRUNE_LIMIT),
+        prune_limit=prune_limit,
         require_reviewed_plan=require_reviewed_plan,
     )

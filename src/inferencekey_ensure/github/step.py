@@ -19,18 +19,22 @@ from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
-from inferencekey_ensure.flow.review import ReviewLookup, read_record
+from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
 from inferencekey_ensure.flow.sticky import NEVER
-from inferencekey_ensure.github.annotations import comment_failure
+from inferencekey_ensure.github.annotations import PERMISSIONS_FIX, comment_failure
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comment_sync import find_our_comment, sync_comment
-from inferencekey_ensure.github.comments_api import CommentsApi, GitHubApiError
+from inferencekey_ensure.github.comments_api import PERMISSION, CommentsApi, GitHubApiError
 from inferencekey_ensure.github.context import GitHubContext
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.outputs import append_summary, write_outputs
 from inferencekey_ensure.github.source_pr import source_pull_request
 from inferencekey_ensure.report.markdown import comment_marker
 from inferencekey_ensure.report.markdown_sections import Footer
+
+PERMISSIONS_NEEDED = ("The job's token may not read the pull request, which a re-run cannot change: "
+                      "give the reconcile job these permissions (it lists the commit's pull requests, "
+                      "reads our comment and reports back on it)")
 
 
 class GitHubStep:
@@ -69,7 +73,9 @@ class GitHubStep:
     def find_review(self) -> ReviewLookup:
         """The merged PR this commit came from and the plan our comment there keeps. Never raises."""
         if not self.inputs.github_token:
-            return ReviewLookup(error="this job has no github-token to read the pull request with")
+            return ReviewLookup(error="this job has no github-token to read the pull request with",
+                                fix="Set the action's `github-token` input (its default, the job's "
+                                    "`${{ github.token }}`, will do)")
         with self.log.group("Reviewed plan"):
             try:
                 with self._api() as api:
@@ -81,12 +87,17 @@ class GitHubStep:
             except Exception as error:  # noqa: BLE001 - GitHub trouble is reported, never a traceback
                 message = str(error) if isinstance(error, GitHubApiError) else f"{type(error).__name__}: {error}"
                 self.log.plain(f"could not read the reviewed plan: {self.log.redact(message)}")
+                if isinstance(error, GitHubApiError) and error.kind == PERMISSION:
+                    # A re-run cannot grant a permission: say which block the job needs.
+                    return ReviewLookup(error=self.log.redact(message), fix=PERMISSIONS_NEEDED,
+                                        fix_lines=tuple(PERMISSIONS_FIX.splitlines()))
                 return ReviewLookup(error=self.log.redact(message))
             self._source_pr = number
             reviewed = read_record(ours.body) if ours is not None else None
             self.log.plain(f"pull request #{number}: " + (f"reviewed plan {reviewed.digest}" if reviewed
                                                            else "no reviewed plan in our comment"))
-            return ReviewLookup(change_request=number, reviewed=reviewed)
+            return ReviewLookup(change_request=number, reviewed=reviewed,
+                                reconciled=ours is not None and is_reconciled(ours.body))
 
     def comment_target(self) -> Optional[int]:
         """The PR to comment on: this run's PR, or the one a reconciled commit came from."""

@@ -11,7 +11,8 @@ changes it. It is sha256 over canonical JSON (sorted keys, no whitespace, UTF-8)
 it is the same on every Python version and machine: no ``hash()`` randomisation.
 
 The canonical plan is also what a PR comment keeps next to the digest, so that a later
-run can say which workloads and fields differ (``plan_differences``).
+run can say which workloads and fields differ (``plan_differences``), and whether a plan
+is what is left of the reviewed one after part of it was applied (``remainder_of``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ import hashlib
 import json
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from inferencekey_ensure.plan.model import Plan, PlannedWorkload, UnmanagedWorkload
+from inferencekey_ensure.plan.model import CREATE, PRUNE, REPLACE, UPDATE, Plan, PlannedWorkload, UnmanagedWorkload
 
 CANONICAL_VERSION = 1
 DIGEST_PREFIX = "sha256:"
 
 # The canonical plan as JSON values: {"v": 1, "workloads": [...], "unmanaged": [...]}.
 CanonicalPlan = Dict[str, Any]
+
+# The canonical entries' actions that send a write.
+_WRITING_ACTIONS = (CREATE, UPDATE, REPLACE)
 
 
 def _workload(planned: PlannedWorkload) -> Dict[str, Any]:
@@ -139,6 +143,40 @@ def plan_differences(reviewed: Optional[CanonicalPlan], current: CanonicalPlan) 
             + _entry_changes("unmanaged ", reviewed.get("unmanaged"), current.get("unmanaged")))
 
 
+def _writes(plan: CanonicalPlan) -> List[Dict[str, Any]]:
+    """The entries of ``plan`` that would send a write: creates, updates, replaces and prunes."""
+    workloads, unmanaged = plan.get("workloads"), plan.get("unmanaged")
+    return ([entry for entry in _keyed(workloads).values() if entry.get("action") in _WRITING_ACTIONS]
+            + [dict(entry, unmanaged=True) for entry in _keyed(unmanaged).values() if entry.get("action") == PRUNE])
+
+
+def writes_nothing(plan: CanonicalPlan) -> bool:
+    """Whether applying ``plan`` would send no write at all."""
+    return not _writes(plan)
+
+
+def remainder_of(reviewed: Optional[CanonicalPlan], current: CanonicalPlan) -> bool:
+    """Whether applying ``current`` writes nothing the review of ``reviewed`` did not show.
+
+    True when every write of ``current`` is, unchanged (same action, same live and desired
+    values), a write of ``reviewed``: what is left of the reviewed plan once part of it
+    was applied (a reconcile run again, or after a partial failure). A deletion the review
+    did not list is never part of it. A plan that writes nothing is always a remainder;
+    with only the reviewed digest known (``reviewed`` None) nothing else is.
+    """
+    writes = _writes(current)
+    if not writes:
+        return True
+    if reviewed is None:
+        return False
+    reviewed_writes = {_entry_key(entry): entry for entry in _writes(reviewed)}
+    return all(reviewed_writes.get(_entry_key(entry)) == entry for entry in writes)
+
+
+def _entry_key(entry: Dict[str, Any]) -> Tuple[bool, str, str]:
+    return bool(entry.get("unmanaged")), str(entry.get("project")), str(entry.get("slug"))
+
+
 def is_digest(text: str) -> bool:
     """Whether ``text`` is a digest as ``plan_digest`` writes it."""
     hexpart = text[len(DIGEST_PREFIX):]
@@ -149,12 +187,22 @@ class DigestCheck:
     """A run's ``may_write``: sees the plan about to be written and lets it through only when
     its digest is ``expected`` (always, when ``enforce`` is False: then it only records).
 
+    With ``remainder=True`` (the reviewed-plan flow, where ``reviewed`` is the canonical
+    plan behind ``expected``, None when only the digest was kept) a plan that is what is
+    left of the reviewed one passes too (``remainder_of``), so a reconcile run again, or
+    re-run after a partial failure, applies the rest instead of being refused.
+    ``apply --expect-digest`` keeps strict equality: its caller holds the digest of the
+    very plan they mean, and can plan again.
+
     What it saw stays on it (``plan``, ``digest``) so the caller can say what differed.
     """
 
-    def __init__(self, expected: Optional[str], *, enforce: bool = True) -> None:
+    def __init__(self, expected: Optional[str], *, enforce: bool = True,
+                 remainder: bool = False, reviewed: Optional[CanonicalPlan] = None) -> None:
         self.expected = expected
         self.enforce = enforce
+        self.remainder = remainder
+        self.reviewed = reviewed
         self.plan: Optional[CanonicalPlan] = None
         self.digest: Optional[str] = None
 
@@ -163,11 +211,21 @@ class DigestCheck:
         return self.digest is not None and self.digest == self.expected
 
     @property
+    def is_remainder(self) -> bool:
+        """Not the expected digest, but what is left of the reviewed plan (only when ``remainder``)."""
+        return (self.remainder and self.expected is not None and self.plan is not None and not self.matched
+                and remainder_of(self.reviewed, self.plan))
+
+    @property
+    def passes(self) -> bool:
+        return self.matched or self.is_remainder
+
+    @property
     def refused(self) -> bool:
-        """The plan was seen and not written because its digest is not the expected one."""
-        return self.enforce and self.digest is not None and not self.matched
+        """The plan was seen and not written because it is not the expected one."""
+        return self.enforce and self.digest is not None and not self.passes
 
     def __call__(self, plan: Plan) -> bool:
         self.plan = canonical_plan(plan.workloads, plan.unmanaged)
         self.digest = plan_digest(self.plan)
-        return self.matched or not self.enforce
+        return self.passes or not self.enforce

@@ -73,7 +73,7 @@ def _fit(report: RunReport, head: List[str], extras: List[str], info: Footer, bu
     """``head`` always stays; ``extras`` (placed after it) give way together with the notices."""
     size = budget.measure
     entries: Sequence[WorkloadResult] = report.workloads
-    rows = [sections.table_row(entry, report.mode) for entry in entries]
+    rows = [sections.table_row(entry, report.wording) for entry in entries]
     diffed = sections.diffed_entries(report)
     diffs = [sections.diff_block(entry) for entry in diffed]
     tail = [sections.footer(info)]

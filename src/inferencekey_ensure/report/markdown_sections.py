@@ -74,7 +74,9 @@ def headline(report: RunReport, comment_key: Optional[str] = None, title_text: O
     outcome on the pull request ("reconciled at ...") says what happened there.
     """
     title = f"### InferenceKey ensure \u00b7 {title_text or markdown_text(report.mode, 20)}"
-    if title_text is None and report.mode == "reconcile":
+    if title_text is None and report.refused is not None:
+        title += " (refused, not applied)"
+    elif title_text is None and report.mode == "reconcile":
         title += f" ({markdown_text(on_drift_outcomes(result.planned.on_drift for result in report.workloads), 200)})"
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"
@@ -96,7 +98,12 @@ def headline(report: RunReport, comment_key: Optional[str] = None, title_text: O
         counts.append(f"{summary['unmanaged']} unmanaged")
     changed = summary["changes"]
     changes = f"{changed} change{'s' if changed != 1 else ''}"
-    if report.failed:
+    planned = report.planned()["changes"]
+    if report.refused is not None:
+        why = "the prune limit" if report.refused == "prune-limit" else "the plan is not the expected one"
+        status = (f"\u26d4 **Not applied.** {planned} change{'s' if planned != 1 else ''} planned; "
+                  f"nothing was written: refused by {why} (see below).")
+    elif report.failed:
         status = "\u274c **Something failed.** The table and the notices below say what."
     elif changed and report.mode == "reconcile":
         status = f"\u2705 **{changes} applied.**"
@@ -123,6 +130,8 @@ def table_row(entry: WorkloadResult, mode: str) -> str:
         action = _DONE_LABELS[entry.action]
     else:
         action = _ACTION_LABELS.get(entry.action) or markdown_text(entry.action, 30)
+        if mode == "refused" and entry.action in _DONE_LABELS:
+            action += " \u00b7 not applied"
     if entry.is_problem:
         action += f" \u00b7 \u274c {markdown_text(entry.status, 20)}"
         if entry.error:
@@ -222,11 +231,15 @@ def _listed(items: Sequence[str]) -> List[str]:
 def deletions_notice(report: RunReport) -> str:
     """A preview's deletions, right under the headline: nobody should scroll to find them."""
     doomed = [entry for entry in report.unmanaged if entry.workload.action == "prune"]
-    if report.mode != "preview" or not doomed:
+    if report.wording == "reconcile" or not doomed:
         return ""
-    lines = ["> [!CAUTION]", f"> **{len(doomed)} workload(s) will be deleted** by `prune`: live on "
-             "the platform, declared in no spec file."]
-    return "\n".join(lines + _listed([_unmanaged_item(entry, report.mode) for entry in doomed]))
+    if report.wording == "refused":
+        lines = ["> [!CAUTION]", f"> **{len(doomed)} workload(s) would have been deleted** by `prune`: live on "
+                 "the platform, declared in no spec file. Not applied: nothing was deleted."]
+    else:
+        lines = ["> [!CAUTION]", f"> **{len(doomed)} workload(s) will be deleted** by `prune`: live on "
+                 "the platform, declared in no spec file."]
+    return "\n".join(lines + _listed([_unmanaged_item(entry, report.wording) for entry in doomed]))
 
 
 def _unmanaged_item(entry: UnmanagedResult, mode: str) -> str:
@@ -237,6 +250,8 @@ def _unmanaged_item(entry: UnmanagedResult, mode: str) -> str:
     if workload.action == "prune":
         if mode == "preview":
             text += " \u00b7 to be pruned"
+        elif mode == "refused":
+            text += " \u00b7 would have been pruned, not applied"
         elif entry.status == "ok":
             text += " \u00b7 pruned"
     if entry.status in ("failed", "refused"):
@@ -273,7 +288,7 @@ def notices(report: RunReport, compact: bool) -> str:
         if any(entry.workload.action != "prune" for entry in unmanaged):
             lines[-1] += " Set `prune: true` to delete them."
         if not compact:
-            lines += _listed([_unmanaged_item(entry, report.mode) for entry in unmanaged])
+            lines += _listed([_unmanaged_item(entry, report.wording) for entry in unmanaged])
         blocks.append("\n".join(lines))
     errors = error_lines(report)
     if errors:

@@ -70,4 +70,7 @@ def report_to_json(report: RunReport) -> Dict[str, Any]:
         "unmanaged": [_unmanaged(result) for result in report.unmanaged],
         "errors": [{"project": line.project, "message": line.message} for line in error_lines(report)],
         "plan_digest": report_digest(report),
+        # Added in 0.1.x, after the fields above (format_version 1 only ever gains fields).
+        "planned": report.planned(),
+        "refused": report.refused,
     }

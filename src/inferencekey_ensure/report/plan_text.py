@@ -43,6 +43,10 @@ PREVIEW_LABELS = {
     DRIFT_REFUSED: "drift refused", UNKNOWN: "unknown (project not listed)",
 }
 RECONCILE_LABELS = {**PREVIEW_LABELS, CREATE: "created", UPDATE: "updated"}
+# A reconcile that applied none of its plan (RunReport.refused).
+REFUSED_LABELS = {**PREVIEW_LABELS, CREATE: "would be created - not applied",
+                  UPDATE: "would be updated - not applied"}
+WORDING_LABELS = {"preview": PREVIEW_LABELS, "reconcile": RECONCILE_LABELS, "refused": REFUSED_LABELS}
 ACTION_COLOURS = {CREATE: GREEN, UPDATE: YELLOW, REPLACE: RED, DRIFT_LEFT: YELLOW,
                   DRIFT_REFUSED: RED, UNKNOWN: RED}
 
@@ -67,7 +71,7 @@ def format_value(value: Any) -> str:
 
 
 def _label(result: WorkloadResult, mode: str) -> str:
-    labels = RECONCILE_LABELS if mode == RECONCILE else PREVIEW_LABELS
+    labels = WORDING_LABELS.get(mode, PREVIEW_LABELS)
     label = labels.get(result.action, result.action)
     if result.action == DRIFT_LEFT and result.planned.live is None:
         label = f"missing, not created (on_drift={result.planned.on_drift})"
@@ -113,10 +117,11 @@ def _named(result: UnmanagedResult) -> str:
 def deletion_lines(report: RunReport, paint: Paint) -> List[str]:
     """A preview's deletions, before anything else: what ``--prune`` would remove."""
     doomed = [result for result in report.unmanaged if result.workload.action == PRUNE]
-    if report.mode == RECONCILE or not doomed:
+    if report.wording == RECONCILE or not doomed:
         return []
-    lines = [paint(f"DELETIONS: {len(doomed)} workload(s) will be deleted by --prune "
-                   "(live, declared by no spec):", RED + BOLD)]
+    what = ("NOT APPLIED: {} workload(s) would have been deleted by --prune" if report.refused
+            else "DELETIONS: {} workload(s) will be deleted by --prune")
+    lines = [paint(what.format(len(doomed)) + " (live, declared by no spec):", RED + BOLD)]
     lines.extend(paint(f"  - {_named(result)}", RED) for result in doomed)
     return lines + [""]
 
@@ -128,6 +133,8 @@ def _unmanaged_lines(results: Sequence[UnmanagedResult], mode: str, paint: Paint
     for result in results:
         if result.workload.action != PRUNE:
             what = "kept (pass --prune to delete it)"
+        elif mode == "refused":
+            what = paint("would have been deleted (--prune, listed above); not applied", RED)
         elif mode != RECONCILE:
             what = paint("will be deleted (--prune, listed above)", RED)
         elif result.status == OK:
@@ -152,17 +159,18 @@ def _error_lines(errors: Sequence[RunError], paint: Paint) -> List[str]:
 
 def summary_line(report: RunReport) -> str:
     counts = report.summary()
-    verbs = ("created", "updated", "deleted") if report.mode == RECONCILE else (
-        "to create", "to update", "to prune")
+    verbs = ("created", "updated", "replaced", "deleted") if report.mode == RECONCILE else (
+        "to create", "to update", "needing replacement", "to prune")
     parts = [
         f"{counts['create']} {verbs[0]}", f"{counts['update']} {verbs[1]}",
-        f"{counts['replace']} needing replacement", f"{counts['no_change']} unchanged",
+        f"{counts['replace']} {verbs[2]}", f"{counts['no_change']} unchanged",
         f"{counts['drift_left']} drift left", f"{counts['refused']} refused",
-        f"{counts['prune']} {verbs[2]}", f"{counts['unmanaged']} unmanaged",
+        f"{counts['prune']} {verbs[3]}", f"{counts['unmanaged']} unmanaged",
     ]
     if counts["failed"]:
         parts.append(f"{counts['failed']} failed")
-    return "Summary: " + ", ".join(parts) + "."
+    refused = " Nothing was written: the apply was refused." if report.refused else ""
+    return "Summary: " + ", ".join(parts) + "." + refused
 
 
 def endpoint_table(results: Sequence[WorkloadResult]) -> List[str]:
@@ -179,7 +187,9 @@ def endpoint_table(results: Sequence[WorkloadResult]) -> List[str]:
 def render_plan(report: RunReport, *, colour: bool = False) -> str:
     """The whole human report (validation problems are printed by the caller)."""
     paint = _painter(colour)
-    if report.mode == RECONCILE:
+    if report.refused:
+        title = "Apply refused (nothing was written)"
+    elif report.mode == RECONCILE:
         title = f"Apply ({on_drift_outcomes(result.planned.on_drift for result in report.workloads)})"
     else:
         title = "Plan (preview, nothing is changed)"
@@ -188,8 +198,8 @@ def render_plan(report: RunReport, *, colour: bool = False) -> str:
                    f"{len(projects)} project(s)", BOLD), ""]
     lines.extend(deletion_lines(report, paint))
     for result in report.workloads:
-        lines.extend(_workload_lines(result, report.mode, paint))
-    lines.extend(_unmanaged_lines(report.unmanaged, report.mode, paint))
+        lines.extend(_workload_lines(result, report.wording, paint))
+    lines.extend(_unmanaged_lines(report.unmanaged, report.wording, paint))
     if report.errors:
         lines.append("")
         lines.extend(_error_lines(report.errors, paint))
