@@ -58,13 +58,18 @@ def test_a_project_slug_with_ik_inside_is_still_a_project(specs, capsys):
     assert out.strip() == "team-ik-sdk"
 
 
-def test_the_action_refuses_a_credential_as_its_project_input(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("source", ["input `project`", "INFERENCEKEY_PROJECT"])
+def test_the_action_refuses_a_credential_as_its_project_with_an_error_annotation(tmp_path, capsys, monkeypatch,
+                                                                                 source):
     workspace = tmp_path / "repo"
     write_spec(workspace)
     with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as emulator, FakeGitHub(token=GITHUB_TOKEN) as github:
         run = Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
-        result: Any = run(project=CREDENTIALS[0])
+        if source == "INFERENCEKEY_PROJECT":
+            result: Any = run(environment={"INFERENCEKEY_PROJECT": CREDENTIALS[0]})
+        else:
+            result = run(project=CREDENTIALS[0])
         assert result.code == 2
         assert SECRET not in result.log + result.summary + "".join(result.outputs.values())
-        assert "input `project` looks like a credential" in result.log
+        assert f"::error title=ik-ensure%3A bad input::{source} looks like a credential" in result.log
         assert emulator.request_log == []

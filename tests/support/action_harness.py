@@ -154,14 +154,16 @@ class Runner:
         self.monkeypatch, self.capsys, self.workspace, self.files = monkeypatch, capsys, workspace, files
         self.emulator, self.github = emulator, github
 
-    def __call__(self, *, fork: bool = False, event_name: str = "pull_request", **inputs: str) -> Result:
+    def __call__(self, *, fork: bool = False, event_name: str = "pull_request",
+                 environment: Optional[Dict[str, str]] = None, **inputs: str) -> Result:
+        """``environment``: more variables for the step, as a workflow's ``env:`` would give them."""
         self.files.reset(pull_request_event(fork=fork) if event_name.startswith("pull_request") else {"ref": "refs/heads/main"})
         env = action_env(self.files, self.workspace, event_name=event_name, api_url=self.github.url,
                          base_url=self.emulator.url, **inputs)
         for name in list(os.environ):
             if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
                 self.monkeypatch.delenv(name)
-        for name, value in env.items():
+        for name, value in {**env, **(environment or {})}.items():
             self.monkeypatch.setenv(name, value)
         self.monkeypatch.chdir(self.workspace)
         self.capsys.readouterr()

@@ -18,6 +18,7 @@ from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped
+from inferencekey_ensure.domain.spec import PROJECT_ENV
 from inferencekey_ensure.domain.spec import projects_of
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.projects import fallback_project
@@ -91,9 +92,10 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
     except InputError as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
         return exit_codes.USAGE
-    if inputs.project and credential_shaped(inputs.project):
-        log.annotate(Annotation("error", credential_refusal("input `project`"), title=f"{TITLE}: bad input"))
-        return exit_codes.USAGE
+    for source, project in (("input `project`", inputs.project), (PROJECT_ENV, env.get(PROJECT_ENV))):
+        if project and credential_shaped(project):
+            log.annotate(Annotation("error", credential_refusal(source), title=f"{TITLE}: bad input"))
+            return exit_codes.USAGE
     if inputs.working_directory:
         if not os.path.isdir(inputs.working_directory):
             log.annotate(Annotation("error", f"input `working-directory` is not a folder: {inputs.working_directory}", title=f"{TITLE}: bad input"))

@@ -32,7 +32,8 @@ COMMAND_MODULES: Dict[str, str] = {
 }
 
 # The commands that read a project from ``--project`` or the environment.
-PROJECT_COMMANDS = ("validate", "plan", "apply", "projects", "github-action")
+# The action checks its own project input and environment, to say so as an annotation.
+PROJECT_COMMANDS = ("validate", "plan", "apply", "projects")
 
 
 def _modules_for(argv: Sequence[str]) -> List[str]:
