@@ -18,8 +18,7 @@ from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped
-from inferencekey_ensure.domain.spec import PROJECT_ENV
-from inferencekey_ensure.domain.spec import projects_of
+from inferencekey_ensure.domain.spec import PROJECT_ENV, projects_of
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
