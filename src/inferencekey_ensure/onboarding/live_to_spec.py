@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from inferencekey_ensure.domain.fields import BY_SPEC_NAME, DEFAULT_TASK_TYPE, FIELDS, NEVER
+from inferencekey_ensure.domain.fields import DEFAULT_TASK_TYPE, FIELDS, NEVER
 from inferencekey_ensure.domain.secrets import TOKEN_PATTERN, starts_with_forbidden_prefix
 from inferencekey_ensure.domain.wire import LiveWorkload
 
@@ -23,11 +23,10 @@ from inferencekey_ensure.domain.wire import LiveWorkload
 REQUIRED_FIELDS: Tuple[Tuple[str, str], ...] = tuple(
     (row.spec_name, row.wire) for row in FIELDS if row.required and row.wire is not None
 )
-OPTIONAL_BEFORE_CONFIG: Tuple[Tuple[str, str], ...] = (("description", BY_SPEC_NAME["description"].wire or ""),)
-OPTIONAL_AFTER_CONFIG: Tuple[Tuple[str, str], ...] = tuple(
+OPTIONAL_FIELDS: Tuple[Tuple[str, str], ...] = tuple(
     (row.spec_name, row.wire) for row in FIELDS
     if not row.required and row.wire is not None and "." not in row.wire and row.sent != NEVER
-    and row.spec_name not in ("description", "task_type")
+    and row.spec_name != "task_type"
 )
 # The order a written file lists its fields in (presentation only; a test holds it to the table).
 FILE_ORDER = ("project", "name", "slug", "model", "backend", "task_type", "description", "command",
@@ -103,13 +102,12 @@ def live_to_spec(live: LiveWorkload, project: Optional[str]) -> ImportedSpec:
             notes.append(f"the live `{wire_name}` is {shown}; a spec needs a non-blank string, fill it in")
     if live.task_type != DEFAULT_TASK_TYPE:
         fields["task_type"] = live.task_type
-    _copy(live, OPTIONAL_BEFORE_CONFIG, fields)
+    _copy(live, OPTIONAL_FIELDS, fields)
     config_fields, config_notes = _from_config(live.config)
     fields.update(config_fields)
     notes.extend(config_notes)
-    _copy(live, OPTIONAL_AFTER_CONFIG, fields)
-    credential_in = next((name for name, value in fields.items() if _holds_credential(value)), None)
     ordered = dict(sorted(fields.items(), key=lambda item: FILE_ORDER.index(item[0])))
+    credential_in = next((name for name, value in ordered.items() if _holds_credential(value)), None)
     return ImportedSpec(live.slug, ordered, notes, complete, credential_in)
 
 
