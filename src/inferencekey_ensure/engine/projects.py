@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from inferencekey_ensure.domain.spec import PROJECT_ENV as PROJECT_ENV  # re-exported: flow/decide.py names it
-from inferencekey_ensure.domain.spec import DeclaredWorkload
+from inferencekey_ensure.domain.spec import PROJECT_ENV, DeclaredWorkload
 from inferencekey_ensure.engine.results import RunError
 from inferencekey_ensure.plan.model import Target
 
