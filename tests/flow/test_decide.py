@@ -14,7 +14,6 @@ from inferencekey_ensure.flow.review import DIFFERS, ReviewLookup, ReviewVerdict
 from inferencekey_ensure.plan.model import EndpointRef, PlannedWorkload, Target
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.markdown_validation import NO_TOKEN
-from inferencekey_ensure.report.plan_digest import report_digest
 from inferencekey_ensure.specset.load import LoadResult
 
 FACTS = HostFacts(change_request=True, from_fork=False,
@@ -33,7 +32,7 @@ def test_a_preview_comment_carries_the_plan_record_and_the_digest_output() -> No
     outcome = run_outcome(ActionInputs(specs=("inferencekey/",)), FACTS, report())
     assert outcome.comment is not None and not outcome.failed
     reviewed = read_record(outcome.comment.body)
-    assert reviewed is not None and reviewed.digest == report_digest(outcome.report) == outcome.outputs(None)["plan-digest"]
+    assert reviewed is not None and reviewed.digest == outcome.report.plan_digest == outcome.outputs(None)["plan-digest"]
 
 
 def test_under_the_requirement_a_preview_without_changes_is_worth_a_comment() -> None:

@@ -16,8 +16,8 @@ from inferencekey_ensure.flow.review import (
     UNKNOWN,
     ReviewedPlan,
     ReviewLookup,
-    plan_record,
     read_record,
+    reviewed_record,
     verdict,
 )
 from inferencekey_ensure.plan.digest import DigestCheck, canonical_json, plan_digest
@@ -41,13 +41,13 @@ def seen(check: DigestCheck, plan: Dict[str, Any]) -> DigestCheck:
 
 def test_a_record_reads_back_its_digest_and_plan() -> None:
     plan = canonical(3)
-    record = plan_record(plan)
+    record = reviewed_record(ReviewedPlan(plan_digest(plan), plan))
     assert read_record(f"<!-- marker -->\n{record}\n### body") == ReviewedPlan(plan_digest(plan), plan)
 
 
 def test_a_plan_too_large_for_the_comment_keeps_only_its_digest() -> None:
     plan = canonical(20_000)
-    record = plan_record(plan)
+    record = reviewed_record(ReviewedPlan(plan_digest(plan), plan))
     assert len(record) < RECORD_DATA_LIMIT
     assert read_record(record) == ReviewedPlan(plan_digest(plan), None)
 

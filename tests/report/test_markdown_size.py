@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inferencekey_ensure.engine.results import RunReport, WorkloadResult
-from inferencekey_ensure.flow.review import plan_record, read_record
+from inferencekey_ensure.flow.review import ReviewedPlan, read_record, reviewed_record
 from inferencekey_ensure.report.markdown import (
     COMMENT_LIMIT,
     SUMMARY_LIMIT,
@@ -20,7 +20,6 @@ from inferencekey_ensure.report.markdown import (
 )
 from inferencekey_ensure.report.markdown_review import review_note
 from inferencekey_ensure.report.markdown_sections import Footer
-from inferencekey_ensure.report.plan_digest import report_digest, report_plan
 from support.markdown_checks import fences_balanced, live_mentions, stray_html, table_cells, table_rows
 from support.plan_fixtures import plan, workload
 
@@ -158,10 +157,10 @@ def test_any_plan_renders_a_job_summary_within_the_limit_with_balanced_fences(do
 
 def test_a_comment_with_its_reviewed_plan_record_and_a_refusal_stays_within_the_limit() -> None:
     document = plan([big_diff(f"w{i:04d}", 300 + i) for i in range(2000)])
-    record = plan_record(report_plan(document))
+    record = reviewed_record(ReviewedPlan(document.plan_digest or "", document.canonical_plan))
     lead = review_note("CAUTION", "the plan changed since the review", [f"acme/w{i:04d}: changed" for i in range(5000)])
     body = render_comment(document, comment_key="default", info=INFO, record=record, title="refused", lead=lead)
     assert comment_size(body) <= COMMENT_LIMIT
     reviewed = read_record(body)
-    assert reviewed is not None and reviewed.digest == report_digest(document)
+    assert reviewed is not None and reviewed.digest == document.plan_digest
     assert "4940 more line(s) in the job's log" in body and fences_balanced(body)

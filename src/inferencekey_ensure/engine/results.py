@@ -8,10 +8,12 @@ share (what counts as a change, as drift, as a failure) are decided here, once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Dict, List, Literal, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.request import RECONCILE, RunMode
+from inferencekey_ensure.plan.digest import CanonicalPlan, canonical_plan, plan_digest
 from inferencekey_ensure.plan.model import (
     CREATE,
     DRIFT_LEFT,
@@ -112,6 +114,20 @@ class RunReport:
     errors: List[RunError] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
     refused: Optional[RefusalReason] = None
+
+    @cached_property
+    def canonical_plan(self) -> CanonicalPlan:
+        """The canonical plan of the workloads and unmanaged workloads listed (``plan/digest.py``),
+        made once: the JSON, the outputs and the comment's record all read it."""
+        return canonical_plan([result.planned for result in self.workloads],
+                              [result.workload for result in self.unmanaged])
+
+    @cached_property
+    def plan_digest(self) -> Optional[str]:
+        """The plan's digest, or None when the run ended before any plan (invalid specs, a bad token)."""
+        if not self.workloads and not self.unmanaged and self.has_errors:
+            return None
+        return plan_digest(self.canonical_plan)
 
     @property
     def wording(self) -> str:

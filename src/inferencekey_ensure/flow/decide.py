@@ -24,9 +24,9 @@ from inferencekey_ensure.flow.review import (
     DIFFERS,
     MATCHED,
     RECONCILED_MARK,
+    ReviewedPlan,
     ReviewLookup,
     ReviewVerdict,
-    plan_record,
     reviewed_record,
 )
 from inferencekey_ensure.report.escaping import table_code
@@ -40,7 +40,6 @@ from inferencekey_ensure.report.markdown_validation import (
     render_validation_comment,
     render_validation_summary,
 )
-from inferencekey_ensure.report.plan_digest import report_digest, report_plan
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.specset.load import LoadResult
 
@@ -258,7 +257,8 @@ def run_outcome(
     if inputs.mode == RECONCILE:
         comment = _reconcile_comment(inputs, facts, report, lookup, verdict) if lookup is not None else None
     else:
-        record = plan_record(report_plan(report)) if report_digest(report) is not None else ""
+        record = (reviewed_record(ReviewedPlan(report.plan_digest, report.canonical_plan))
+                  if report.plan_digest is not None else "")
         comment = CommentPlan(
             render_comment(report, comment_key=inputs.comment_key, info=facts.footer, record=record),
             # Under require-reviewed-plan every plan is kept on the PR, changes or not, so it can be reconciled.

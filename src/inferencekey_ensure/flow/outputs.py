@@ -12,7 +12,6 @@ import json
 from typing import Dict, Optional, Sequence
 
 from inferencekey_ensure.engine.results import RunReport
-from inferencekey_ensure.report.plan_digest import report_digest
 from inferencekey_ensure.report.plan_json import report_to_json
 
 OUTPUT_NAMES = (
@@ -46,7 +45,7 @@ def step_outputs(
     outputs["has-changes"] = "true" if changes > 0 else "false"
     outputs["changes"] = str(changes)
     outputs["comment-url"] = comment_url or ""
-    outputs["plan-digest"] = report_digest(report) or ""
+    outputs["plan-digest"] = report.plan_digest or ""
     if len(report.workloads) == 1:
         ref = report.workloads[0].endpoint_ref
         outputs["project-slug"] = ref.project_slug

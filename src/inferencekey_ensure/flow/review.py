@@ -55,11 +55,6 @@ class ReviewedPlan:
     plan: Optional[CanonicalPlan] = None
 
 
-def plan_record(plan: CanonicalPlan) -> str:
-    """The hidden line a comment carries for ``plan``."""
-    return reviewed_record(ReviewedPlan(plan_digest(plan), plan))
-
-
 def reviewed_record(reviewed: ReviewedPlan) -> str:
     """The hidden line for a reviewed plan; its canonical plan only when it fits."""
     packed = ""

@@ -12,7 +12,6 @@ from typing import Any, Dict
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
-from inferencekey_ensure.report.plan_digest import report_digest
 from inferencekey_ensure.report.run_errors import error_lines
 
 FORMAT_VERSION = 1
@@ -69,7 +68,7 @@ def report_to_json(report: RunReport) -> Dict[str, Any]:
         "workloads": [_workload(result) for result in report.workloads],
         "unmanaged": [_unmanaged(result) for result in report.unmanaged],
         "errors": [{"project": line.project, "message": line.message} for line in error_lines(report)],
-        "plan_digest": report_digest(report),
+        "plan_digest": report.plan_digest,
         # Added in 0.1.x, after the fields above (format_version 1 only ever gains fields).
         "planned": report.planned(),
         "refused": report.refused,
