@@ -30,7 +30,7 @@ from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.step import GitHubStep
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
-from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.specset.project_filter import UndeclaredProject, only_declared
@@ -47,12 +47,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_action)
 
 
-def _the_default_folder(inputs: ActionInputs) -> bool:
-    """Input ``specs`` is its default, ``inferencekey/``, and that folder exists: where finding no
-    spec file means none was written yet (right after ``init``), not a mistaken path."""
-    return [os.path.normpath(path) for path in inputs.specs] == [DEFAULT_SPEC_DIR] and os.path.isdir(DEFAULT_SPEC_DIR)
-
-
 def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) -> Optional[LoadResult]:
     """Load and check the specs once; the engine gets this very result.
 
@@ -62,8 +56,9 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
     with log.group("Validate specs"):
         try:
             loaded = load_workloads(list(inputs.specs))
-        except UsageError:
-            if not _the_default_folder(inputs):
+        except NoSpecFiles as error:
+            # Only the default folder, and it holds no spec yet (right after `init`), not a mistaken path.
+            if not error.default_folder_only:
                 raise
             log.plain(f"no spec file in {DEFAULT_SPEC_DIR}/ yet")
             return None

@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from inferencekey_ensure.cli import exit_codes
@@ -36,14 +35,14 @@ def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.engine.declared_projects import declared_projects
     from inferencekey_ensure.engine.projects import no_project
-    from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
+    from inferencekey_ensure.loading.errors import NoSpecFiles
     from inferencekey_ensure.report.validation_text import printable, problem_line
     from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
 
     try:
         loaded = load_workloads(list(args.paths))
     except UsageError as error:
-        if not args.paths and Path(DEFAULT_SPEC_DIR).is_dir():
+        if not args.paths and isinstance(error, NoSpecFiles):
             # The default folder exists but holds no spec yet (right after `init`): no matrix legs.
             loaded = LoadResult()
         else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Sequence, Set, Tuple
 
-from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_SPEC_DIR = "inferencekey"
@@ -114,5 +114,6 @@ def discover_spec_files(paths: Sequence[str], default_dir: str = DEFAULT_SPEC_DI
                 found.append(SpecPath(Path(path), _display(path)))
     if not found:
         listed = ", ".join(repr(raw) for raw in named)
-        raise UsageError(f"no spec files ({', '.join('*' + s for s in SPEC_SUFFIXES)}) found in {listed}")
+        raise NoSpecFiles(f"no spec files ({', '.join('*' + s for s in SPEC_SUFFIXES)}) found in {listed}",
+                          [os.path.normpath(raw) for raw in named] == [os.path.normpath(default_dir)])
     return found

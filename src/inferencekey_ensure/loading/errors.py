@@ -11,6 +11,15 @@ class UsageError(Exception):
     """
 
 
+class NoSpecFiles(UsageError):
+    """The paths exist but hold no spec file. ``default_folder_only``: the one path was the
+    default spec folder, which is how a repository looks right after ``init``."""
+
+    def __init__(self, message: str, default_folder_only: bool) -> None:
+        super().__init__(message)
+        self.default_folder_only = default_folder_only
+
+
 class InstallationError(Exception):
     """The package is installed without the JSON Schema it validates with.
 
