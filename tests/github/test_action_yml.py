@@ -18,7 +18,7 @@ INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "gith
           "require-reviewed-plan", "cache-environment"]
 SETUP_INPUTS = ["cache-environment"]
 OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug", "plan-digest",
-           "projects"]
+           "projects", "changed-projects"]
 
 
 def steps() -> List[Dict[str, Any]]:

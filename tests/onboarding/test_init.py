@@ -9,15 +9,16 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 import pytest
 import yaml
 
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.onboarding.workflow_templates import ACTION_REF
-from support.action_harness import RunnerFiles, action_env, pull_request_event
+from support.action_harness import PR_NUMBER, REPOSITORY, RunnerFiles, action_env, pull_request_event
 from support.cli import run_cli as cli
+from support.fake_github import FakeGitHub
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
@@ -151,22 +152,25 @@ def test_the_workflows_are_hardened(repo, capsys, matrix):
 
 
 def _run_the_step(step: Dict[str, Any], root: Path, monkeypatch: pytest.MonkeyPatch,
-                  capsys: pytest.CaptureFixture[str]) -> Dict[str, str]:
-    """The action's step run in-process as a runner would (no network: no token, no comment); its outputs."""
+                  capsys: pytest.CaptureFixture[str], changed: Sequence[str] = ()) -> Dict[str, str]:
+    """The action's step run in-process as a runner would on a pull request changing ``changed``
+    (no control plane: no token; GitHub is the loopback fake); its outputs."""
     files = RunnerFiles(root.parent / "runner")
     files.reset(pull_request_event())
     inputs = {name.replace("-", "_"): str(value) for name, value in step.get("with", {}).items()}
-    env = action_env(files, root, sdk_token=None, **inputs)
-    for name in list(os.environ):
-        if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
-            monkeypatch.delenv(name)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    assert main(["github-action"]) == 0, capsys.readouterr().out
+    with FakeGitHub() as github:
+        github.change_files(REPOSITORY, PR_NUMBER, [{"filename": path, "status": "modified"} for path in changed])
+        env = action_env(files, root, sdk_token=None, api_url=github.url, **inputs)
+        for name in list(os.environ):
+            if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
+                monkeypatch.delenv(name)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert main(["github-action"]) == 0, capsys.readouterr().out
     return files.outputs()
 
 
-def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output(repo, capsys, monkeypatch):
+def test_specs_in_several_projects_get_a_matrix_over_the_projects_a_pr_touches_and_all_on_push(repo, capsys, monkeypatch):
     _write_spec(repo, "a.yaml", "acme", "a")
     _write_spec(repo, "b.yaml", "beta", "b")
     code, stdout, _ = cli(capsys, "init")
@@ -189,10 +193,15 @@ def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output
         assert all("run" not in step for step in projects["steps"])
         # Validate only (no token, no control-plane request), no comment, the same specs as the legs.
         assert listing["with"] == {"comment": "never"} and "specs" not in action["with"]
-        assert projects["outputs"]["projects"] == "${{ steps.%s.outputs.projects }}" % listing["id"]
-        assert projects["permissions"] == {"contents": "read"}
+        # A pull request's legs are the projects it touches; a push reconciles every project.
+        output = "changed-projects" if job_name == "preview" else "projects"
+        assert projects["outputs"]["projects"] == "${{ steps.%s.outputs.%s }}" % (listing["id"], output)
+        assert projects["permissions"] == (
+            {"contents": "read", "pull-requests": "read"} if job_name == "preview" else {"contents": "read"})
         # The projects job's step, run as the action, gives the matrix those workflows expand.
-        assert json.loads(_run_the_step(listing, repo, monkeypatch, capsys)["projects"]) == ["acme", "beta"]
+        outputs = _run_the_step(listing, repo, monkeypatch, capsys, changed=["inferencekey/b.yaml"])
+        assert json.loads(outputs["projects"]) == ["acme", "beta"]
+        assert json.loads(outputs["changed-projects"]) == ["beta"]
 
 
 def test_right_after_init_the_matrix_lists_no_projects_and_its_legs_are_skipped(repo, capsys, monkeypatch):

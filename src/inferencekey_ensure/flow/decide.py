@@ -75,7 +75,8 @@ class Outcome:
     important first), the comment, the summary, the outputs, the job's result.
 
     ``projects``: the ``projects`` output, the projects the specs declare (none when the
-    specs are invalid or a workload has no project, as ``ik-ensure projects`` lists none).
+    specs are invalid or a workload has no project, as ``ik-ensure projects`` lists none);
+    ``changed_projects`` those of them the change request touches (all of them elsewhere).
     """
 
     failed: bool
@@ -85,9 +86,10 @@ class Outcome:
     summary: Optional[str] = None
     report: Optional[RunReport] = None
     projects: Tuple[str, ...] = ()
+    changed_projects: Tuple[str, ...] = ()
 
     def outputs(self, comment_url: Optional[str]) -> Dict[str, str]:
-        return step_outputs(self.report, comment_url, self.projects)
+        return step_outputs(self.report, comment_url, self.projects, self.changed_projects)
 
 
 def matrix_projects(declared: DeclaredProjects) -> Tuple[str, ...]:

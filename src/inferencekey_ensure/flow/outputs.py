@@ -24,19 +24,23 @@ OUTPUT_NAMES = (
     "workload-slug",
     "plan-digest",
     "projects",
+    "changed-projects",
 )
 
 
 def step_outputs(
-    report: Optional[RunReport], comment_url: Optional[str], projects: Sequence[str] = ()
+    report: Optional[RunReport], comment_url: Optional[str], projects: Sequence[str] = (),
+    changed_projects: Sequence[str] = (),
 ) -> Dict[str, str]:
     """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs).
 
-    ``projects`` is set whether or not a plan ran: a matrix's first job only validates.
+    ``projects`` and ``changed_projects`` are set whether or not a plan ran: a matrix's
+    first job only validates.
     """
     outputs = {name: "" for name in OUTPUT_NAMES}
     outputs.update({"endpoint-refs": "[]", "has-changes": "false", "changes": "0"})
     outputs["projects"] = json.dumps(list(projects), ensure_ascii=False)
+    outputs["changed-projects"] = json.dumps(list(changed_projects), ensure_ascii=False)
     if report is None:
         return outputs
     changes = report.changes

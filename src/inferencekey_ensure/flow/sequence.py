@@ -9,13 +9,15 @@ root chose. What to do at each point is ``flow.decide``'s.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, ContextManager, Dict, Mapping, Optional, Protocol
+from typing import Callable, ContextManager, Dict, FrozenSet, Mapping, Optional, Protocol, Set, Tuple
 
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.engine import RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
+from inferencekey_ensure.engine.projects import fallback_project
+from inferencekey_ensure.flow.changed_projects import ChangedFiles, changed_projects, repo_path, spec_path_matcher
 from inferencekey_ensure.flow.decide import (
     HostFacts,
     Outcome,
@@ -43,6 +45,10 @@ class Host(Protocol):
     def group(self, title: str) -> ContextManager[None]: ...
 
     def find_review(self) -> ReviewLookup: ...
+
+    def changed_files(self) -> Optional[ChangedFiles]: ...
+
+    def base_projects(self, path: str, fallback: Optional[str]) -> Optional[FrozenSet[str]]: ...
 
     def carry_out(self, outcome: Outcome) -> None: ...
 
@@ -76,6 +82,22 @@ def _looks_up_review(inputs: ActionInputs) -> bool:
     )
 
 
+def touched_projects(inputs: ActionInputs, host: Host, loaded: LoadResult, env: Mapping[str, str],
+                     projects: Tuple[str, ...]) -> Tuple[str, ...]:
+    """The ``changed-projects`` output: on a change request those its files touch, else ``projects``."""
+    if not host.facts.change_request or not projects:
+        return projects
+    fallback = fallback_project(inputs.project, env)
+    where = (host.facts.cwd, host.facts.workspace)
+    current: Dict[str, Set[str]] = {repo_path(path, *where): set() for path in loaded.files}
+    for workload in loaded.workloads:
+        project = workload.project(fallback)
+        current.setdefault(repo_path(workload.location.path, *where), set()).update([project] if project else [])
+    is_spec = spec_path_matcher([repo_path(raw, *where) for raw in inputs.specs])
+    return changed_projects(projects, host.changed_files(), current, is_spec,
+                            lambda path: host.base_projects(path, fallback))
+
+
 def run_step(
     inputs: ActionInputs,
     host: Host,
@@ -93,7 +115,7 @@ def run_step(
     if blocked is not None or not loaded.ok:
         lookup = host.find_review() if blocked is None and _looks_up_review(inputs) else None
         outcome = validation_outcome(inputs, host.facts, loaded, blocked, lookup, declared)
-        host.carry_out(outcome)
+        host.carry_out(replace(outcome, changed_projects=touched_projects(inputs, host, loaded, env, outcome.projects)))
         return outcome.failed
     lookup = host.find_review() if _looks_up_review(inputs) else None
     check = lookup.check(inputs.require_reviewed_plan) if lookup is not None else None
@@ -104,5 +126,5 @@ def run_step(
         outcome = replace(run_outcome(inputs, host.facts, report, lookup, judged), projects=matrix_projects(declared))
         for line in outcome.log_lines:
             host.plain(line)
-    host.carry_out(outcome)
+    host.carry_out(replace(outcome, changed_projects=touched_projects(inputs, host, loaded, env, outcome.projects)))
     return outcome.failed

@@ -12,16 +12,18 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, Mapping, Optional
+from typing import Dict, FrozenSet, Iterator, Mapping, Optional
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
+from inferencekey_ensure.flow.changed_projects import ChangedFiles
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
 from inferencekey_ensure.flow.sticky import NEVER
 from inferencekey_ensure.github.annotations import PERMISSIONS_FIX, comment_failure
+from inferencekey_ensure.github.base_commit import base_projects
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comment_sync import find_our_comment, sync_comment
 from inferencekey_ensure.github.comments_api import PERMISSION, CommentsApi, GitHubApiError
@@ -98,6 +100,32 @@ class GitHubStep:
                                                            else "no reviewed plan in our comment"))
             return ReviewLookup(change_request=number, reviewed=reviewed,
                                 reconciled=ours is not None and is_reconciled(ours.body))
+
+    def changed_files(self) -> Optional[ChangedFiles]:
+        """The PR's changed files; None (so every project counts as changed) when GitHub cannot say."""
+        number = self.context.pr_number
+        if number is None or not self.inputs.github_token:
+            self.log.plain("changed-projects: no github-token to list the pull request's files; every project counts")
+            return None
+        try:
+            with self._api() as api:
+                files = api.pull_request_files(number)
+        except Exception as error:  # noqa: BLE001 - GitHub trouble widens the answer, never fails the job
+            message = str(error) if isinstance(error, GitHubApiError) else f"{type(error).__name__}: {error}"
+            self.log.plain(f"changed-projects: could not list the pull request's files ({self.log.redact(message)}); "
+                           "every project counts (the job needs `pull-requests: read`)")
+            return None
+        self.log.plain(f"changed-projects: pull request #{number} changes {len(files.files)} file(s)"
+                       + ("" if files.complete else ", GitHub's limit: every project counts"))
+        return files
+
+    def base_projects(self, path: str, fallback: Optional[str]) -> Optional[FrozenSet[str]]:
+        """What ``path`` declared in the PR's base commit; None when the checkout does not hold it."""
+        found = base_projects(self.env.get("GITHUB_WORKSPACE") or os.getcwd(), self.context.base_sha, path, fallback)
+        if found is None:
+            self.log.plain(f"changed-projects: {path} cannot be read in the base commit (a shallow checkout?); "
+                           "every project counts")
+        return found
 
     def comment_target(self) -> Optional[int]:
         """The PR to comment on: this run's PR, or the one a reconciled commit came from."""
