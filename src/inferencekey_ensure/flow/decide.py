@@ -18,6 +18,7 @@ from inferencekey_ensure.domain.spec import PROJECT_ENV
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects
 from inferencekey_ensure.flow.annotations import TITLE, Annotation, run_annotations
+from inferencekey_ensure.flow.drift_issue import DriftIssuePlan, drift_issue_plan
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.outputs import step_outputs
 from inferencekey_ensure.flow.review import (
@@ -76,7 +77,8 @@ class Outcome:
 
     ``projects``: the ``projects`` output, the projects the specs declare (none when the
     specs are invalid or a workload has no project, as ``ik-ensure projects`` lists none);
-    ``changed_projects`` those of them the change request touches (all of them elsewhere).
+    ``changed_projects`` those of them the change request touches (all of them elsewhere);
+    ``drift_issue`` what the drift issue should show (None: leave it alone).
     """
 
     failed: bool
@@ -87,9 +89,10 @@ class Outcome:
     report: Optional[RunReport] = None
     projects: Tuple[str, ...] = ()
     changed_projects: Tuple[str, ...] = ()
+    drift_issue: Optional[DriftIssuePlan] = None
 
-    def outputs(self, comment_url: Optional[str]) -> Dict[str, str]:
-        return step_outputs(self.report, comment_url, self.projects, self.changed_projects)
+    def outputs(self, comment_url: Optional[str], drift_issue_url: Optional[str] = None) -> Dict[str, str]:
+        return step_outputs(self.report, comment_url, self.projects, self.changed_projects, drift_issue_url)
 
 
 def matrix_projects(declared: DeclaredProjects) -> Tuple[str, ...]:
@@ -278,4 +281,7 @@ def run_outcome(
         comment=comment,
         summary=render_summary(report, info=facts.footer, preamble=preamble or None),
         report=report,
+        # The drift issue is a scheduled run's: a change request reports in its comment.
+        drift_issue=(drift_issue_plan(report, inputs.comment_key, facts.footer)
+                     if inputs.drift_issue and not facts.change_request else None),
     )

@@ -39,6 +39,7 @@ class ActionInputs:
     only_projects: Tuple[str, ...] = ()
     prune_limit: int = DEFAULT_PRUNE_LIMIT
     require_reviewed_plan: bool = False
+    drift_issue: bool = False
 
     def __repr__(self) -> str:
         # Tokens never reach a log through a repr.

@@ -25,12 +25,13 @@ OUTPUT_NAMES = (
     "plan-digest",
     "projects",
     "changed-projects",
+    "drift-issue-url",
 )
 
 
 def step_outputs(
     report: Optional[RunReport], comment_url: Optional[str], projects: Sequence[str] = (),
-    changed_projects: Sequence[str] = (),
+    changed_projects: Sequence[str] = (), drift_issue_url: Optional[str] = None,
 ) -> Dict[str, str]:
     """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs).
 
@@ -41,6 +42,7 @@ def step_outputs(
     outputs.update({"endpoint-refs": "[]", "has-changes": "false", "changes": "0"})
     outputs["projects"] = json.dumps(list(projects), ensure_ascii=False)
     outputs["changed-projects"] = json.dumps(list(changed_projects), ensure_ascii=False)
+    outputs["drift-issue-url"] = drift_issue_url or ""
     if report is None:
         return outputs
     changes = report.changes

@@ -84,8 +84,12 @@ def _looks_up_review(inputs: ActionInputs) -> bool:
 
 def touched_projects(inputs: ActionInputs, host: Host, loaded: LoadResult, env: Mapping[str, str],
                      projects: Tuple[str, ...]) -> Tuple[str, ...]:
-    """The ``changed-projects`` output: on a change request those its files touch, else ``projects``."""
-    if not host.facts.change_request or not projects:
+    """The ``changed-projects`` output: on a change request those its files touch, else ``projects``.
+
+    A fork's change request only ever validates, so its legs may as well be every project:
+    the host is not asked (as for anything else on a fork).
+    """
+    if not host.facts.change_request or host.facts.from_fork or not projects:
         return projects
     fallback = fallback_project(inputs.project, env)
     where = (host.facts.cwd, host.facts.workspace)

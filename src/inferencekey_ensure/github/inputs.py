@@ -119,4 +119,5 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         only_projects=requested_projects([_text(env, "only-project") or ""]),
         prune_limit=prune_limit,
         require_reviewed_plan=require_reviewed_plan,
+        drift_issue=_flag(env, "drift-issue"),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, Mapping, Optional
 
@@ -19,15 +20,17 @@ from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.changed_projects import ChangedFiles
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
+from inferencekey_ensure.flow.drift_issue import DriftIssuePlan
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
 from inferencekey_ensure.flow.sticky import NEVER
-from inferencekey_ensure.github.annotations import PERMISSIONS_FIX, comment_failure
+from inferencekey_ensure.github.annotations import PERMISSIONS_FIX, comment_failure, issue_failure
 from inferencekey_ensure.github.base_commit import base_projects
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comment_sync import find_our_comment, sync_comment
 from inferencekey_ensure.github.comments_api import PERMISSION, CommentsApi, GitHubApiError
 from inferencekey_ensure.github.context import GitHubContext
+from inferencekey_ensure.github.drift_issue_sync import sync_drift_issue
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.outputs import append_summary, write_outputs
 from inferencekey_ensure.github.source_pr import source_pull_request
@@ -141,7 +144,8 @@ class GitHubStep:
         if hidden:
             self.log.plain(f"{hidden} more annotation(s) not shown by GitHub; the job summary lists everything.")
         comment_url = self._comment(outcome.comment) if outcome.comment is not None else None
-        self.finish(outcome.summary, outcome.outputs(comment_url))
+        issue_url = self._drift_issue(outcome.drift_issue) if outcome.drift_issue is not None else None
+        self.finish(outcome.summary, outcome.outputs(comment_url, issue_url))
 
     def finish(self, summary: Optional[str], outputs: Dict[str, str]) -> None:
         summary_path = self.env.get("GITHUB_STEP_SUMMARY")
@@ -150,6 +154,25 @@ class GitHubStep:
         output_path = self.env.get("GITHUB_OUTPUT")
         if output_path:
             write_outputs(Path(output_path), {name: self.log.redact(value) for name, value in outputs.items()})
+
+    def _drift_issue(self, plan: DriftIssuePlan) -> Optional[str]:
+        """Bring the drift issue up to date with ``plan``; its URL, or None. Never raises."""
+        if not self.inputs.github_token:
+            self.log.annotate(Annotation("warning", "No github-token: the drift issue was not kept.",
+                                         title=f"{TITLE}: no drift issue"))
+            return None
+        with self.log.group("Drift issue"):
+            try:
+                with self._api() as api:
+                    result = sync_drift_issue(api, replace(plan, body=self.log.redact(plan.body)),
+                                              self.inputs.github_token)
+            except Exception as error:  # noqa: BLE001 - GitHub trouble warns, never fails the job
+                failure = error if isinstance(error, GitHubApiError) else GitHubApiError(
+                    f"{type(error).__name__}: {error}", kind="client")
+                self.log.annotate(issue_failure(failure))
+                return None
+            self.log.plain(f"drift issue: {result.outcome}: {result.reason} {result.url or ''}".rstrip())
+        return result.url
 
     def _comment(self, plan: CommentPlan) -> Optional[str]:
         """Bring the sticky comment up to date with ``plan``; the URL, or None. Never raises."""
