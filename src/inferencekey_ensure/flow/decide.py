@@ -50,6 +50,7 @@ class HostFacts:
     """What the host says about this run, in its own terms nowhere below.
 
     ``change_request``: the run is for a pull (merge) request, whose preview may comment.
+    ``merge_queue``: the run checks a merge queue's head commit (it plans, never writes).
     ``workspace``/``cwd``: the repository root and the folder the run works in, to
     make annotation paths relative to the root.
     """
@@ -59,6 +60,7 @@ class HostFacts:
     footer: Footer
     workspace: Optional[str]
     cwd: str
+    merge_queue: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,5 +285,44 @@ def run_outcome(
         report=report,
         # The drift issue is a scheduled run's: a change request reports in its comment.
         drift_issue=(drift_issue_plan(report, inputs.comment_key, facts.footer)
-                     if inputs.drift_issue and not facts.change_request else None),
+                     if inputs.drift_issue and not (facts.change_request or facts.merge_queue) else None),
     )
+
+
+def queue_outcome(
+    inputs: ActionInputs, facts: HostFacts, report: RunReport, lookup: Optional[ReviewLookup],
+    verdict: Optional[ReviewVerdict],
+) -> Outcome:
+    """A merge queue's check of its head commit: the preview, and (with ``require-reviewed-plan``)
+    whether its plan is the one reviewed on the queued pull request.
+
+    A plan that is not stops the entry (the check fails, so the queue drops it before anything
+    merges); the pull request's comment says so and keeps the reviewed record as it was, so the
+    entry is stopped again until a new preview records a new plan. A plan that is leaves the
+    comment alone. No plan (no lookup, or the run ended before planning) stops nothing by itself.
+    """
+    planned = run_outcome(inputs, facts, report)
+    if lookup is None or verdict is None:
+        return replace(planned, comment=None)
+    planned = replace(planned, log_lines=planned.log_lines + tuple(_review_lines(verdict)))
+    warnings = problems_table([problem for problem in report.problems if not problem.is_error])
+    if not verdict.refused:
+        note = review_note("NOTE", f"Merge queue: {verdict.why}.", [])
+        return replace(planned, comment=None, summary=render_summary(
+            report, info=facts.footer, preamble="\n\n".join(block for block in (note, warnings) if block)))
+    stopped = ("the plan changed since the review" if verdict.state == DIFFERS else "no reviewed plan")
+    note = review_note("CAUTION", f"Merge queue entry stopped: {verdict.why}. Nothing merges until the plan "
+                                  "is reviewed again.", verdict.differences + list(verdict.fix))
+    lead = review_note("CAUTION", f"{verdict.why}. The merge queue dropped this pull request's entry{_at(facts)}; "
+                                  "nothing was merged or applied.", verdict.differences)
+    lead += _run_link(facts)
+    comment = CommentPlan(render_comment(
+        report, comment_key=inputs.comment_key, info=facts.footer,
+        record=reviewed_record(lookup.reviewed) if lookup.reviewed is not None else "",
+        title=f"merge queue entry stopped: {stopped}", lead=lead,
+    ), worth_reporting=True)
+    annotation = Annotation("error", f"Merge queue entry stopped: {verdict.why}. Nothing was merged or applied.",
+                            title=f"{TITLE}: not the reviewed plan")
+    return replace(planned, failed=True, annotations=(annotation,) + planned.annotations, comment=comment,
+                   summary=render_summary(report, info=facts.footer,
+                                          preamble="\n\n".join(block for block in (note, warnings) if block)))

@@ -12,17 +12,19 @@ from dataclasses import replace
 from typing import Callable, ContextManager, Dict, FrozenSet, Mapping, Optional, Protocol, Set, Tuple
 
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
-from inferencekey_ensure.engine import RECONCILE, RunRequest, run
+from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.engine.projects import fallback_project
+from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.changed_projects import ChangedFiles, changed_projects, repo_path, spec_path_matcher
 from inferencekey_ensure.flow.decide import (
     HostFacts,
     Outcome,
     matrix_projects,
     preview_blocked,
+    queue_outcome,
     run_outcome,
     validation_outcome,
 )
@@ -75,8 +77,11 @@ def _request(inputs: ActionInputs, env: Mapping[str, str], host: Host, check: Op
     return replace(request, may_write=check) if check is not None else request
 
 
-def _looks_up_review(inputs: ActionInputs) -> bool:
-    """A reconcile asks which PR it came from when it must check the review or may report back there."""
+def _looks_up_review(inputs: ActionInputs, facts: HostFacts) -> bool:
+    """A reconcile asks which PR it came from when it must check the review or may report back there;
+    a merge queue's check asks for the queued PR's review when it must compare with it."""
+    if facts.merge_queue:
+        return inputs.require_reviewed_plan
     return inputs.mode == RECONCILE and (
         inputs.require_reviewed_plan or (bool(inputs.github_token) and inputs.comment != NEVER)
     )
@@ -113,21 +118,33 @@ def run_step(
 
     ``connect`` makes the engine's connector from the engine's environment.
     """
+    if host.facts.merge_queue:
+        # The queue's head commit is checked, never applied: it is not merged yet.
+        inputs = replace(inputs, mode=PREVIEW)
     # Resolved as the engine resolves them: the `project` input, then the environment.
     declared = declared_projects(loaded.workloads, inputs.project, env) if loaded.ok else DeclaredProjects()
     blocked = preview_blocked(inputs, host.facts)
     if blocked is not None or not loaded.ok:
-        lookup = host.find_review() if blocked is None and _looks_up_review(inputs) else None
+        lookup = (host.find_review() if blocked is None and _looks_up_review(inputs, host.facts)
+                  and not host.facts.merge_queue else None)
         outcome = validation_outcome(inputs, host.facts, loaded, blocked, lookup, declared)
+        if host.facts.merge_queue and inputs.require_reviewed_plan and blocked is not None:
+            outcome = replace(outcome, failed=True, annotations=(Annotation(
+                "error", "Merge queue entry stopped: no plan could be made to compare with the reviewed one "
+                "(this job has no sdk-token).", title=f"{TITLE}: not the reviewed plan"),) + outcome.annotations)
         host.carry_out(replace(outcome, changed_projects=touched_projects(inputs, host, loaded, env, outcome.projects)))
         return outcome.failed
-    lookup = host.find_review() if _looks_up_review(inputs) else None
+    lookup = host.find_review() if _looks_up_review(inputs, host.facts) else None
     check = lookup.check(inputs.require_reviewed_plan) if lookup is not None else None
     with host.group(f"ik-ensure {inputs.mode}"):
         report = run(_request(inputs, env, host, check), loaded, connect(engine_env(inputs, env)))
+        if host.facts.merge_queue and check is not None and report.plan_digest is not None:
+            check.see(report.canonical_plan)  # a preview never writes, so judge the plan it made
         judged = (verdict(lookup, check, inputs.require_reviewed_plan, host.facts.footer.short_sha, inputs.comment_key)
                   if lookup is not None and check is not None else None)
-        outcome = replace(run_outcome(inputs, host.facts, report, lookup, judged), projects=matrix_projects(declared))
+        decided = (queue_outcome(inputs, host.facts, report, lookup, judged) if host.facts.merge_queue
+                   else run_outcome(inputs, host.facts, report, lookup, judged))
+        outcome = replace(decided, projects=matrix_projects(declared))
         for line in outcome.log_lines:
             host.plain(line)
     host.carry_out(replace(outcome, changed_projects=touched_projects(inputs, host, loaded, env, outcome.projects)))

@@ -56,6 +56,7 @@ class GitHubStep:
             footer=Footer(__version__, context.short_sha, context.commit_url, context.run_url),
             workspace=env.get("GITHUB_WORKSPACE"),
             cwd=os.getcwd(),
+            merge_queue=context.is_merge_group,
         )
         # The PR a reconcile reports to: the one its commit came from (found by ``find_review``).
         self._source_pr: Optional[int] = None
@@ -76,7 +77,8 @@ class GitHubStep:
                            graphql_url=self.context.graphql_url)
 
     def find_review(self) -> ReviewLookup:
-        """The merged PR this commit came from and the plan our comment there keeps. Never raises."""
+        """The merged PR this commit came from (in a merge queue: the queued PR) and the plan our
+        comment there keeps. Never raises."""
         if not self.inputs.github_token:
             return ReviewLookup(error="this job has no github-token to read the pull request with",
                                 fix="Set the action's `github-token` input (its default, the job's "
@@ -84,7 +86,11 @@ class GitHubStep:
         with self.log.group("Reviewed plan"):
             try:
                 with self._api() as api:
-                    number = source_pull_request(api.pulls_for_commit(self.context.sha), self.context.sha)
+                    number = (self.context.pr_number if self.context.is_merge_group
+                              else source_pull_request(api.pulls_for_commit(self.context.sha), self.context.sha))
+                    if number is None and self.context.is_merge_group:
+                        return ReviewLookup(error="the merge group's head_ref names no pull request",
+                                            fix="Check that the workflow runs on `merge_group` events")
                     if number is None:
                         self.log.plain(f"commit {self.context.short_sha} came from no merged pull request")
                         return ReviewLookup()
