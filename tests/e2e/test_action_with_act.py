@@ -11,7 +11,6 @@ GitHub-hosted runner). The runs build on each other, in order.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -20,7 +19,7 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.act import ACT, INSTALL_FAILED, ActRun, copy_action, git
+from support.act import ACT, ActRun, copy_action, git, run_act
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -121,22 +120,11 @@ class ActWorld:
         return git(self.repo, "rev-parse", "HEAD")
 
     def act(self, event: str, workflow: str, payload: Dict[str, Any], *, with_token: bool = True) -> ActRun:
-        event_file = self.root / f"{event}.json"
-        event_file.write_text(json.dumps(payload))
-        command = [
-            str(ACT), event, "-W", f".github/workflows/{workflow}", "-e", str(event_file),
-            "-P", "ubuntu-latest=-self-hosted", "--action-cache-path", str(self.cache), "--no-cache-server",
-            "--json", "--env", f"GITHUB_API_URL={self.github.url}", "--env", f"GITHUB_GRAPHQL_URL={self.github.graphql_url}",
-            "--env", f"INFERENCEKEY_BASE_URL={self.emulator.url}",
-            "-s", f"GITHUB_TOKEN={GITHUB_TOKEN}",
-        ]
-        if with_token:
-            command += ["-s", f"INFERENCEKEY_SDK_TOKEN={SDK_TOKEN}"]
-        completed = subprocess.run(command, cwd=self.repo, capture_output=True, text=True, timeout=900)
-        run = ActRun.parse(completed)
+        run = run_act(self.repo, event, workflow, payload, workdir=self.root, cache=self.cache,
+                      env={"GITHUB_API_URL": self.github.url, "GITHUB_GRAPHQL_URL": self.github.graphql_url,
+                           "INFERENCEKEY_BASE_URL": self.emulator.url},
+                      secrets={"GITHUB_TOKEN": GITHUB_TOKEN, **({"INFERENCEKEY_SDK_TOKEN": SDK_TOKEN} if with_token else {})})
         self.transcripts += run.summaries + [run.output]
-        if not run.succeeded and any(sign in run.text for sign in INSTALL_FAILED):
-            pytest.skip("the action could not install its environment: the package index is unreachable")
         return run
 
     def marked_comments(self) -> List[Dict[str, Any]]:
