@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 WORKFLOWS = Path(".github") / "workflows"
 PREVIEW, RECONCILE = WORKFLOWS / "inferencekey-preview.yml", WORKFLOWS / "inferencekey-reconcile.yml"
+DRIFT = WORKFLOWS / "inferencekey-drift.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 
 
@@ -59,10 +60,10 @@ def _write_spec(root: Path, name: str, project: str, slug: str) -> None:
     path.write_text(f"project: {project}\nname: {slug}\nslug: {slug}\nmodel: m/m\nbackend: vllm\n", encoding="utf-8")
 
 
-def test_init_adds_both_workflows_the_hook_and_the_spec_folder(repo, capsys):
+def test_init_adds_the_three_workflows_the_hook_and_the_spec_folder(repo, capsys):
     code, stdout, _ = cli(capsys, "init")
     assert code == 0
-    assert sorted(_snapshot(repo)) == sorted([str(PREVIEW), str(RECONCILE), ".pre-commit-config.yaml",
+    assert sorted(_snapshot(repo)) == sorted([str(PREVIEW), str(RECONCILE), str(DRIFT), ".pre-commit-config.yaml",
                                               str(Path("inferencekey") / ".gitkeep")])
     assert f"created {PREVIEW}" in stdout and "added the inferencekey-validate hook" not in stdout
     reconcile = yaml.safe_load((repo / RECONCILE).read_text(encoding="utf-8"))
@@ -104,7 +105,7 @@ def _pinning_of_this_action_only(findings: List[Dict[str, Any]]) -> bool:
 @pytest.mark.parametrize("matrix", [False, True], ids=["single-project", "matrix"])
 def test_the_workflows_pass_zizmor_but_for_this_actions_own_pinning(repo, capsys, matrix):
     assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
-    findings = _findings([repo / PREVIEW, repo / RECONCILE])
+    findings = _findings([repo / PREVIEW, repo / RECONCILE, repo / DRIFT])
     assert findings and _pinning_of_this_action_only(findings), json.dumps(findings, indent=1)[:4000]
 
 
@@ -113,7 +114,7 @@ def test_the_workflows_pass_the_vendored_github_workflow_schema(repo, capsys, ma
     assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
     completed = subprocess.run(
         [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-         str(repo / PREVIEW), str(repo / RECONCILE)],
+         str(repo / PREVIEW), str(repo / RECONCILE), str(repo / DRIFT)],
         capture_output=True, text=True, timeout=300,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -149,6 +150,22 @@ def test_the_workflows_are_hardened(repo, capsys, matrix):
     tokens = [step["with"]["sdk-token"] for step in _steps(reconcile) if "with" in step and "sdk-token" in step["with"]]
     assert tokens == ["${{ secrets.INFERENCEKEY_SDK_TOKEN }}"]
     assert "INFERENCEKEY_SDK_TOKEN }}" not in preview_text  # the write token stays behind the environment
+
+
+@pytest.mark.parametrize("matrix", [False, True], ids=["single-project", "matrix"])
+def test_the_nightly_drift_workflow_keeps_its_drift_in_an_issue_with_a_read_only_token(repo, capsys, matrix):
+    assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
+    drift = yaml.safe_load((repo / DRIFT).read_text(encoding="utf-8"))
+    assert set(drift[True]) == {"schedule", "workflow_dispatch"} and drift["permissions"] == {}
+    job = drift["jobs"]["drift"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    [action] = [step for step in job["steps"] if step.get("uses") == ACTION_REF]
+    assert action["with"]["drift-issue"] is True and action["with"]["fail-on-drift"] is True
+    assert action["with"]["sdk-token"] == "${{ secrets.INFERENCEKEY_SDK_READ_TOKEN }}"
+    if matrix:
+        # Every project every night: a schedule has no changed files.
+        assert drift["jobs"]["projects"]["outputs"]["projects"].endswith(".outputs.projects }}")
+        assert action["with"]["comment-key"] == "${{ matrix.project }}"
 
 
 def _run_the_step(step: Dict[str, Any], root: Path, monkeypatch: pytest.MonkeyPatch,

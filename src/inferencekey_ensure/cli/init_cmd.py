@@ -22,9 +22,10 @@ DEFAULT_BRANCH = "main"
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "init", help="add the preview/reconcile workflows, the pre-commit hook and inferencekey/",
+        "init", help="add the preview/reconcile/drift workflows, the pre-commit hook and inferencekey/",
         description="Set a repository up for InferenceKey specs: .github/workflows/ (preview on "
-        "pull requests, reconcile on push to the default branch), the inferencekey-validate "
+        "pull requests, reconcile on push to the default branch, a nightly drift check kept in an "
+        "issue), the inferencekey-validate "
         "pre-commit hook and the inferencekey/ folder. Never overwrites anything.",
     )
     parser.add_argument("--dir", default=".", help="the repository root (default: the current folder)")
@@ -77,7 +78,7 @@ def _init(args: argparse.Namespace) -> int:
         RepositoryState,
         plan_scaffold,
     )
-    from inferencekey_ensure.onboarding.workflow_templates import PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
+    from inferencekey_ensure.onboarding.workflow_templates import DRIFT_FILE, PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
     from inferencekey_ensure.report.validation_text import printable, problem_line
     from inferencekey_ensure.specset.load import UsageError, load_workloads
 
@@ -115,7 +116,7 @@ def _init(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"ik-ensure init: error: {PRE_COMMIT_CONFIG}: {exc}; nothing was written", file=sys.stderr)
         return exit_codes.FAILURE
-    candidates = [WORKFLOW_DIR / PREVIEW_FILE, WORKFLOW_DIR / RECONCILE_FILE]
+    candidates = [WORKFLOW_DIR / PREVIEW_FILE, WORKFLOW_DIR / RECONCILE_FILE, WORKFLOW_DIR / DRIFT_FILE]
     state = RepositoryState(
         existing=[path for path in candidates if (root / path).exists()],
         pre_commit_text=pre_commit_text,
