@@ -89,3 +89,17 @@ def test_without_issues_permission_the_run_warns_and_its_result_stands(nightly: 
     result = nightly(event_name="schedule", drift_issue="true", fail_on_drift="true")
     assert result.code == 1 and "fail-on-drift is set" in result.log
     assert "issues: write" in result.log and result.outputs["drift-issue-url"] == ""
+
+
+def test_an_open_whose_answer_was_lost_is_found_again_not_opened_twice(nightly: Runner, github: FakeGitHub) -> None:
+    github.fail(Fault("POST", 502, store_first=True))
+    result = nightly(event_name="schedule", drift_issue="true")
+    [issue] = github.issues_of(REPOSITORY)
+    assert result.outputs["drift-issue-url"] == issue["html_url"]
+    assert len(github.requests_of("POST")) == 1
+
+
+def test_on_a_pull_request_the_input_writes_no_issue(nightly: Runner, github: FakeGitHub) -> None:
+    result = nightly(drift_issue="true")
+    assert result.code == 0 and github.issues_of(REPOSITORY) == []
+    assert not [r for r in github.requests if "/issues" in r.path and "/comments" not in r.path]
