@@ -21,7 +21,7 @@ from support.action_harness import (
     merge_group_event,
     write_spec,
 )
-from support.fake_github import FakeGitHub
+from support.fake_github import FakeGitHub, Fault
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 
@@ -97,3 +97,13 @@ def test_without_require_reviewed_plan_the_queue_only_plans(run_action: Runner, 
     result = run_action(event_name="merge_group", event=merge_group_event(), mode="reconcile")
     assert result.code == 0 and result.outputs["has-changes"] == "true"
     assert emulator.workloads("acme") == [] and github.requests == []
+
+
+def test_when_github_cannot_be_asked_the_entry_is_stopped_and_the_comment_left_alone(
+        run_action: Runner, github: FakeGitHub) -> None:
+    assert run_action(require_reviewed_plan="true").code == 0
+    reviewed = _our_comment(github)
+    github.fail(Fault("GET", 404, times=100, message="Not Found"))
+    result = run_action(event_name="merge_group", event=merge_group_event(), require_reviewed_plan="true")
+    assert result.code == 1 and "the reviewed plan could not be read" in result.log
+    assert _our_comment(github) == reviewed

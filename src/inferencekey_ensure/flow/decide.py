@@ -25,6 +25,7 @@ from inferencekey_ensure.flow.review import (
     DIFFERS,
     MATCHED,
     RECONCILED_MARK,
+    UNKNOWN,
     ReviewedPlan,
     ReviewLookup,
     ReviewVerdict,
@@ -316,7 +317,8 @@ def queue_outcome(
     lead = review_note("CAUTION", f"{verdict.why}. The merge queue dropped this pull request's entry{_at(facts)}; "
                                   "nothing was merged or applied.", verdict.differences)
     lead += _run_link(facts)
-    comment = CommentPlan(render_comment(
+    # When GitHub could not be asked, what the comment holds is unknown: it is left as it is.
+    comment = None if verdict.state == UNKNOWN else CommentPlan(render_comment(
         report, comment_key=inputs.comment_key, info=facts.footer,
         record=reviewed_record(lookup.reviewed) if lookup.reviewed is not None else "",
         title=f"merge queue entry stopped: {stopped}", lead=lead,
