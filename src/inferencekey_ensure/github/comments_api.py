@@ -246,11 +246,12 @@ class CommentsApi:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _pages(self, url: str, what: str, max_pages: int = MAX_PAGES) -> Iterator[List[Any]]:
-        """Each page of a listing, following ``Link: rel="next"`` to the last (or ``max_pages``)."""
+    def _pages(self, url: str, what: str, last_page: Optional[int] = None) -> Iterator[List[Any]]:
+        """Each page of a listing, following ``Link: rel="next"`` to the last (or to ``last_page``,
+        where GitHub itself stops listing)."""
         next_url: Optional[str] = url
         seen: Set[str] = set()
-        while next_url is not None and len(seen) < max_pages:
+        while next_url is not None:
             if next_url in seen or len(seen) >= MAX_PAGES:
                 raise GitHubApiError(f"the {what}'s pagination does not end", kind=BAD_RESPONSE)
             seen.add(next_url)
@@ -259,7 +260,7 @@ class CommentsApi:
             if not isinstance(page, list):
                 raise GitHubApiError(f"GitHub answered the {what} with something that is not a list", kind=BAD_RESPONSE)
             yield page
-            next_url = self._next_page(response)
+            next_url = None if last_page is not None and len(seen) >= last_page else self._next_page(response)
 
     def list_comments(self, number: int) -> List[IssueComment]:
         """Every comment on the PR (or issue), every page."""
@@ -273,7 +274,7 @@ class CommentsApi:
         """
         url = f"{self._api_url}/repos/{self._repository}/pulls/{number}/files?per_page={PER_PAGE}"
         files = [_changed_file(item) for page in self._pages(url, "pull request's file list",
-                                                              max_pages=PULL_FILES_LIMIT // PER_PAGE)
+                                                              last_page=PULL_FILES_LIMIT // PER_PAGE)
                  for item in page]
         return ChangedFiles(tuple(files), complete=len(files) < PULL_FILES_LIMIT)
 
