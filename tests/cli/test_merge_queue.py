@@ -107,3 +107,9 @@ def test_when_github_cannot_be_asked_the_entry_is_stopped_and_the_comment_left_a
     result = run_action(event_name="merge_group", event=merge_group_event(), require_reviewed_plan="true")
     assert result.code == 1 and "the reviewed plan could not be read" in result.log
     assert _our_comment(github) == reviewed
+
+
+def test_a_queue_check_with_no_sdk_token_stops_the_entry(run_action: Runner, github: FakeGitHub) -> None:
+    result = run_action(event_name="merge_group", event=merge_group_event(), require_reviewed_plan="true",
+                        sdk_token=None)
+    assert result.code == 1 and "no plan could be made" in result.log

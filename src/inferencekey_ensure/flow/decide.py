@@ -328,3 +328,11 @@ def queue_outcome(
     return replace(planned, failed=True, annotations=(annotation,) + planned.annotations, comment=comment,
                    summary=render_summary(report, info=facts.footer,
                                           preamble="\n\n".join(block for block in (note, warnings) if block)))
+
+
+def queue_without_plan(outcome: Outcome) -> Outcome:
+    """A merge queue's check under ``require-reviewed-plan`` that could make no plan (no sdk-token):
+    nothing shows the entry is the reviewed plan, so it is stopped."""
+    stop = Annotation("error", "Merge queue entry stopped: no plan could be made to compare with the reviewed one "
+                               "(this job has no sdk-token).", title=f"{TITLE}: not the reviewed plan")
+    return replace(outcome, failed=True, annotations=(stop,) + outcome.annotations)

@@ -17,7 +17,6 @@ from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.engine.projects import fallback_project
-from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.changed_projects import ChangedFiles, changed_projects, repo_path, spec_path_matcher
 from inferencekey_ensure.flow.decide import (
     HostFacts,
@@ -25,6 +24,7 @@ from inferencekey_ensure.flow.decide import (
     matrix_projects,
     preview_blocked,
     queue_outcome,
+    queue_without_plan,
     run_outcome,
     validation_outcome,
 )
@@ -129,9 +129,7 @@ def run_step(
                   and not host.facts.merge_queue else None)
         outcome = validation_outcome(inputs, host.facts, loaded, blocked, lookup, declared)
         if host.facts.merge_queue and inputs.require_reviewed_plan and blocked is not None:
-            outcome = replace(outcome, failed=True, annotations=(Annotation(
-                "error", "Merge queue entry stopped: no plan could be made to compare with the reviewed one "
-                "(this job has no sdk-token).", title=f"{TITLE}: not the reviewed plan"),) + outcome.annotations)
+            outcome = queue_without_plan(outcome)
         host.carry_out(replace(outcome, changed_projects=touched_projects(inputs, host, loaded, env, outcome.projects)))
         return outcome.failed
     lookup = host.find_review() if _looks_up_review(inputs, host.facts) else None
