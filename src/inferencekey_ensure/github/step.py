@@ -170,8 +170,9 @@ class GitHubStep:
         with self.log.group("Drift issue"):
             try:
                 with self._api() as api:
-                    result = sync_drift_issue(api, replace(plan, body=self.log.redact(plan.body)),
-                                              self.inputs.github_token)
+                    redacted = replace(plan, title=self.log.redact(plan.title), body=self.log.redact(plan.body),
+                                       close_comment=self.log.redact(plan.close_comment))
+                    result = sync_drift_issue(api, redacted, self.inputs.github_token)
             except Exception as error:  # noqa: BLE001 - GitHub trouble warns, never fails the job
                 failure = error if isinstance(error, GitHubApiError) else GitHubApiError(
                     f"{type(error).__name__}: {error}", kind="client")
