@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.domain.repo_config import is_policy_rule
 from inferencekey_ensure.domain.spec import PROJECT_ENV
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects
@@ -264,7 +265,9 @@ def run_outcome(
             # Under require-reviewed-plan every plan is kept on the PR, changes or not, so it can be reconciled.
             worth_reporting=report.worth_reporting or inputs.require_reviewed_plan,
         )
-    warnings: List[Problem] = [problem for problem in report.problems if not problem.is_error]
+    # Policy warnings have their own section in the comment and the summary.
+    warnings: List[Problem] = [problem for problem in report.problems
+                               if not problem.is_error and not is_policy_rule(problem.rule)]
     kept = (review_note("NOTE", f"Pull request #{lookup.change_request}'s comment still says it was reconciled: "
                                 "this refusal is reported in this job only.", [])
             if lookup is not None and lookup.reconciled and verdict is not None and verdict.refused else None)
