@@ -27,9 +27,10 @@ from inferencekey_ensure.flow.sequence import run_step
 from inferencekey_ensure.github.context import context_from, read_event
 from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
+from inferencekey_ensure.github.sarif_file import write_sarif
 from inferencekey_ensure.github.step import GitHubStep
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
-from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
+from inferencekey_ensure.loading.errors import ConfigNotFound, NoSpecFiles, UsageError
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.config import load_config
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
@@ -47,7 +48,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_action)
 
 
-def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) -> Optional[LoadResult]:
+def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog, step: GitHubStep) -> Optional[LoadResult]:
     """Load and check the specs once; the engine gets this very result.
 
     None when the default spec folder holds no spec yet: there is nothing to plan, and the
@@ -70,6 +71,7 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
         for problem in loaded.problems:
             log.plain(problem_line(problem))
         log.plain(f"{len(loaded.files)} spec file(s), {len(loaded.workloads)} workload(s)")
+        step.sarif_file = write_sarif(env, loaded.problems, inputs.comment_key)
     return loaded
 
 
@@ -103,7 +105,7 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         return connector(inputs.base_url, engine_env, None)
 
     try:
-        loaded = _validate(inputs, env, log)
+        loaded = _validate(inputs, env, log, step)
         if loaded is None:
             log.annotate(Annotation("notice", f"No spec file in {DEFAULT_SPEC_DIR}/ yet: nothing to validate or plan.",
                                     title=f"{TITLE}: no specs yet"))
@@ -117,6 +119,10 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         failed = run_step(inputs, step, loaded, env, connect)
     except UndeclaredProject as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
+        step.finish(None, step_outputs(None, None))
+        return exit_codes.USAGE
+    except ConfigNotFound as error:
+        log.annotate(Annotation("error", f"input `config`: {error}", title=f"{TITLE}: bad input"))
         step.finish(None, step_outputs(None, None))
         return exit_codes.USAGE
     except UsageError as error:

@@ -11,7 +11,7 @@ from typing import Optional
 
 from inferencekey_ensure.domain.repo_config import CONFIG_FILE
 from inferencekey_ensure.loading.discovery import SpecPath
-from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.loading.errors import ConfigNotFound
 
 
 def _display(path: Path, cwd: Path) -> str:
@@ -35,12 +35,12 @@ def repository_root(cwd: Optional[Path] = None) -> Optional[Path]:
 
 def find_config(explicit: Optional[str], cwd: Optional[Path] = None) -> Optional[SpecPath]:
     """The config file to read, or None when there is none; raises ``UsageError`` for a named
-    file that does not exist."""
+    file that does not exist (``ConfigNotFound``)."""
     here = (cwd or Path.cwd()).resolve()
     if explicit:
         named = Path(explicit)
         if not named.is_file():
-            raise UsageError(f"config file not found: {explicit}")
+            raise ConfigNotFound(f"config file not found: {explicit}")
         return SpecPath(named, Path(explicit).as_posix())
     folder = here
     while True:

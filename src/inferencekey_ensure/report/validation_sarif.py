@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.diagnostics.problem import Problem
@@ -84,9 +84,9 @@ def _result(problem: Problem, rule_index: int, prefix: str) -> Dict[str, Any]:
     }
 
 
-def sarif_document(run: ValidationRun, uri_prefix: str = "") -> Dict[str, Any]:
+def sarif_document(problems: Sequence[Problem], uri_prefix: str = "") -> Dict[str, Any]:
     """``uri_prefix``: the working directory relative to the repository root (``""`` at the root)."""
-    rules: List[str] = list(dict.fromkeys(problem.rule for problem in run.problems))
+    rules: List[str] = list(dict.fromkeys(problem.rule for problem in problems))
     index = {rule: position for position, rule in enumerate(rules)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -98,11 +98,15 @@ def sarif_document(run: ValidationRun, uri_prefix: str = "") -> Dict[str, Any]:
                 "informationUri": INFORMATION_URI,
                 "rules": [_rule(rule) for rule in rules],
             }},
-            "results": [_result(problem, index[problem.rule], uri_prefix) for problem in run.problems],
+            "results": [_result(problem, index[problem.rule], uri_prefix) for problem in problems],
         }],
     }
 
 
 def render_sarif(run: ValidationRun, strict: bool, uri_prefix: str = "") -> str:
     """``strict`` changes the exit code only; a warning stays a warning in SARIF."""
-    return json.dumps(sarif_document(run, uri_prefix), indent=2, ensure_ascii=False) + "\n"
+    return sarif_text(run.problems, uri_prefix)
+
+
+def sarif_text(problems: Sequence[Problem], uri_prefix: str = "") -> str:
+    return json.dumps(sarif_document(problems, uri_prefix), indent=2, ensure_ascii=False) + "\n"
