@@ -32,6 +32,7 @@ from inferencekey_ensure.flow.review import (
 )
 from inferencekey_ensure.report.escaping import table_code
 from inferencekey_ensure.report.markdown import render_comment, render_summary
+from inferencekey_ensure.report.markdown_guardrails import policy_problems
 from inferencekey_ensure.report.markdown_review import review_note
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
 from inferencekey_ensure.report.markdown_validation import (
@@ -140,8 +141,9 @@ def validation_outcome(
     comment = None
     if reason is None and facts.change_request:
         # Invalid specs on a PR that could be previewed: an earlier drift comment must not go stale.
+        # A policy violation is news for the PR even with no earlier comment: say it there.
         comment = CommentPlan(render_validation_comment(loaded.problems, *counts, inputs.comment_key, facts.footer),
-                              worth_reporting=False)
+                              worth_reporting=bool(policy_problems(loaded.problems)))
     elif reason is None and lookup is not None and lookup.change_request is not None:
         comment = CommentPlan(render_validation_comment(
             loaded.problems, *counts, inputs.comment_key, facts.footer,
