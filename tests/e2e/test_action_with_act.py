@@ -273,7 +273,9 @@ jobs:
         if: ${{ always() }}
         env:
           SARIF: ${{ steps.ik.outputs.sarif-file }}
-        run: python3 -c "import json, os; d = json.load(open(os.environ['SARIF'])); print('sarif rules', sorted({r['ruleId'] for r in d['runs'][0]['results']}))"
+        run: >-
+          python3 -c "import json, os; d = json.load(open(os.environ['SARIF']));
+          print('sarif rules', sorted({r['ruleId'] for r in d['runs'][0]['results']}))"
 """
 GPU_SPEC = """\
 project: acme

@@ -36,11 +36,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
+    from inferencekey_ensure.domain.spec import fallback_project
     from inferencekey_ensure.engine.declared_projects import declared_projects
     from inferencekey_ensure.engine.projects import no_project
     from inferencekey_ensure.loading.errors import NoSpecFiles
     from inferencekey_ensure.report.validation_text import printable, problem_line
-    from inferencekey_ensure.domain.spec import fallback_project
     from inferencekey_ensure.specset.config import load_config
     from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.domain.repo_config import is_policy_rule
+from inferencekey_ensure.domain.repo_config import CONFIG_FILE, is_policy_rule
 from inferencekey_ensure.domain.spec import PROJECT_ENV
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects
@@ -103,7 +103,7 @@ def no_project_problems(declared: DeclaredProjects) -> List[Problem]:
     return [
         Problem(workload.location.path, workload.location.line, workload.location.column, "$",
                 f'no project for workload "{workload.spec.slug}". Fix: set `project` in the spec or at the top '
-                f"of its file, the action's `project` input, or {PROJECT_ENV}.", rule="project")
+                f"of its file, the action's `project` input, {PROJECT_ENV}, or `project` in {CONFIG_FILE}.", rule="project")
         for workload in declared.unresolved
     ]
 
