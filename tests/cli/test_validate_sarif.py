@@ -82,3 +82,10 @@ def test_sarif_names_files_from_the_repository_root_when_run_in_a_sub_folder(rep
     uris = {uri for uri, *_ in _sarif_locations(json.loads(out))}
     assert uris == {"deploy/inferencekey/chat.yaml"}
     assert {path for path, *_ in _text_locations(text)} == {"inferencekey/chat.yaml"}
+
+
+def test_sarif_names_an_absolute_path_inside_the_repository_from_its_root(repo: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(repo / "deploy")
+    spec = (repo / "deploy" / "inferencekey" / "chat.yaml").resolve()
+    _, out, _ = run_cli(capsys, "validate", "--format", "sarif", "--config", "../.ik-ensure.yaml", spec)
+    assert {uri for uri, *_ in _sarif_locations(json.loads(out))} == {"deploy/inferencekey/chat.yaml"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import Any, Tuple
 
 from inferencekey_ensure.cli import exit_codes
 
@@ -78,15 +78,18 @@ def run(args: argparse.Namespace) -> int:
         return exit_codes.USAGE
 
 
-def _repository_prefix() -> str:
-    """The working directory relative to the repository root: SARIF names files from the root."""
+def _repository_place() -> Tuple[str, str]:
+    """The working directory relative to the repository root, and the root (``""``: not in a
+    repository): SARIF names files from the root."""
     from pathlib import Path
 
     from inferencekey_ensure.loading.config_file import repository_root
 
     root = repository_root()
     here = Path.cwd().resolve()
-    return "" if root is None or root == here else here.relative_to(root).as_posix()
+    if root is None:
+        return "", ""
+    return ("" if root == here else here.relative_to(root).as_posix()), root.as_posix()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -108,7 +111,8 @@ def _validate(args: argparse.Namespace) -> int:
 
         from inferencekey_ensure.report.validation_sarif import render_sarif
 
-        render = partial(render_sarif, uri_prefix=_repository_prefix())
+        prefix, root = _repository_place()
+        render = partial(render_sarif, uri_prefix=prefix, root=root)
     elif output_format == "github":
         from inferencekey_ensure.github.validation_report import render_github as render
     else:

@@ -26,5 +26,7 @@ def write_sarif(env: Mapping[str, str], problems: Sequence[Problem], comment_key
     folder = Path(env.get("RUNNER_TEMP") or tempfile.gettempdir()) / "ik-ensure"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"validation-{comment_key.replace('/', '_')}.sarif"
-    path.write_text(sarif_text(problems, _prefix(env.get("GITHUB_WORKSPACE", ""), os.getcwd())), encoding="utf-8")
+    workspace = env.get("GITHUB_WORKSPACE", "")
+    root = Path(os.path.realpath(workspace)).as_posix() if workspace else ""
+    path.write_text(sarif_text(problems, _prefix(workspace, os.getcwd()), root), encoding="utf-8")
     return str(path)

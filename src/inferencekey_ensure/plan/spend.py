@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from inferencekey_ensure.domain.spend import Ceiling, ceiling_of, usd
+from inferencekey_ensure.domain.spend import UNCAPPED, Ceiling, ceiling_of, usd
 from inferencekey_ensure.domain.wire import create_body
 from inferencekey_ensure.plan.model import CREATE, PRUNE, REPLACE, UNKNOWN, UPDATE, PlannedWorkload, UnmanagedWorkload
 
@@ -100,7 +100,8 @@ def _declared(planned: PlannedWorkload) -> WorkloadSpend:
 
 
 def _unmanaged(workload: UnmanagedWorkload) -> WorkloadSpend:
-    before = _live(workload.live.fields) if workload.live is not None else Ceiling("uncapped")
+    # Not listed with its fields (never so from the planner): nothing is known of its ceiling.
+    before = _live(workload.live.fields) if workload.live is not None else Ceiling(UNCAPPED)
     return WorkloadSpend(workload.project, workload.slug, before, None if workload.action == PRUNE else before)
 
 

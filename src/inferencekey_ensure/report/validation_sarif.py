@@ -64,12 +64,16 @@ def _rule(rule: str) -> Dict[str, Any]:
     }
 
 
-def _uri(path: str, prefix: str) -> str:
-    """The file relative to the repository root: ``prefix`` is the working directory's place in it."""
-    return posixpath.normpath(posixpath.join(prefix, path)) if prefix and not path.startswith("/") else path
+def _uri(path: str, prefix: str, root: str) -> str:
+    """The file relative to the repository root ``root``: ``prefix`` is the working directory's place
+    in it; an absolute path inside the root is made relative, one outside it stays as it is."""
+    if posixpath.isabs(path):
+        inside = root and posixpath.commonpath([root, path]) == root
+        return posixpath.relpath(path, root) if inside else path
+    return posixpath.normpath(posixpath.join(prefix, path)) if prefix else path
 
 
-def _result(problem: Problem, rule_index: int, prefix: str) -> Dict[str, Any]:
+def _result(problem: Problem, rule_index: int, prefix: str, root: str) -> Dict[str, Any]:
     return {
         "ruleId": problem.rule,
         "ruleIndex": rule_index,
@@ -77,15 +81,16 @@ def _result(problem: Problem, rule_index: int, prefix: str) -> Dict[str, Any]:
         "message": {"text": f"{problem.json_path}: {redact_text(problem.message)}"},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": _uri(problem.path, prefix), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": _uri(problem.path, prefix, root), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": problem.line, "startColumn": problem.column},
             },
         }],
     }
 
 
-def sarif_document(problems: Sequence[Problem], uri_prefix: str = "") -> Dict[str, Any]:
-    """``uri_prefix``: the working directory relative to the repository root (``""`` at the root)."""
+def sarif_document(problems: Sequence[Problem], uri_prefix: str = "", root: str = "") -> Dict[str, Any]:
+    """``uri_prefix``: the working directory relative to the repository root (``""`` at the root);
+    ``root``: the root as an absolute POSIX path (``""``: unknown)."""
     rules: List[str] = list(dict.fromkeys(problem.rule for problem in problems))
     index = {rule: position for position, rule in enumerate(rules)}
     return {
@@ -98,15 +103,15 @@ def sarif_document(problems: Sequence[Problem], uri_prefix: str = "") -> Dict[st
                 "informationUri": INFORMATION_URI,
                 "rules": [_rule(rule) for rule in rules],
             }},
-            "results": [_result(problem, index[problem.rule], uri_prefix) for problem in problems],
+            "results": [_result(problem, index[problem.rule], uri_prefix, root) for problem in problems],
         }],
     }
 
 
-def render_sarif(run: ValidationRun, strict: bool, uri_prefix: str = "") -> str:
+def render_sarif(run: ValidationRun, strict: bool, uri_prefix: str = "", root: str = "") -> str:
     """``strict`` changes the exit code only; a warning stays a warning in SARIF."""
-    return sarif_text(run.problems, uri_prefix)
+    return sarif_text(run.problems, uri_prefix, root)
 
 
-def sarif_text(problems: Sequence[Problem], uri_prefix: str = "") -> str:
-    return json.dumps(sarif_document(problems, uri_prefix), indent=2, ensure_ascii=False) + "\n"
+def sarif_text(problems: Sequence[Problem], uri_prefix: str = "", root: str = "") -> str:
+    return json.dumps(sarif_document(problems, uri_prefix, root), indent=2, ensure_ascii=False) + "\n"
