@@ -89,3 +89,22 @@ def test_a_workload_added_uncapped_is_an_unbounded_increase_under_any_limit(flee
     code, out, err = run_cli(capsys, "apply", "--max-spend-increase", "1000")
     assert code == 1 and writes(fleet) == []
     assert "rises without bound" in out + err and "acme/free would run uncapped" in out + err
+
+
+def test_apply_under_a_mandatory_policy_violation_sends_no_request(fleet: EmulatorServer, tmp_path: Path,
+                                                                   capsys) -> None:
+    (tmp_path / ".ik-ensure.yaml").write_text("policy:\n  allowed_backends: [llamacpp]\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "apply")
+    assert code == 1 and fleet.request_log == []
+    assert "inferencekey/app.json:7:18: $.workloads[0].backend: backend 'vllm' is not allowed here" in err
+
+
+def test_plan_json_lists_the_advisory_violations(fleet: EmulatorServer, tmp_path: Path, capsys) -> None:
+    (tmp_path / ".ik-ensure.yaml").write_text("policy:\n  forbid_uncapped: true\n  max_workload_hourly_usd: 9\n"
+                                              "  advisory: [forbid_uncapped, max_workload_hourly_usd]\n",
+                                              encoding="utf-8")
+    code, out, _ = run_cli(capsys, "plan", "--json")
+    violations = json.loads(out)["policy"]
+    assert code == 0
+    assert [(v["rule"], v["severity"], v["line"]) for v in violations] == [
+        ("policy/max_workload_hourly_usd", "warning", 32)]  # embed: $10/h
