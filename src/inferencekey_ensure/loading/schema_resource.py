@@ -41,8 +41,8 @@ def schema_text(name: str = SCHEMA_FILE) -> str:
     raise InstallationError(f"the JSON Schema {name} is not installed with the package; reinstall ensure-action")
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=None)
 def load_schema(name: str = SCHEMA_FILE) -> Dict[str, Any]:
-    """The parsed schema, read once per process."""
+    """The parsed schema ``name``, read once per process."""
     schema: Dict[str, Any] = json.loads(schema_text(name))
     return schema
