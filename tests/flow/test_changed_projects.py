@@ -53,7 +53,9 @@ def test_a_removed_file_outside_the_specs_is_never_read_in_the_base_commit() -> 
 
 def test_the_config_file_the_workflows_or_a_cut_short_list_count_as_every_project() -> None:
     assert _touched(ChangedFile(".ik-ensure.yaml", "modified")) == PROJECTS
-    assert _touched(ChangedFile("sub/.ik-ensure.yml", "added")) == PROJECTS
+    assert _touched(ChangedFile("sub/.ik-ensure.yaml", "added")) == PROJECTS
+    assert changed_projects(PROJECTS, ChangedFiles((ChangedFile("ci/ik.yaml", "modified"),)), CURRENT, IS_SPEC,
+                            lambda path: None, ["ci/ik.yaml"]) == tuple(PROJECTS)
     assert _touched(ChangedFile(".github/workflows/preview.yml", "modified")) == PROJECTS
     assert _touched(ChangedFile("inferencekey/b.yaml", "modified"), complete=False) == PROJECTS
 

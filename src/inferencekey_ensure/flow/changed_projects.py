@@ -18,12 +18,12 @@ import posixpath
 from dataclasses import dataclass
 from typing import Callable, Collection, FrozenSet, Iterable, Mapping, Optional, Sequence, Set, Tuple
 
+from inferencekey_ensure.domain.repo_config import CONFIG_FILE
+
 REMOVED = "removed"
 RENAMED = "renamed"
 ADDED = "added"
 MODIFIED = "modified"
-# The config file's names: a change to it may change every project's plan.
-CONFIG_NAMES = (".ik-ensure.yaml", ".ik-ensure.yml")
 # Where a repository pins the action's version (its workflows, or a local action wrapping it).
 VERSION_FOLDERS = (".github/workflows/", ".github/actions/")
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -54,9 +54,10 @@ def repo_path(path: str, cwd: str, workspace: Optional[str]) -> str:
     return posixpath.relpath(absolute, root)
 
 
-def widens_to_all(path: str) -> bool:
-    """A change that may alter every project's plan: the config file, the action's pinned version."""
-    return posixpath.basename(path) in CONFIG_NAMES or path.startswith(VERSION_FOLDERS)
+def widens_to_all(path: str, config_paths: Collection[str] = ()) -> bool:
+    """A change that may alter every project's plan: a config file (``.ik-ensure.yaml`` anywhere, or
+    the one the run read), the action's pinned version."""
+    return posixpath.basename(path) == CONFIG_FILE or path in config_paths or path.startswith(VERSION_FOLDERS)
 
 
 def spec_path_matcher(spec_inputs: Sequence[str]) -> Callable[[str], bool]:
@@ -103,6 +104,7 @@ def changed_projects(
     current: Mapping[str, Collection[str]],
     is_spec: Callable[[str], bool],
     base_projects: Callable[[str], Optional[FrozenSet[str]]],
+    config_paths: Collection[str] = (),
 ) -> Tuple[str, ...]:
     """The projects of ``projects`` that the change touches, sorted; all of them when that is unknown.
 
@@ -116,7 +118,7 @@ def changed_projects(
         return everything
     touched: Set[str] = set()
     for change in changes.files:
-        if any(widens_to_all(path) for path in _paths(change)):
+        if any(widens_to_all(path, config_paths) for path in _paths(change)):
             return everything
         if change.status != REMOVED:
             touched.update(current.get(change.path, ()))

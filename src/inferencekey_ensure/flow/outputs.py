@@ -25,6 +25,7 @@ OUTPUT_NAMES = (
     "plan-digest",
     "projects",
     "changed-projects",
+    "sarif-file",
     "drift-issue-url",
 )
 
@@ -36,7 +37,7 @@ def step_outputs(
     """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs).
 
     ``projects`` and ``changed_projects`` are set whether or not a plan ran: a matrix's
-    first job only validates.
+    first job only validates. ``sarif-file`` is the host adapter's to fill in (it writes the file).
     """
     outputs = {name: "" for name in OUTPUT_NAMES}
     outputs.update({"endpoint-refs": "[]", "has-changes": "false", "changes": "0"})

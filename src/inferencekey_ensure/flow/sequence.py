@@ -12,11 +12,11 @@ from dataclasses import replace
 from typing import Callable, ContextManager, Dict, FrozenSet, Mapping, Optional, Protocol, Set, Tuple
 
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+from inferencekey_ensure.domain.spec import fallback_project
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
-from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.flow.changed_projects import ChangedFiles, changed_projects, repo_path, spec_path_matcher
 from inferencekey_ensure.flow.decide import (
     HostFacts,
@@ -73,6 +73,7 @@ def _request(inputs: ActionInputs, env: Mapping[str, str], host: Host, check: Op
         wait_timeout_s=inputs.wait_timeout_s,
         prune_limit=inputs.prune_limit,
         on_event=host.event,
+        max_spend_increase=inputs.max_spend_increase,
     )
     return replace(request, may_write=check) if check is not None else request
 
@@ -96,15 +97,16 @@ def touched_projects(inputs: ActionInputs, host: Host, loaded: LoadResult, env: 
     """
     if not host.facts.change_request or host.facts.from_fork or not projects:
         return projects
-    fallback = fallback_project(inputs.project, env)
+    fallback = fallback_project(inputs.project, env, loaded.config.project)
     where = (host.facts.cwd, host.facts.workspace)
     current: Dict[str, Set[str]] = {repo_path(path, *where): set() for path in loaded.files}
     for workload in loaded.workloads:
         project = workload.project(fallback)
         current.setdefault(repo_path(workload.location.path, *where), set()).update([project] if project else [])
     is_spec = spec_path_matcher([repo_path(raw, *where) for raw in inputs.specs])
+    config_paths = [repo_path(loaded.config.path, *where)] if loaded.config.path else []
     return changed_projects(projects, host.changed_files(), current, is_spec,
-                            lambda path: host.base_projects(path, fallback))
+                            lambda path: host.base_projects(path, fallback), config_paths)
 
 
 def run_step(
@@ -121,8 +123,9 @@ def run_step(
     if host.facts.merge_queue:
         # The queue's head commit is checked, never applied: it is not merged yet.
         inputs = replace(inputs, mode=PREVIEW)
-    # Resolved as the engine resolves them: the `project` input, then the environment.
-    declared = declared_projects(loaded.workloads, inputs.project, env) if loaded.ok else DeclaredProjects()
+    # Resolved as the engine resolves them: the `project` input, the environment, the config.
+    declared = (declared_projects(loaded.workloads, inputs.project, env, loaded.config.project)
+                if loaded.ok else DeclaredProjects())
     blocked = preview_blocked(inputs, host.facts)
     if blocked is not None or not loaded.ok:
         lookup = (host.find_review() if blocked is None and _looks_up_review(inputs, host.facts)
