@@ -30,7 +30,7 @@ from inferencekey_ensure.plan.model import (
 
 # What became of a workload (or an unmanaged one's prune); the plan JSON's ``status`` values.
 Status = Literal["ok", "failed", "refused", "left-drifted"]
-OK: Status = "ok"
+STATUS_OK: Status = "ok"
 FAILED: Status = "failed"
 REFUSED: Status = "refused"
 LEFT_DRIFTED: Status = "left-drifted"
@@ -84,7 +84,7 @@ class WorkloadResult:
 @dataclass(frozen=True)
 class UnmanagedResult:
     workload: UnmanagedWorkload
-    status: Status = OK
+    status: Status = STATUS_OK
     error: Optional[str] = None
 
 
@@ -154,7 +154,7 @@ class RunReport:
         """Counts by action; with ``done_only`` a write (create, update, replace, prune) counts
         only when its status is ok, i.e. it was made."""
         def done(status: Status) -> bool:
-            return not done_only or (status == OK and self.refused is None)
+            return not done_only or (status == STATUS_OK and self.refused is None)
 
         def writes(results: Sequence[WorkloadResult], action: WorkloadAction) -> int:
             return sum(1 for result in results if result.action == action and done(result.status))

@@ -20,7 +20,7 @@ from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
-from inferencekey_ensure.flow.sticky import NEVER
+from inferencekey_ensure.flow.sticky import COMMENT_NEVER
 from inferencekey_ensure.github.annotations import PERMISSIONS_FIX, comment_failure
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comment_sync import find_our_comment, sync_comment
@@ -126,7 +126,7 @@ class GitHubStep:
     def _comment(self, plan: CommentPlan) -> Optional[str]:
         """Bring the sticky comment up to date with ``plan``; the URL, or None. Never raises."""
         number, inputs = self.comment_target(), self.inputs
-        if number is None or inputs.comment == NEVER:
+        if number is None or inputs.comment == COMMENT_NEVER:
             return None
         if not inputs.github_token:
             self.log.annotate(Annotation("warning", "No github-token: the pull-request comment was skipped.",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Literal, Optional, Tuple
 
 from inferencekey_ensure.domain.drift import FieldDiff
+from inferencekey_ensure.domain.fields import OnDrift
 from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.domain.wire import LiveWorkload
 
@@ -59,7 +60,7 @@ class PlannedWorkload:
     target: Target
     slug: str
     action: WorkloadAction
-    on_drift: str
+    on_drift: OnDrift
     endpoint_ref: EndpointRef
     diffs: Tuple[FieldDiff, ...] = ()
     live: Optional[LiveWorkload] = None

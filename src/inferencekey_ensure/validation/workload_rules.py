@@ -16,10 +16,10 @@ from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Pr
 from inferencekey_ensure.diagnostics.wording import closest, show_value
 from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
+    FIELD_NEVER,
     FIELDS,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
-    NEVER,
     OBJECT,
     VLLM_BACKENDS,
     unsent,
@@ -89,7 +89,7 @@ def _unsent_fields(fields: Dict[str, Any], found: _Findings) -> None:
     for row in FIELDS:
         # A value of the wrong type already has its error; "not sent" would be noise on it.
         well_typed = row.type != OBJECT or isinstance(fields.get(row.spec_name), dict)
-        if row.sent == NEVER and well_typed and unsent(row, fields):
+        if row.sent == FIELD_NEVER and well_typed and unsent(row, fields):
             found.add([row.spec_name], unsent_reason(row.spec_name), "unsent", WARNING, at_key=True)
 
 
