@@ -6,7 +6,7 @@ from typing import Any
 
 from inferencekey_ensure.domain.drift import FieldDiff
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
-from inferencekey_ensure.engine.declared_projects import declared_projects
+from inferencekey_ensure.engine.projects import declared_projects
 from inferencekey_ensure.engine.results import STATUS_OK, RunReport, WorkloadResult
 from inferencekey_ensure.flow.decide import HostFacts, run_outcome, validation_outcome
 from inferencekey_ensure.flow.inputs import ActionInputs

@@ -67,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
-    from inferencekey_ensure.engine.declared_projects import declared_projects
-    from inferencekey_ensure.engine.projects import no_project
+    from inferencekey_ensure.engine.projects import declared_projects, no_project
     from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
     from inferencekey_ensure.onboarding.precommit_config import ConfigEditError
     from inferencekey_ensure.onboarding.scaffold import (

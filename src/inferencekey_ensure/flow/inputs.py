@@ -13,8 +13,9 @@ from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, OnDrift
 from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT, PREVIEW, RunMode
 from inferencekey_ensure.flow.sticky import COMMENT_ON_CHANGE, CommentPolicy
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 
-DEFAULT_SPECS = "inferencekey/"
+DEFAULT_SPECS = f"{DEFAULT_SPEC_DIR}/"
 DEFAULT_COMMENT_KEY = "default"
 
 

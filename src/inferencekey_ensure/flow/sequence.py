@@ -14,8 +14,8 @@ from typing import Callable, ContextManager, Dict, Mapping, Optional, Protocol
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.engine import RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.connector import Connector
-from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
+from inferencekey_ensure.engine.projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.flow.decide import (
     HostFacts,
     Outcome,
