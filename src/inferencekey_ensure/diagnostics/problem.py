@@ -38,6 +38,25 @@ class Problem:
         return self.severity == ERROR
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A problem a check found in a file's documents, before the file is named on it.
+
+    The checks see one parsed document and never the file it came from; the file's
+    checker (``validation/file_check.py``) stamps the file on every finding at once.
+    """
+
+    line: int
+    column: int
+    json_path: str
+    message: str
+    severity: str = ERROR
+    rule: str = "schema"
+
+    def in_file(self, path: str) -> Problem:
+        return Problem(path, self.line, self.column, self.json_path, self.message, self.severity, self.rule)
+
+
 def json_path(parts: Iterable[PathPart]) -> str:
     """``("workloads", 0, "backend")`` -> ``$.workloads[0].backend``; odd keys get brackets."""
     out = ["$"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from inferencekey_ensure.diagnostics.problem import Problem, json_path
+from inferencekey_ensure.diagnostics.problem import Finding, Problem, json_path
 from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
 from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
-from inferencekey_ensure.loading.parsed import ParsedText
+from inferencekey_ensure.loading.parsed import YAML, ParsedText
 from inferencekey_ensure.validation.documents import workload_entries
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
@@ -53,22 +53,24 @@ class FileChecker:
         self.schema = SchemaChecker(schema)
         self.policy_keys = policy_keys_from_schema(schema)
 
-    def check(self, display: str, parsed: ParsedText, yaml_syntax: bool) -> FileCheck:
+    def check(self, display: str, parsed: ParsedText) -> FileCheck:
+        """Every check over ``parsed``'s documents; the file (``display``) is stamped here, on each finding."""
         result = FileCheck(list(parsed.problems))
         for document in parsed.documents:
             root = document.root
             if root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == ""):
                 message = "document is empty (a stray `---`?); every document must hold a workload or `workloads: [...]`"
-                result.problems.append(Problem(display, document.line, document.column, "$", message, rule="empty"))
+                result.problems.append(Finding(document.line, document.column, "$", message, rule="empty").in_file(display))
                 continue
-            found = schema_problems(self.schema.errors(root.value), root, display)
-            found += string_problems(root, display)
+            found = schema_problems(self.schema.errors(root.value), root)
+            found += string_problems(root)
             for entry in workload_entries(root):
-                found += workload_problems(entry, display, self.policy_keys)
+                found += workload_problems(entry, self.policy_keys)
                 result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))
-            if yaml_syntax:
-                reported = {(problem.line, problem.column) for problem in result.problems + found}
-                found += yaml_trap_problems(root, display, reported)
-            result.problems += found
+            if parsed.syntax == YAML:
+                reported = {(problem.line, problem.column) for problem in result.problems}
+                reported |= {(finding.line, finding.column) for finding in found}
+                found += yaml_trap_problems(root, reported)
+            result.problems += [finding.in_file(display) for finding in found]
         result.problems.sort(key=lambda problem: (problem.line, problem.column))
         return result

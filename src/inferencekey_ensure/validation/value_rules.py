@@ -9,24 +9,24 @@ from __future__ import annotations
 
 from typing import List
 
-from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.diagnostics.problem import Finding
 from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
 from inferencekey_ensure.validation.interpolation_rule import value_interpolation
 from inferencekey_ensure.validation.secret_rule import key_secrets, value_secret
 
 
-def string_problems(root: Node, display: str) -> List[Problem]:
+def string_problems(root: Node) -> List[Finding]:
     """Every credential and every environment-variable reference in ``root``."""
-    problems: List[Problem] = []
+    problems: List[Finding] = []
     for node, path in walk(root):
         if isinstance(node, ScalarNode) and isinstance(node.value, str):
-            secret = value_secret(node.value, node.line, node.column, path, display)
+            secret = value_secret(node.value, node.line, node.column, path)
             if secret is not None:
                 problems.append(secret)  # a credential's other findings would only repeat it
                 continue
-            reference = value_interpolation(node.value, node.line, node.column, path, display)
+            reference = value_interpolation(node.value, node.line, node.column, path)
             if reference is not None:
                 problems.append(reference)
         elif isinstance(node, MappingNode):
-            problems += key_secrets(node, path, display)
+            problems += key_secrets(node, path)
     return problems
