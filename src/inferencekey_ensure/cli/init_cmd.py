@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.engine.projects import declared_projects, no_project
+    from inferencekey_ensure.loading.errors import UsageError
     from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
     from inferencekey_ensure.onboarding.precommit_config import ConfigEditError
     from inferencekey_ensure.onboarding.scaffold import (
@@ -78,7 +79,7 @@ def _init(args: argparse.Namespace) -> int:
     )
     from inferencekey_ensure.onboarding.workflow_templates import PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
     from inferencekey_ensure.report.validation_text import printable, problem_line
-    from inferencekey_ensure.specset.load import UsageError, load_workloads
+    from inferencekey_ensure.specset.load import load_workloads
 
     root = Path(args.dir)
     if not (root / ".git").exists():

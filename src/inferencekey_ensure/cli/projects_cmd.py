@@ -35,9 +35,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.engine.projects import declared_projects, no_project
-    from inferencekey_ensure.loading.errors import NoSpecFiles
+    from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
     from inferencekey_ensure.report.validation_text import printable, problem_line
-    from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
+    from inferencekey_ensure.specset.load import LoadResult, load_workloads
 
     try:
         loaded = load_workloads(list(args.paths))

@@ -19,7 +19,7 @@ from inferencekey_ensure.flow.sticky import COMMENT_NEVER, COMMENT_ON_CHANGE, CO
 from inferencekey_ensure.github.flags import parse_flag
 from inferencekey_ensure.specset.project_filter import requested_projects
 
-__all__ = ["ActionInputs", "InputError", "env_name", "read_inputs"]
+__all__ = ["InputError", "env_name", "read_inputs"]
 
 _COMMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 

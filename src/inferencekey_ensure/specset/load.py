@@ -14,12 +14,9 @@ from typing import List, Sequence
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
-from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.specset.validate import validate_paths
 from inferencekey_ensure.validation.documents import SCHEMA_HINT_KEY
 from inferencekey_ensure.validation.file_check import FoundWorkload
-
-__all__ = ["LoadResult", "UsageError", "load_workloads"]
 
 
 @dataclass

@@ -12,14 +12,37 @@ from typing import Any, Dict, List, Optional
 
 from inferencekey_ensure.diagnostics.problem import Finding, Problem, json_path
 from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
-from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
+from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
 from inferencekey_ensure.loading.parsed import YAML, ParsedText
 from inferencekey_ensure.validation.documents import workload_entries
+from inferencekey_ensure.validation.interpolation_rule import value_interpolation
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
-from inferencekey_ensure.validation.value_rules import string_problems
+from inferencekey_ensure.validation.secret_rule import key_secrets, value_secret
 from inferencekey_ensure.validation.workload_rules import workload_problems
 from inferencekey_ensure.validation.yaml_traps import yaml_trap_problems
+
+
+def string_problems(root: Node) -> List[Finding]:
+    """Every credential and every environment-variable reference in ``root``.
+
+    The secret rule (keys and values) and the environment-variable rule both look at
+    every string at any depth; one walk serves both, since a walk per rule costs a
+    measurable share of ``validate`` on hundreds of files.
+    """
+    problems: List[Finding] = []
+    for node, path in walk(root):
+        if isinstance(node, ScalarNode) and isinstance(node.value, str):
+            secret = value_secret(node.value, node.line, node.column, path)
+            if secret is not None:
+                problems.append(secret)  # a credential's other findings would only repeat it
+                continue
+            reference = value_interpolation(node.value, node.line, node.column, path)
+            if reference is not None:
+                problems.append(reference)
+        elif isinstance(node, MappingNode):
+            problems += key_secrets(node, path)
+    return problems
 
 
 @dataclass(frozen=True)
