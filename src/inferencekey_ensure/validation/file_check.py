@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from inferencekey_ensure.diagnostics.problem import Finding, Problem, json_path
+from inferencekey_ensure.diagnostics.problem import Problem, in_file, json_path, problem_at
 from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
 from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
 from inferencekey_ensure.loading.parsed import YAML, ParsedText
@@ -23,14 +23,14 @@ from inferencekey_ensure.validation.workload_rules import workload_problems
 from inferencekey_ensure.validation.yaml_traps import yaml_trap_problems
 
 
-def string_problems(root: Node) -> List[Finding]:
+def string_problems(root: Node) -> List[Problem]:
     """Every credential and every environment-variable reference in ``root``.
 
     The secret rule (keys and values) and the environment-variable rule both look at
     every string at any depth; one walk serves both, since a walk per rule costs a
     measurable share of ``validate`` on hundreds of files.
     """
-    problems: List[Finding] = []
+    problems: List[Problem] = []
     for node, path in walk(root):
         if isinstance(node, ScalarNode) and isinstance(node.value, str):
             secret = value_secret(node.value, node.line, node.column, path)
@@ -83,7 +83,7 @@ class FileChecker:
             root = document.root
             if root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == ""):
                 message = "document is empty (a stray `---`?); every document must hold a workload or `workloads: [...]`"
-                result.problems.append(Finding(document.line, document.column, "$", message, rule="empty").in_file(display))
+                result.problems += in_file([problem_at(document.line, document.column, "$", message, rule="empty")], display)
                 continue
             found = schema_problems(self.schema.errors(root.value), root)
             found += string_problems(root)
@@ -91,9 +91,8 @@ class FileChecker:
                 found += workload_problems(entry, self.policy_keys)
                 result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))
             if parsed.syntax == YAML:
-                reported = {(problem.line, problem.column) for problem in result.problems}
-                reported |= {(finding.line, finding.column) for finding in found}
+                reported = {(problem.line, problem.column) for problem in result.problems + found}
                 found += yaml_trap_problems(root, reported)
-            result.problems += [finding.in_file(display) for finding in found]
+            result.problems += in_file(found, display)
         result.problems.sort(key=lambda problem: (problem.line, problem.column))
         return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, List, Optional
 
-from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, Finding, PathPart, json_path
+from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path, problem_at
 from inferencekey_ensure.diagnostics.wording import closest, show_value
 from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
@@ -36,7 +36,7 @@ class _Findings:
 
     def __init__(self, entry: WorkloadEntry) -> None:
         self.entry = entry
-        self.problems: List[Finding] = []
+        self.problems: List[Problem] = []
 
     def add(self, parts: List[PathPart], message: str, rule: str, severity: str = ERROR, at_key: bool = False) -> None:
         node: Any = self.entry.node
@@ -45,7 +45,7 @@ class _Findings:
                 last = index == len(parts) - 1
                 node = node.keys[part] if at_key and last else node.children[part]
         where = json_path(self.entry.path + tuple(parts))
-        self.problems.append(Finding(node.line, node.column, where, message, severity, rule))
+        self.problems.append(problem_at(node.line, node.column, where, message, severity, rule))
 
 
 def _backend_typo(fields: Dict[str, Any], found: _Findings) -> None:
@@ -116,7 +116,7 @@ def _policy_key_typos(fields: Dict[str, Any], found: _Findings, policy_keys: Dic
             )
 
 
-def workload_problems(entry: WorkloadEntry, policy_keys: Dict[str, FrozenSet[str]]) -> List[Finding]:
+def workload_problems(entry: WorkloadEntry, policy_keys: Dict[str, FrozenSet[str]]) -> List[Problem]:
     """Every beyond-the-schema finding for one workload.
 
     ``policy_keys`` maps each execution policy to the config keys the schema
