@@ -15,7 +15,9 @@ from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.request import RECONCILE, RunMode
 from inferencekey_ensure.plan.digest import CanonicalPlan, canonical_plan, plan_digest
 from inferencekey_ensure.plan.model import (
+    CHANGE_ACTIONS,
     CREATE,
+    DRIFT_ACTIONS,
     DRIFT_LEFT,
     DRIFT_REFUSED,
     NO_CHANGE,
@@ -35,10 +37,6 @@ FAILED: Status = "failed"
 REFUSED: Status = "refused"
 LEFT_DRIFTED: Status = "left-drifted"
 
-# Actions that change the platform (or would, in preview).
-CHANGE_ACTIONS = (CREATE, UPDATE, REPLACE)
-# Actions that mean a live workload differs from its spec.
-DRIFT_ACTIONS = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 PROBLEM_STATUSES = (FAILED, REFUSED)
 
 # Why a reconcile wrote nothing of its plan; the plan JSON's ``refused`` values.

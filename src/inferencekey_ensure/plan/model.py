@@ -20,6 +20,10 @@ DRIFT_LEFT: WorkloadAction = "drift-left"
 DRIFT_REFUSED: WorkloadAction = "drift-refused"
 # Not one of ensure()'s outcomes: the project could not be listed, so nothing is known.
 UNKNOWN: WorkloadAction = "unknown"
+# Actions that change the platform (or would, in preview).
+CHANGE_ACTIONS: Tuple[WorkloadAction, ...] = (CREATE, UPDATE, REPLACE)
+# Actions that mean a live workload differs from its spec.
+DRIFT_ACTIONS: Tuple[WorkloadAction, ...] = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 
 # What becomes of a live workload no spec declares.
 UnmanagedAction = Literal["prune", "none"]
