@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import List, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
+from inferencekey_ensure.domain.spec import DeclaredWorkload, WorkloadSpec
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 from inferencekey_ensure.specset.validate import validate_paths
 from inferencekey_ensure.validation.documents import SCHEMA_HINT_KEY
@@ -34,8 +34,7 @@ class LoadResult:
 
 def _declare(found: FoundWorkload) -> DeclaredWorkload:
     fields = {key: value for key, value in found.fields.items() if key != SCHEMA_HINT_KEY}
-    location = SourceLocation(found.display, found.node.line, found.node.column)
-    return DeclaredWorkload(WorkloadSpec(**fields), location, found.file_project)
+    return DeclaredWorkload(WorkloadSpec(**fields), found.location, found.file_project)
 
 
 def load_workloads(paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR) -> LoadResult:

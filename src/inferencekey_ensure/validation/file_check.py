@@ -12,9 +12,10 @@ from typing import Any, Dict, List, Optional
 
 from inferencekey_ensure.diagnostics.problem import Problem, in_file, json_path, problem_at
 from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
+from inferencekey_ensure.domain.spec import SourceLocation
 from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
 from inferencekey_ensure.loading.parsed import YAML, ParsedText
-from inferencekey_ensure.validation.documents import workload_entries
+from inferencekey_ensure.validation.documents import WorkloadEntry, workload_entries
 from inferencekey_ensure.validation.interpolation_rule import value_interpolation
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
@@ -47,16 +48,34 @@ def string_problems(root: Node) -> List[Problem]:
 
 @dataclass(frozen=True)
 class FoundWorkload:
-    """A workload as found in a file: enough to report on it and to build its spec."""
+    """A workload as found in a file: its place in its document (``entry``) with the file stamped on it.
+
+    The one model of a workload's place: reports, collisions and the declared spec's
+    ``SourceLocation`` all read it from here.
+    """
 
     display: str
-    json_path: str
-    node: MappingNode
-    file_project: Optional[str]
+    entry: WorkloadEntry
+
+    @property
+    def node(self) -> MappingNode:
+        return self.entry.node
 
     @property
     def fields(self) -> Dict[str, Any]:
-        return self.node.value
+        return self.entry.node.value
+
+    @property
+    def file_project(self) -> Optional[str]:
+        return self.entry.file_project
+
+    @property
+    def json_path(self) -> str:
+        return json_path(self.entry.path)
+
+    @property
+    def location(self) -> SourceLocation:
+        return SourceLocation(self.display, self.entry.node.line, self.entry.node.column)
 
 
 @dataclass
@@ -89,7 +108,7 @@ class FileChecker:
             found += string_problems(root)
             for entry in workload_entries(root):
                 found += workload_problems(entry, self.policy_keys)
-                result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))
+                result.workloads.append(FoundWorkload(display, entry))
             if parsed.syntax == YAML:
                 reported = {(problem.line, problem.column) for problem in result.problems + found}
                 found += yaml_trap_problems(root, reported)
