@@ -78,10 +78,10 @@ def _validate(args: argparse.Namespace) -> int:
 
     result = validate_paths(args.paths)
     if args.only_project:
-        from inferencekey_ensure.domain.spec import PROJECT_ENV
+        from inferencekey_ensure.domain.spec import fallback_project
         from inferencekey_ensure.specset.project_filter import only_found, requested_projects
 
-        result = only_found(result, requested_projects(args.only_project), os.environ.get(PROJECT_ENV))
+        result = only_found(result, requested_projects(args.only_project), fallback_project(None, os.environ))
     output_format = _format(args.format)
     if output_format == "json":
         from inferencekey_ensure.report.validation_json import render_json as render
