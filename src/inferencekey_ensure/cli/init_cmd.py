@@ -16,16 +16,17 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 from inferencekey_ensure.cli import exit_codes
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 
 DEFAULT_BRANCH = "main"
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "init", help="add the preview/reconcile workflows, the pre-commit hook and inferencekey/",
+        "init", help=f"add the preview/reconcile workflows, the pre-commit hook and {DEFAULT_SPEC_DIR}/",
         description="Set a repository up for InferenceKey specs: .github/workflows/ (preview on "
         "pull requests, reconcile on push to the default branch), the inferencekey-validate "
-        "pre-commit hook and the inferencekey/ folder. Never overwrites anything.",
+        f"pre-commit hook and the {DEFAULT_SPEC_DIR}/ folder. Never overwrites anything.",
     )
     parser.add_argument("--dir", default=".", help="the repository root (default: the current folder)")
     parser.add_argument("--branch", help="the default branch reconcile runs on "
