@@ -26,10 +26,12 @@ from inferencekey_ensure.flow.sequence import run_step
 from inferencekey_ensure.github.context import context_from, read_event
 from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
+from inferencekey_ensure.github.sarif_file import write_sarif
 from inferencekey_ensure.github.step import GitHubStep
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
-from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
+from inferencekey_ensure.loading.errors import ConfigNotFound, NoSpecFiles, UsageError
 from inferencekey_ensure.report.validation_text import problem_line
+from inferencekey_ensure.specset.config import load_config
 from inferencekey_ensure.specset.prepare import PreparedRun, Wording, prepare_run
 from inferencekey_ensure.specset.project_filter import UndeclaredProject
 
@@ -48,7 +50,8 @@ ACTION_WORDING = Wording(only_project="input `only-project`", prune="input `prun
                         spec_root=f"a folder in input `specs`, e.g. {DEFAULT_SPEC_DIR}/")
 
 
-def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) -> Optional[PreparedRun]:
+def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog,
+              step: GitHubStep) -> Optional[PreparedRun]:
     """Load and check the specs once; the engine gets this very result.
 
     None when the default spec folder holds no spec yet: there is nothing to plan, and the
@@ -57,7 +60,7 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
     with log.group("Validate specs"):
         try:
             prepared = prepare_run(inputs.specs, project=inputs.project, env=env, only_projects=inputs.only_projects,
-                                   prune=inputs.prune, wording=ACTION_WORDING)
+                                   prune=inputs.prune, wording=ACTION_WORDING, config=load_config(inputs.config))
         except NoSpecFiles as error:
             # Only the default folder, and it holds no spec yet (right after `init`), not a mistaken path.
             if not error.default_folder_only:
@@ -68,6 +71,7 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
         for problem in loaded.problems:
             log.plain(problem_line(problem))
         log.plain(f"{len(loaded.files)} spec file(s), {len(loaded.workloads)} workload(s)")
+        step.sarif_file = write_sarif(env, loaded.problems, inputs.comment_key)
     return prepared
 
 
@@ -92,7 +96,7 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         return connector(inputs.base_url, engine_env, None)
 
     try:
-        prepared = _validate(inputs, env, log)
+        prepared = _validate(inputs, env, log, step)
         if prepared is None:
             log.annotate(Annotation("notice", f"No spec file in {DEFAULT_SPEC_DIR}/ yet: nothing to validate or plan.",
                                     title=f"{TITLE}: no specs yet"))
@@ -105,6 +109,10 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         failed = run_step(inputs, step, prepared.loaded, env, connect)
     except UndeclaredProject as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
+        step.finish(None, step_outputs(None, None))
+        return exit_codes.USAGE
+    except ConfigNotFound as error:
+        log.annotate(Annotation("error", f"input `config`: {error}", title=f"{TITLE}: bad input"))
         step.finish(None, step_outputs(None, None))
         return exit_codes.USAGE
     except UsageError as error:

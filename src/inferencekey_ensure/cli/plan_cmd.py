@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.cli.argtypes import plan_digest_arg, positive_int, positive_seconds
+from inferencekey_ensure.cli.argtypes import plan_digest_arg, positive_int, positive_seconds, usd_per_hour
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.cli.progress import progress_printer
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
@@ -34,6 +34,7 @@ from inferencekey_ensure.plan.digest import DigestCheck
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
+from inferencekey_ensure.specset.config import load_config
 from inferencekey_ensure.specset.prepare import Wording, prepare_run
 from inferencekey_ensure.specset.project_filter import requested_projects
 
@@ -44,7 +45,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
                         help=f"spec files, folders or globs (default: {DEFAULT_SPEC_DIR}/)")
     parser.add_argument("--project", help="project for specs that name none "
-                        "(spec and file `project` win; default: INFERENCEKEY_PROJECT)")
+                        "(spec and file `project` win; default: INFERENCEKEY_PROJECT, else the config's `project`)")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="repository config (default: .ik-ensure.yaml here or in the nearest folder "
+                        "above, up to the repository root)")
     parser.add_argument("--base-url", help="control plane URL (default: INFERENCEKEY_BASE_URL, "
                         "else https://api.inferencekey.com)")
     parser.add_argument("--on-drift", choices=ON_DRIFT_VALUES, default=DEFAULT_ON_DRIFT,
@@ -61,6 +65,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-project", action="append", default=[], metavar="P",
                         help="plan only the specs of project P (repeatable): nothing is requested "
                         "for the others")
+    parser.add_argument("--max-spend-increase", type=usd_per_hour, default=None, metavar="USD",
+                        help="fail when the plan raises the spend ceiling by more than USD an hour "
+                        "(apply: refuse before any write); a workload added or changed to uncapped always does")
     parser.add_argument("--local", action="store_true",
                         help=f"use the in-process local control plane ({LOCAL_STATE_PATH}); "
                         "no token, no network")
@@ -108,6 +115,7 @@ def _request(args: argparse.Namespace, mode: RunMode, env: Mapping[str, str],
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         on_event=on_event,
+        max_spend_increase=args.max_spend_increase,
     )
     return replace(request, may_write=check) if check is not None else request
 
@@ -147,7 +155,7 @@ def _execute(args: argparse.Namespace, mode: RunMode, check: Optional[DigestChec
     try:
         prepared = prepare_run(args.paths, project=args.project, env=env,
                                only_projects=requested_projects(args.only_project), prune=args.prune,
-                               wording=CLI_WORDING)
+                               wording=CLI_WORDING, config=load_config(args.config))
     except UsageError as exc:
         print(f"ik-ensure {args.command}: error: {redact_text(str(exc))}", file=sys.stderr)
         return None

@@ -100,9 +100,11 @@ def resolve_project(own: Any, file_project: Optional[str], fallback: Optional[st
     return own or file_project or fallback or None
 
 
-def fallback_project(explicit: Optional[str], env: Mapping[str, str]) -> Optional[str]:
-    """What specs naming no project use: the explicit option or input, else the environment."""
-    return (explicit or "").strip() or env.get(PROJECT_ENV, "").strip() or None
+def fallback_project(explicit: Optional[str], env: Mapping[str, str], configured: Optional[str] = None) -> Optional[str]:
+    """What specs naming no project use: the explicit option (``--project``, input ``project``),
+    else ``INFERENCEKEY_PROJECT``, else the repository config's ``project`` (explicit value >
+    environment > default, as everywhere on the platform)."""
+    return (explicit or "").strip() or env.get(PROJECT_ENV, "").strip() or (configured or "").strip() or None
 
 
 def project_refusal(explicit: Optional[str], explicit_source: str, env: Mapping[str, str]) -> Optional[str]:

@@ -12,6 +12,7 @@ from typing import Mapping, Optional, Sequence
 
 from inferencekey_ensure.domain.spec import fallback_project, projects_of
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
+from inferencekey_ensure.specset.config import ConfigLoad
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.specset.project_filter import only_declared
 from inferencekey_ensure.specset.prune_scope import prune_refusal
@@ -42,10 +43,14 @@ def prepare_run(
     only_projects: Sequence[str],
     prune: bool,
     wording: Wording,
+    config: Optional[ConfigLoad] = None,
 ) -> PreparedRun:
-    """Raises ``UsageError`` for a path that cannot be used or a requested project no spec declares."""
-    fallback = fallback_project(project, env)
-    loaded = load_workloads(list(paths))
+    """Raises ``UsageError`` for a path that cannot be used or a requested project no spec declares.
+
+    The project of specs naming none: ``project``, the environment, then ``config``'s.
+    """
+    loaded = load_workloads(list(paths), config=config, fallback=fallback_project(project, env))
+    fallback = fallback_project(project, env, loaded.config.project)
     if only_projects:
         loaded = only_declared(loaded, only_projects, fallback, wording.only_project)
     if not prune:
