@@ -15,8 +15,8 @@ from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.spec import fallback_project
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.connector import Connector
-from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
+from inferencekey_ensure.engine.projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.flow.changed_projects import ChangedFiles, changed_projects, repo_path, spec_path_matcher
 from inferencekey_ensure.flow.decide import (
     HostFacts,
@@ -30,7 +30,7 @@ from inferencekey_ensure.flow.decide import (
 )
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import ReviewLookup, verdict
-from inferencekey_ensure.flow.sticky import NEVER
+from inferencekey_ensure.flow.sticky import COMMENT_NEVER
 from inferencekey_ensure.plan.digest import DigestCheck
 from inferencekey_ensure.specset.load import LoadResult
 
@@ -64,7 +64,7 @@ def engine_env(inputs: ActionInputs, env: Mapping[str, str]) -> Dict[str, str]:
 
 def _request(inputs: ActionInputs, env: Mapping[str, str], host: Host, check: Optional[DigestCheck]) -> RunRequest:
     request = RunRequest(
-        mode=inputs.mode,  # type: ignore[arg-type]  # checked against MODES when read
+        mode=inputs.mode,
         on_drift=inputs.on_drift,
         prune=inputs.prune,
         project=inputs.project,
@@ -84,7 +84,7 @@ def _looks_up_review(inputs: ActionInputs, facts: HostFacts) -> bool:
     if facts.merge_queue:
         return inputs.require_reviewed_plan
     return inputs.mode == RECONCILE and (
-        inputs.require_reviewed_plan or (bool(inputs.github_token) and inputs.comment != NEVER)
+        inputs.require_reviewed_plan or (bool(inputs.github_token) and inputs.comment != COMMENT_NEVER)
     )
 
 
