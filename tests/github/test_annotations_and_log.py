@@ -7,9 +7,9 @@ import io
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.flow.annotations import Annotation, repository_path, run_annotations
 from inferencekey_ensure.github.annotations import comment_failure
-from inferencekey_ensure.github.commands import prioritised
+from inferencekey_ensure.github.commands import plain_line, prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
-from inferencekey_ensure.github.log import WorkflowLog, defuse
+from inferencekey_ensure.github.log import WorkflowLog
 from support.plan_fixtures import plan, workload
 
 
@@ -65,8 +65,8 @@ def test_plain_log_lines_cannot_be_commands_and_are_redacted() -> None:
     assert "s3cr3t-value" not in stream.getvalue() and "TailTailTail99" not in stream.getvalue()
 
 
-def test_defuse_keeps_ordinary_lines() -> None:
-    assert defuse("a :: b") == "a :: b"
+def test_plain_lines_keep_ordinary_text() -> None:
+    assert plain_line("a :: b") == "a :: b"
 
 
 def test_masking_emits_the_command_and_redacts_afterwards() -> None:
