@@ -28,9 +28,22 @@ def show_value(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return _integer_text(value)
+    if isinstance(value, float):
         return repr(value)
     return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _integer_text(value: int) -> str:
+    """Digits up to the usual length, then the first ones and a count (never all 5,000)."""
+    try:
+        text = str(value)
+    except ValueError:  # more digits than Python converts to text (4,300)
+        return "an integer of more than 4,300 digits"
+    if len(text) <= _MAX_SHOWN:
+        return text
+    return f"{text[:20]}\u2026 ({len(text.lstrip('-')):,} digits)"
 
 
 def type_name(value: Any) -> str:

@@ -6,9 +6,33 @@ anchors; these limits sit far above that and far below what hurts.
 
 from __future__ import annotations
 
+from typing import Optional
+
 # Checked against the file size before a byte is read, and again while reading.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Mappings and lists inside one another; the schema checker recurses per level.
 MAX_DEPTH = 64
 # Total nodes that aliases may stand for, summed over every alias in a document.
 ALIAS_BUDGET = 100_000
+# The widest integer the platform stores: a signed 64-bit one. Wider is refused where it is
+# written, in YAML as in JSON, before any conversion (Python would take minutes, or refuse
+# past 4,300 digits with a message quoting them all).
+MAX_INTEGER = 2 ** 63 - 1
+MIN_INTEGER = -(2 ** 63)
+# More digits than any 64-bit integer has in any notation YAML 1.1 reads (binary: 64).
+_MAX_INTEGER_CHARS = 70
+
+
+def integer_fits(text: str, value: Optional[int] = None) -> bool:
+    """Whether the integer written as ``text`` (read as ``value`` when already converted) can
+    be stored; never converts text longer than any storable integer."""
+    if len(text.lstrip("+-").replace("_", "")) > _MAX_INTEGER_CHARS:
+        return False
+    return MIN_INTEGER <= (int(text) if value is None else value) <= MAX_INTEGER
+
+
+def integer_refusal(text: str) -> str:
+    """The message for an integer ``integer_fits`` refused, a long one abbreviated."""
+    digits = text.lstrip("+-")
+    shown = text if len(text) <= 24 else f"{text[:20]}\u2026 ({len(digits):,} digits)"
+    return f"the integer {shown} is beyond what the platform stores (a 64-bit integer: at most {MAX_INTEGER})"
