@@ -15,7 +15,7 @@ import re
 from typing import Any, List, Optional, Tuple, Union
 
 from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
-from inferencekey_ensure.loading.limits import MAX_DEPTH, integer_fits, integer_refusal
+from inferencekey_ensure.loading.limits import MAX_DEPTH, integer_in_range, integer_refusal, too_long_for_an_integer
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
 from inferencekey_ensure.loading.parsed import (
     ParsedText,
@@ -111,7 +111,7 @@ class _Parser:
                 if not math.isfinite(value):
                     raise ValueError(token)
                 return value
-            if not integer_fits(token):
+            if too_long_for_an_integer(token) or not integer_in_range(int(token)):
                 raise _SyntaxError(integer_refusal(token), offset)
             return int(token)
         except ValueError:

@@ -6,8 +6,6 @@ anchors; these limits sit far above that and far below what hurts.
 
 from __future__ import annotations
 
-from typing import Optional
-
 # Checked against the file size before a byte is read, and again while reading.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Mappings and lists inside one another; the schema checker recurses per level.
@@ -23,16 +21,17 @@ MIN_INTEGER = -(2 ** 63)
 _MAX_INTEGER_CHARS = 70
 
 
-def integer_fits(text: str, value: Optional[int] = None) -> bool:
-    """Whether the integer written as ``text`` (read as ``value`` when already converted) can
-    be stored; never converts text longer than any storable integer."""
-    if len(text.lstrip("+-").replace("_", "")) > _MAX_INTEGER_CHARS:
-        return False
-    return MIN_INTEGER <= (int(text) if value is None else value) <= MAX_INTEGER
+def too_long_for_an_integer(text: str) -> bool:
+    """Whether ``text`` has more digits than any storable integer: refused unconverted."""
+    return len(text.lstrip("+-").replace("_", "")) > _MAX_INTEGER_CHARS
+
+
+def integer_in_range(value: int) -> bool:
+    return MIN_INTEGER <= value <= MAX_INTEGER
 
 
 def integer_refusal(text: str) -> str:
-    """The message for an integer ``integer_fits`` refused, a long one abbreviated."""
+    """Why the integer written as ``text`` is refused; a long one abbreviated."""
     digits = text.lstrip("+-")
     shown = text if len(text) <= 24 else f"{text[:20]}\u2026 ({len(digits):,} digits)"
     return f"the integer {shown} is beyond what the platform stores (a 64-bit integer: at most {MAX_INTEGER})"
