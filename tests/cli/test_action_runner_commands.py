@@ -90,3 +90,25 @@ def test_validate_for_github_defuses_legacy_commands(workspace: Path) -> None:
                            cwd=workspace, capture_output=True, text=True, check=False)
     assert child.returncode == 1 and LEGACY.replace("##[", "") in child.stdout
     assert_commands_only_ours(child.stdout + child.stderr)
+
+
+@pytest.mark.parametrize("inputs", [{"specs": "../.."}, {"specs": "/etc"}, {"working_directory": "/"},
+                                    {"working_directory": ".."}])
+def test_specs_and_working_directory_outside_the_workspace_are_input_errors(
+    run_action: Runner, workspace: Path, inputs: dict
+) -> None:
+    result = run_action(**inputs)
+    assert result.code == 2, result.log
+    assert f"outside the workspace {workspace}" in result.log and "internal error" not in result.log
+
+
+def test_a_spec_linking_out_of_the_workspace_is_refused_and_shows_nothing_of_its_target(
+    run_action: Runner, workspace: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "passwd").write_text("root:x:0:0:the target's content\n", encoding="utf-8")
+    (workspace / "inferencekey" / "x.yaml").symlink_to(tmp_path / "passwd")
+    result = run_action()
+    assert result.code == 1
+    assert "the target's content" not in result.log + result.summary and str(tmp_path / "passwd") not in result.log
+    assert "inferencekey/x.yaml:1:1: $: a symbolic link to outside the workspace: not read [file]" in result.log
+    assert "x.yaml" in result.summary and result.outputs

@@ -29,7 +29,7 @@ from inferencekey_ensure.github.context import context_from, read_event
 from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.step import GitHubStep
-from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths, within
 from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_action)
 
 
-def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) -> Optional[LoadResult]:
+def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog, workspace: str) -> Optional[LoadResult]:
     """Load and check the specs once; the engine gets this very result.
 
     None when the default spec folder holds no spec yet: there is nothing to plan, and the
@@ -55,7 +55,7 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
     """
     with log.group("Validate specs"):
         try:
-            loaded = load_workloads(list(inputs.specs))
+            loaded = load_workloads(list(inputs.specs), root=workspace)
         except NoSpecFiles as error:
             # Only the default folder, and it holds no spec yet (right after `init`), not a mistaken path.
             if not error.default_folder_only:
@@ -90,7 +90,13 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         if project and credential_shaped(project):
             log.annotate(Annotation("error", credential_refusal(source), title=f"{TITLE}: bad input"))
             return exit_codes.USAGE
+    # Spec files are read only inside the checked-out repository (see loading/discovery.py).
+    workspace = env.get("GITHUB_WORKSPACE") or os.getcwd()
     if inputs.working_directory:
+        if not within(inputs.working_directory, workspace):
+            log.annotate(Annotation("error", f"input `working-directory` is outside the workspace {workspace}: "
+                                    f"{inputs.working_directory}", title=f"{TITLE}: bad input"))
+            return exit_codes.USAGE
         if not os.path.isdir(inputs.working_directory):
             log.annotate(Annotation("error", f"input `working-directory` is not a folder: {inputs.working_directory}", title=f"{TITLE}: bad input"))
             return exit_codes.USAGE
@@ -101,7 +107,7 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         return connector(inputs.base_url, engine_env, None)
 
     try:
-        loaded = _validate(inputs, env, log)
+        loaded = _validate(inputs, env, log, workspace)
         if loaded is None:
             log.annotate(Annotation("notice", f"No spec file in {DEFAULT_SPEC_DIR}/ yet: nothing to validate or plan.",
                                     title=f"{TITLE}: no specs yet"))

@@ -9,7 +9,7 @@ the engine never acts on a run with a bad file in it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
@@ -41,12 +41,15 @@ def _declare(found: FoundWorkload) -> DeclaredWorkload:
     return DeclaredWorkload(WorkloadSpec(**fields), location, found.file_project)
 
 
-def load_workloads(paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR) -> LoadResult:
-    """Validate ``paths`` (``default_dir`` when empty) and declare their workloads.
+def load_workloads(
+    paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, root: Optional[str] = None
+) -> LoadResult:
+    """Validate ``paths`` (``default_dir`` when empty) inside the workspace ``root`` and
+    declare their workloads.
 
-    Raises ``UsageError`` for a missing path or a glob matching nothing.
+    Raises ``UsageError`` for a missing path, one outside the workspace, or a glob matching nothing.
     """
-    run = validate_paths(paths, default_dir=default_dir)
+    run = validate_paths(paths, default_dir=default_dir, root=root)
     result = LoadResult(problems=list(run.problems), files=list(run.files))
     result.workloads = [_declare(found) for found in run.clean_workloads]
     return result

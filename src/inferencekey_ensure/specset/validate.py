@@ -9,7 +9,7 @@ because the validator runs on every commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files
@@ -44,13 +44,22 @@ class ValidationRun:
 
 
 def validate_paths(
-    paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[str],
+    *,
+    default_dir: str = DEFAULT_SPEC_DIR,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    root: Optional[str] = None,
 ) -> ValidationRun:
-    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths."""
-    spec_paths = discover_spec_files(paths, default_dir)
+    """Check every spec file under ``paths`` inside the workspace ``root`` (see
+    ``discover_spec_files``); raises ``UsageError`` for unusable paths."""
+    spec_paths = discover_spec_files(paths, default_dir, root=root)
     checker = FileChecker(load_schema())
     run = ValidationRun()
     for spec_path in spec_paths:
+        if spec_path.refusal is not None:
+            run.files.append(spec_path.display)
+            run.problems.append(Problem(spec_path.display, 1, 1, "$", spec_path.refusal, rule="file"))
+            continue
         parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
         checked = checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
         run.files.append(spec_path.display)
