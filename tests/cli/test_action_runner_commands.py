@@ -112,3 +112,12 @@ def test_a_spec_linking_out_of_the_workspace_is_refused_and_shows_nothing_of_its
     assert "the target's content" not in result.log + result.summary and str(tmp_path / "passwd") not in result.log
     assert "inferencekey/x.yaml:1:1: $: a symbolic link to outside the workspace: not read [file]" in result.log
     assert "x.yaml" in result.summary and result.outputs
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:9\n::error::x", "http://127.0.0.1:9/a b", "http://127.0.0.1:9\t/"])
+def test_a_base_url_with_a_line_break_or_space_is_an_input_error(run_action: Runner, base_url: str) -> None:
+    result = run_action(environment={"INPUT_BASE_URL": base_url})
+    assert "internal error" not in result.log and "Traceback" not in result.log
+    # Worded as an unusable base-url setting is (as for a non-http URL): a configuration error, exit 1.
+    assert "configuration error: base URL" in result.log and result.code == 1, result.log
+    assert_commands_only_ours(result.log)

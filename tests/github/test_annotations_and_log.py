@@ -87,3 +87,11 @@ def test_the_step_log_shows_bidi_controls_as_visible_escapes() -> None:
         "model: <U+202E>exe.txt<U+202C>\n"
         "::warning title=<U+202E>eltit::drift in <U+2066>x<U+2069>\n"
     )
+
+
+def test_a_workload_of_a_project_that_could_not_be_listed_is_annotated_with_the_reason() -> None:
+    doc = plan([workload("w", action="unknown", status="failed")],
+               errors=[{"message": "network error: could not connect to https://api.example", "project": "acme"}])
+    message = run_annotations([], doc, None, "/w")[0].message
+    assert "no detail" not in message
+    assert message == "acme/w: failed: network error: could not connect to https://api.example"

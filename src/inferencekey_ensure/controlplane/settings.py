@@ -37,6 +37,8 @@ DEFAULT_MAX_EVENT_BYTES = 1024 * 1024
 # Printable ASCII without spaces: anything else cannot travel in an HTTP header,
 # and httpx's complaint about an invalid header value would quote the token.
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+# Whitespace and control characters have no place in a URL (httpx refuses them later, unworded).
+_URL_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, repr=False)
@@ -95,6 +97,12 @@ def resolve_settings(
 def _resolve_base_url(explicit: Optional[str], env: Mapping[str, str]) -> str:
     raw = (explicit or "").strip() or env.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
     url = raw.rstrip("/")
+    if _URL_UNSAFE.search(url):
+        # Shown escaped: the value may come from a workflow input and end up in a log line.
+        raise ConfigurationError(
+            f"base URL {url!r} holds a space, line break or control character",
+            fix=f"Set {BASE_URL_ENV} (or the base-url option) to a URL such as {DEFAULT_BASE_URL}.",
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
