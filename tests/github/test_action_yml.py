@@ -17,7 +17,7 @@ INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "gith
           "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project",
           "require-reviewed-plan", "cache-environment"]
 SETUP_INPUTS = ["cache-environment"]
-OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug", "plan-digest",
+OUTPUTS = ["endpoint-refs", "plan", "plan-file", "has-changes", "changes", "comment-url", "project-slug", "workload-slug", "plan-digest",
            "projects"]
 
 
