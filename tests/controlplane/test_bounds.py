@@ -100,3 +100,14 @@ def test_the_defaults_bound_every_request() -> None:
     settings = resolve_settings("http://127.0.0.1:9", {"INFERENCEKEY_SDK_TOKEN": TOKEN})
     assert settings.request_deadline == 30.0
     assert settings.max_answer_bytes == 32 * 1024 * 1024 and settings.max_event_bytes == 1024 * 1024
+
+
+def test_an_attempt_that_used_the_whole_deadline_is_not_retried(server: ScriptedServer) -> None:
+    settings = dataclasses.replace(
+        resolve_settings(server.url, {"INFERENCEKEY_SDK_TOKEN": TOKEN}, retry=RetryPolicy(max_attempts=3)),
+        request_deadline=DEADLINE_S,
+    )
+    server.script(trickle(SLOW_HEAD), trickle(SLOW_HEAD), trickle(SLOW_HEAD))
+    with ControlPlaneClient(settings) as client, pytest.raises(NetworkError):
+        client.list_workloads("acme")
+    assert server.methods() == ["GET"]

@@ -5,8 +5,9 @@ share between the threads of a write pool (it holds no per-request state).
 Retries follow ``retry.RetryPolicy``; errors are the typed ones of ``errors``,
 redacted with the configured token. Every attempt ends by the settings' request
 deadline (or the retry budget's rest, if sooner) whatever pace the server keeps
-(``deadline``), and an answer is read only up to the size cap: a trickling or
-flooding server costs a bounded time and memory.
+(``deadline``), and is not retried when it used the whole deadline; an answer is
+read only up to the size cap: a trickling or flooding server costs a bounded time
+and memory.
 
 When a failed request may be sent again
 ---------------------------------------
@@ -74,6 +75,8 @@ class _Failure:
     transient: bool
     status: Optional[int] = None
     retry_after_s: Optional[float] = None
+    # The attempt used up the request deadline: a server that slow is not asked again at once.
+    out_of_time: bool = False
 
 
 class _AnswerTooLarge(Exception):
@@ -261,7 +264,7 @@ class ControlPlaneClient:
             failed += 1
             if not idempotent and may_have_been_processed(failure.delivery, failure.status):
                 raise self._outcome_unknown(what or f"{method} {path}", failure)
-            if not failure.transient:
+            if not failure.transient or failure.out_of_time:
                 raise failure.error(failed)
             delay = policy.delay_before_retry(
                 failed_attempts=failed,
@@ -338,7 +341,8 @@ class ControlPlaneClient:
         self, method: str, path: str, exc: httpx.TransportError, within_s: Optional[float] = None
     ) -> _Failure:
         settings = self.settings
-        if isinstance(exc, httpx.TimeoutException) and str(exc) == DEADLINE_PASSED:
+        out_of_time = isinstance(exc, httpx.TimeoutException) and str(exc) == DEADLINE_PASSED
+        if out_of_time:
             # Once connected, the request may have gone out: the deadline can pass mid-write.
             delivery = Delivery.NOT_SENT if isinstance(exc, httpx.ConnectTimeout) else Delivery.MAYBE_SENT
             code = "timeout"
@@ -362,6 +366,7 @@ class ControlPlaneClient:
         return _Failure(
             delivery=delivery,
             transient=True,
+            out_of_time=out_of_time,
             error=lambda attempts: NetworkError(
                 with_attempts(detail, attempts),
                 code=code,
