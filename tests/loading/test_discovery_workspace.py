@@ -69,3 +69,9 @@ def test_a_walk_stops_at_its_file_bound(repo: Path) -> None:
     with pytest.raises(UsageError) as caught:
         discover_spec_files(["many"], root=str(repo), max_files=3)
     assert "more than 3 spec files" in str(caught.value)
+
+
+def test_a_walk_stops_at_its_time_bound(repo: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        discover_spec_files(["inferencekey"], root=str(repo), max_seconds=0.0)
+    assert "took over 0s" in str(caught.value)
