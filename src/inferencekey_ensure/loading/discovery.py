@@ -44,18 +44,26 @@ class SpecPath:
     refusal: Optional[str] = None
 
 
-class _Scope:
-    """The workspace a discovery keeps to, and its bounds."""
+def _holds(real_root: str, real: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
-    def __init__(self, root: str, max_files: int, max_seconds: float) -> None:
+
+def within(path: str, root: str) -> bool:
+    """Whether ``path``, through every link, is ``root`` or inside it."""
+    return _holds(os.path.realpath(root), os.path.realpath(path))
+
+
+class _Scope:
+    """The workspace one named path keeps to, and the time its search may take."""
+
+    def __init__(self, root: str, max_seconds: float) -> None:
         self.root = os.path.realpath(root)
         self.shown_root = root
-        self.max_files = max_files
         self.deadline = time.monotonic() + max_seconds
         self.max_seconds = max_seconds
 
     def holds(self, real: str) -> bool:
-        return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
+        return _holds(self.root, real)
 
     def contains(self, path: str) -> bool:
         """Whether what ``path`` leads to, through every link, is inside."""
@@ -64,11 +72,6 @@ class _Scope:
     def check_time(self, raw: str) -> None:
         if time.monotonic() > self.deadline:
             raise UsageError(f"looking for spec files in {raw!r} took over {self.max_seconds:g}s; name the spec folders")
-
-
-def within(path: str, root: str) -> bool:
-    """Whether ``path``, through every link, is ``root`` or inside it."""
-    return _Scope(root, 0, 0.0).contains(path)
 
 
 def _fixed_part(raw: str) -> str:
@@ -201,7 +204,7 @@ def discover_spec_files(
     found: List[SpecPath] = []
     seen: Set[str] = set()
     for raw in named:
-        scope = _Scope(root if root is not None else repository_root(_fixed_part(raw)), max_files, max_seconds)
+        scope = _Scope(root if root is not None else repository_root(_fixed_part(raw)), max_seconds)
         for path, refusal in _expand(raw, scope):
             real = os.path.realpath(path)
             if real not in seen:
