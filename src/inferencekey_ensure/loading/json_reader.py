@@ -18,6 +18,7 @@ from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
 from inferencekey_ensure.loading.limits import MAX_DEPTH, integer_in_range, integer_refusal, too_long_for_an_integer
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
 from inferencekey_ensure.loading.parsed import (
+    JSON,
     ParsedText,
     duplicate_key,
     has_lone_surrogate,
@@ -200,5 +201,5 @@ def parse_json(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> ParsedTex
     except _SyntaxError as error:
         line, column = parser.position(error.offset)
         parser.problems.append(Problem(path, line, column, json_path(parser.child_path()), error.message, rule=error.rule))
-        return ParsedText([], parser.problems)
-    return ParsedText([Document(root, root.line, root.column)], parser.problems)
+        return ParsedText([], parser.problems, JSON)
+    return ParsedText([Document(root, root.line, root.column)], parser.problems, JSON)
