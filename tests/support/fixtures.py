@@ -13,8 +13,8 @@ from inferencekey_ensure.emulator import EmulatorServer
 from inferencekey_ensure.plan.model import Target
 
 from .emulator import TOKEN, start_emulator
-from .package_index import PackageIndex, every_file
 from .engine import make_live, make_spec, make_target
+from .package_index import PackageIndex, every_file
 
 
 @pytest.fixture
