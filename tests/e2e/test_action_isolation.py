@@ -120,7 +120,7 @@ def test_two_jobs_at_once_build_plan_and_import_nothing_from_the_workspace(world
     run = world.act()
     assert run.succeeded and run.returncode == 0, run.text
     assert world.marks_left() == []
-    assert run.output.count("(cold: installed with uv, cached as") == 2
+    assert run.output.count("(cold: installed with direct unpacking of") == 2
     assert jobs_that_planned(run) == {"first", "second"}
 
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import os
 import re
 import sys
 import threading
+import zipfile
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -117,6 +119,16 @@ def cached(file: LockedFile, folder: Optional[Path] = None) -> Path:
     partial.write_bytes(data)
     os.replace(partial, target)
     return target
+
+
+def altered(file: LockedFile) -> bytes:
+    """``file``'s wheel with one module more: a well-formed archive that is not the locked one."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(cached(file)) as original, zipfile.ZipFile(out, "w") as copy:
+        for info in original.infolist():
+            copy.writestr(info, original.read(info))
+        copy.writestr("planted_by_the_mirror.py", "raise SystemExit('a planted module ran')\n")
+    return out.getvalue()
 
 
 class _Handler(BaseHTTPRequestHandler):

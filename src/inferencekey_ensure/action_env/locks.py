@@ -13,6 +13,7 @@ from pathlib import PurePath
 from typing import List, Optional, Sequence
 
 REQUIREMENTS_LOCK = PurePath("action", "requirements.lock")
+PYLOCK = PurePath("action", "pylock.toml")
 UV_WHEELS_LOCK = PurePath("action", "uv-wheels.lock")
 
 _MACHINE_ALIASES = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64"}

@@ -13,14 +13,21 @@ import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import List, Mapping, Optional, Tuple
 
-from inferencekey_ensure.action_env import build, index, store
+from inferencekey_ensure.action_env import build, index, store, unpack
 from inferencekey_ensure.action_env.envkey import environment_key
 from inferencekey_ensure.action_env.interpreter import Interpreter
-from inferencekey_ensure.action_env.locks import REQUIREMENTS_LOCK, UV_WHEELS_LOCK, parse_uv_wheels, uv_wheel_for
-from inferencekey_ensure.action_env.verify import environment_problems, venv_python
+from inferencekey_ensure.action_env.locks import (
+    PYLOCK,
+    REQUIREMENTS_LOCK,
+    UV_WHEELS_LOCK,
+    parse_uv_wheels,
+    uv_wheel_for,
+)
+from inferencekey_ensure.action_env.verify import environment_problems, site_packages, venv_python
 from inferencekey_ensure.github.flags import parse_flag
 
 ACTION_ROOT = Path(__file__).resolve().parents[3]
@@ -63,6 +70,16 @@ def build_environment(folder: Path, interpreter: Interpreter, work: Path, index_
     except build.BuildError as error:
         raise SetupError("ik-ensure cannot create a virtual environment", str(error)) from None
     lock = ACTION_ROOT / REQUIREMENTS_LOCK
+    wheels = unpack.locked_wheels((ACTION_ROOT / PYLOCK).read_text(encoding="utf-8"))
+    root = site_packages(folder)
+    if wheels is not None and root is not None:
+        try:
+            unpack.install(wheels, root, index_url)
+            return f"direct unpacking of {len(wheels)} locked wheels"
+        except build.TamperedWheel as error:
+            raise SetupError(TAMPERED, str(error)) from None
+        except (OSError, index.IndexProblem, zipfile.BadZipFile) as error:
+            print(f"ik-ensure: the locked wheels could not be unpacked ({error}); installing with uv or pip")
     installer, uv = _installer(interpreter, work, index_url)
     try:
         if uv is not None:
