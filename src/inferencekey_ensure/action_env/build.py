@@ -33,6 +33,7 @@ from inferencekey_ensure.action_env.locks import UvWheel
 from inferencekey_ensure.action_env.record import parse_record
 from inferencekey_ensure.action_env.verify import record_hash, site_packages, venv_python
 
+COMPILE_TIMEOUT_S = 300
 _LOCKED_INSTALL = ["--no-deps", "--require-hashes", "--only-binary", ":all:"]
 # What uv and pip say when a downloaded file is not the one the lock names.
 _HASH_MISMATCH = re.compile(r"hash mismatch|do not match the hashes", re.IGNORECASE)
@@ -124,6 +125,32 @@ def install_with_pip(python: Path, lock: Path, work: Path, index_url: str = inde
         raise _failed("pip", done, index_url)
 
 
+def start_compiling(folder: Path, python: Path, work: Path) -> Optional["subprocess.Popen[bytes]"]:
+    """Start writing bytecode for every module under ``folder``, on all cores, in the background.
+
+    A fresh runner has none, neither for the action's own code (just checked
+    out) nor for the wheels just installed, and the run step would compile what
+    it imports one module after another. Started while the wheels download, this
+    costs the job almost nothing. It only saves time, so a failure is ignored
+    (the run step then compiles, or runs from source if it cannot write).
+    """
+    try:
+        return subprocess.Popen([str(python), "-I", "-m", "compileall", "-q", "-j", "0", str(folder)], cwd=str(work),
+                                env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def finish_compiling(process: Optional["subprocess.Popen[bytes]"]) -> None:
+    if process is None:
+        return
+    try:
+        process.wait(timeout=COMPILE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def compile_and_record(env: Path) -> None:
     """Compile the environment's modules now and name each ``.pyc`` in its wheel's RECORD, as pip does.
 
@@ -134,7 +161,7 @@ def compile_and_record(env: Path) -> None:
     root = site_packages(env)
     if root is None:
         raise BuildError(f"{env} has no single site-packages folder")
-    done = _run([str(python), "-I", "-m", "compileall", "-q", str(root)], env)
+    done = _run([str(python), "-I", "-m", "compileall", "-q", "-j", "0", str(root)], env)
     if done.returncode != 0:
         raise BuildError("compiling the environment failed: " + (done.stdout + done.stderr).strip()[-2000:])
     tag = sys.implementation.cache_tag

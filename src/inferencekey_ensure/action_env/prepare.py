@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -151,14 +152,16 @@ def main(env: Optional[Mapping[str, str]] = None) -> int:
     except OSError as error:
         print(_command("error", "ik-ensure cannot prepare its environment", f"RUNNER_TEMP is not usable: {error}"))
         return 1
+    action_code = build.start_compiling(ACTION_ROOT / "src", Path(sys.executable), work)
     try:
-        return _prepare(env, interpreter, job_temp, work, bool(wanted), index_url, started)
+        return _prepare(env, interpreter, job_temp, work, bool(wanted), index_url, started, action_code)
     finally:
+        build.finish_compiling(action_code)
         shutil.rmtree(work, ignore_errors=True)  # this job's own downloads (uv, its cache), used by no one else
 
 
 def _prepare(env: Mapping[str, str], interpreter: Interpreter, job_temp: Path, work: Path, wanted: bool,
-             index_url: str, started: float) -> int:
+             index_url: str, started: float, action_code: Optional["subprocess.Popen[bytes]"]) -> int:
     try:
         root = _cache_root(env) if wanted else None
         if wanted and root is None:
@@ -170,6 +173,9 @@ def _prepare(env: Mapping[str, str], interpreter: Interpreter, job_temp: Path, w
         else:
             folder = store.new_folder(job_temp, "ik-ensure-env")
             installer = build_environment(folder, interpreter, work, index_url)
+            root_folder = site_packages(folder)
+            if root_folder is not None:
+                build.finish_compiling(build.start_compiling(root_folder, venv_python(folder), work))
             state = f"cold: installed with {installer} into {folder} for this job"
     except SetupError as error:
         print(_command("error", error.title, str(error)))
@@ -181,6 +187,7 @@ def _prepare(env: Mapping[str, str], interpreter: Interpreter, job_temp: Path, w
         shown = "; ".join(problems[:SHOWN_PROBLEMS]) + (" ..." if len(problems) > SHOWN_PROBLEMS else "")
         print(_command("warning", "ik-ensure did not trust its cached environment",
                        f"{len(problems)} problem(s), so it built a new one: {shown}"))
+    build.finish_compiling(action_code)
     with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
         output.write(f"python={venv_python(folder)}\n")
     print(f"ik-ensure ready in {time.monotonic() - started:.1f}s ({state})")
