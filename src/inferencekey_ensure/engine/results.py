@@ -15,7 +15,9 @@ from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.request import RECONCILE, RunMode
 from inferencekey_ensure.plan.digest import CanonicalPlan, canonical_plan, plan_digest
 from inferencekey_ensure.plan.model import (
+    CHANGE_ACTIONS,
     CREATE,
+    DRIFT_ACTIONS,
     DRIFT_LEFT,
     DRIFT_REFUSED,
     NO_CHANGE,
@@ -27,24 +29,22 @@ from inferencekey_ensure.plan.model import (
     UnmanagedWorkload,
     WorkloadAction,
 )
+from inferencekey_ensure.plan.spend import PlanSpend, plan_spend
 
 # What became of a workload (or an unmanaged one's prune); the plan JSON's ``status`` values.
 Status = Literal["ok", "failed", "refused", "left-drifted"]
-OK: Status = "ok"
+STATUS_OK: Status = "ok"
 FAILED: Status = "failed"
 REFUSED: Status = "refused"
 LEFT_DRIFTED: Status = "left-drifted"
 
-# Actions that change the platform (or would, in preview).
-CHANGE_ACTIONS = (CREATE, UPDATE, REPLACE)
-# Actions that mean a live workload differs from its spec.
-DRIFT_ACTIONS = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 PROBLEM_STATUSES = (FAILED, REFUSED)
 
 # Why a reconcile wrote nothing of its plan; the plan JSON's ``refused`` values.
-RefusalReason = Literal["prune-limit", "plan-check"]
+RefusalReason = Literal["prune-limit", "plan-check", "spend-limit"]
 PRUNE_LIMIT: RefusalReason = "prune-limit"
 PLAN_CHECK: RefusalReason = "plan-check"
+SPEND_LIMIT: RefusalReason = "spend-limit"
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class WorkloadResult:
 @dataclass(frozen=True)
 class UnmanagedResult:
     workload: UnmanagedWorkload
-    status: Status = OK
+    status: Status = STATUS_OK
     error: Optional[str] = None
 
 
@@ -104,8 +104,8 @@ class RunError:
 
 @dataclass(frozen=True)
 class RunReport:
-    """``refused``: a reconcile that planned, then wrote nothing: over the prune limit, or
-    its ``may_write`` check said no (``--expect-digest``, ``require-reviewed-plan``). It
+    """``refused``: a reconcile that planned, then wrote nothing: over the prune limit or the
+    spend limit, or its ``may_write`` check said no (``--expect-digest``, ``require-reviewed-plan``). It
     stays a reconcile, its results are the plan's, and nothing counts as done."""
 
     mode: RunMode
@@ -121,6 +121,13 @@ class RunReport:
         made once: the JSON, the outputs and the comment's record all read it."""
         return canonical_plan([result.planned for result in self.workloads],
                               [result.workload for result in self.unmanaged])
+
+    @cached_property
+    def spend(self) -> PlanSpend:
+        """The plan's spend ceilings before and after (``plan/spend.py``), made once for every rendering.
+        Outside the digest: it follows from the plan's content, which the digest covers."""
+        return plan_spend([result.planned for result in self.workloads],
+                          [result.workload for result in self.unmanaged])
 
     @cached_property
     def plan_digest(self) -> Optional[str]:
@@ -154,7 +161,7 @@ class RunReport:
         """Counts by action; with ``done_only`` a write (create, update, replace, prune) counts
         only when its status is ok, i.e. it was made."""
         def done(status: Status) -> bool:
-            return not done_only or (status == OK and self.refused is None)
+            return not done_only or (status == STATUS_OK and self.refused is None)
 
         def writes(results: Sequence[WorkloadResult], action: WorkloadAction) -> int:
             return sum(1 for result in results if result.action == action and done(result.status))

@@ -14,8 +14,8 @@ from inferencekey_ensure.domain.fields import on_drift_outcomes
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
     FAILED,
-    OK,
     REFUSED,
+    STATUS_OK,
     RunError,
     RunReport,
     UnmanagedResult,
@@ -31,6 +31,7 @@ from inferencekey_ensure.plan.model import (
     UNKNOWN,
     UPDATE,
 )
+from inferencekey_ensure.report import spend_text
 
 RESET = "\033[0m"
 RED, GREEN, YELLOW, BOLD, DIM = "\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[2m"
@@ -137,7 +138,7 @@ def _unmanaged_lines(results: Sequence[UnmanagedResult], mode: str, paint: Paint
             what = paint("would have been deleted (--prune, listed above); not applied", RED)
         elif mode != RECONCILE:
             what = paint("will be deleted (--prune, listed above)", RED)
-        elif result.status == OK:
+        elif result.status == STATUS_OK:
             what = paint("deleted (--prune)", RED)
         elif result.status == REFUSED:
             what = paint(f"NOT deleted: {result.error}", RED)
@@ -204,6 +205,9 @@ def render_plan(report: RunReport, *, colour: bool = False) -> str:
         lines.append("")
         lines.extend(_error_lines(report.errors, paint))
     lines.extend(["", summary_line(report)])
+    if report.spend.workloads:
+        lines.extend(["", paint(spend_text.headline(report.spend), BOLD)])
+        lines.extend(f"  {line}" for line in spend_text.spend_lines(report.spend))
     if report.workloads:
         lines.extend(["", "EndpointRefs:"])
         lines.extend(endpoint_table(report.workloads))
