@@ -278,14 +278,15 @@ jobs:
         with:
           comment-key: guardrails
           max-spend-increase: "1"
-          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+          index-url: {index}
+          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
       - name: Read the SARIF file
-        if: ${{ always() }}
+        if: ${{{{ always() }}}}
         env:
-          SARIF: ${{ steps.ik.outputs.sarif-file }}
+          SARIF: ${{{{ steps.ik.outputs.sarif-file }}}}
         run: >-
           python3 -c "import json, os; d = json.load(open(os.environ['SARIF']));
-          print('sarif rules', sorted({r['ruleId'] for r in d['runs'][0]['results']}))"
+          print('sarif rules', sorted({{r['ruleId'] for r in d['runs'][0]['results']}}))"
 """
 GPU_SPEC = """\
 project: acme
@@ -300,7 +301,7 @@ execution_policy_config: {max_workers: 1, max_hourly_cost_usd: 5}
 
 def test_9_a_preview_over_max_spend_increase_fails_after_its_comment_and_the_sarif_file_is_read(
         world: ActWorld) -> None:
-    (world.repo / ".github" / "workflows" / "guardrails.yml").write_text(GUARDRAILS_WORKFLOW)
+    (world.repo / ".github" / "workflows" / "guardrails.yml").write_text(GUARDRAILS_WORKFLOW.format(index=world.index.simple_url))
     (world.repo / ".ik-ensure.yaml").write_text("policy:\n  require_fields: [on_drift]\n  advisory: [require_fields]\n")
     (world.repo / "inferencekey" / "gpu.yaml").write_text(GPU_SPEC)
     world.commit("a capped GPU workload and a repository policy")

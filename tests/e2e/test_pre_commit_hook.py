@@ -113,11 +113,11 @@ def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request, package_inde
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="try-repo needs this checkout to be a git repository")
-def test_pre_commit_holds_the_repository_policy_at_the_offending_line(user_repo, request):
+def test_pre_commit_holds_the_repository_policy_at_the_offending_line(user_repo, request, package_index):
     home = Path(request.config.cache.mkdir("pre-commit-home"))
     write(user_repo, ".ik-ensure.yaml", "policy:\n  allowed_backends: [ollama]\n  require_fields: [gpu_resource_id]\n"
                                         "  advisory: [require_fields]\n")
-    failed = _try_repo(user_repo, "inferencekey-validate", home)
+    failed = _try_repo(user_repo, "inferencekey-validate", home, package_index)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     lines = failed.stdout.splitlines()
     assert any(line.startswith("inferencekey/chat.yaml:") and line.endswith("[policy/allowed_backends]")
