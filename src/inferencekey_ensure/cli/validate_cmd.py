@@ -42,6 +42,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--only-project", action="append", default=[], metavar="P",
                         help="check only the files holding specs of project P (repeatable)")
+    parser.add_argument("--siblings", action="store_true",
+                        help="also read the other spec files of each named file's spec root (its nearest folder "
+                             "named inferencekey) and fail a slug the named files share with them; the "
+                             "pre-commit hook sets it, since pre-commit names only the staged files")
     parser.set_defaults(func=run)
 
 
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from inferencekey_ensure.specset.validate import validate_paths
 
-    result = validate_paths(args.paths)
+    result = validate_paths(args.paths, siblings=args.siblings)
     if args.only_project:
         from inferencekey_ensure.domain.spec import PROJECT_ENV
         from inferencekey_ensure.specset.project_filter import only_found, requested_projects

@@ -8,16 +8,17 @@ because the validator runs on every commit.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import List, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, SpecPath, discover_spec_files, sibling_spec_files
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import load_schema
 from inferencekey_ensure.loading.spec_file import parse_spec_file
 from inferencekey_ensure.validation.collisions import slug_collisions
-from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload
+from inferencekey_ensure.validation.file_check import FileCheck, FileChecker, FoundWorkload
 
 
 @dataclass
@@ -44,24 +45,39 @@ class ValidationRun:
 
 
 def validate_paths(
-    paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES,
+    siblings: bool = False,
 ) -> ValidationRun:
-    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths."""
+    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths.
+
+    With ``siblings``, the other spec files of the named files' spec roots are read
+    too, for slug collisions only: a named file colliding with one of them fails,
+    naming both, as a run over the whole root would; their own problems are theirs.
+    """
     spec_paths = discover_spec_files(paths, default_dir)
     checker = FileChecker(load_schema())
+    # Siblings first, so a collision is reported at the named file and names the sibling.
+    context: List[FoundWorkload] = []
+    for spec_path in sibling_spec_files(spec_paths, os.path.basename(default_dir)) if siblings else []:
+        context += _check(checker, spec_path, max_bytes).workloads
     run = ValidationRun()
     for spec_path in spec_paths:
-        parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
-        checked = checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
+        checked = _check(checker, spec_path, max_bytes)
         run.files.append(spec_path.display)
         run.workloads += checked.workloads
         run.problems += checked.problems
         if checked.ok:
             run.clean_workloads += checked.workloads
-    collisions = slug_collisions(run.workloads)
+    named = set(run.files)
+    collisions = [problem for problem in slug_collisions(context + run.workloads) if problem.path in named]
     run.problems += collisions
     colliding_files = {problem.path for problem in collisions}
     run.clean_workloads = [workload for workload in run.clean_workloads if workload.display not in colliding_files]
     order = {display: index for index, display in enumerate(run.files)}
     run.problems.sort(key=lambda problem: (order.get(problem.path, len(order)), problem.line, problem.column))
     return run
+
+
+def _check(checker: FileChecker, spec_path: SpecPath, max_bytes: int) -> FileCheck:
+    parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
+    return checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
