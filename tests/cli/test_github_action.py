@@ -123,7 +123,9 @@ def test_no_sdk_token_only_validates_and_says_how_to_set_it_up(run_action: Runne
     result = run_action(sdk_token=None, event_name="push")
     assert result.code == 0
     assert emulator.request_log == []
-    assert "no InferenceKey SDK token" in result.summary and "secrets.INFERENCEKEY_SDK_TOKEN" in result.summary
+    assert "no InferenceKey SDK token" in result.summary
+    # A preview reads with the read-only token the workflows name; the write token is the reconcile's.
+    assert "`sdk-token: ${{ secrets.INFERENCEKEY_SDK_READ_TOKEN }}` in a preview" in result.summary
 
 
 def test_invalid_specs_fail_with_located_annotations_and_no_request(run_action: Runner, workspace: Path,
