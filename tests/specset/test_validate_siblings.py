@@ -71,3 +71,12 @@ def test_a_root_above_the_working_directory_is_named_by_its_absolute_path(repo):
     os.chdir(repo / "inferencekey" / "team")
     (problem,) = validate_paths(["new.yaml"], siblings=True).problems
     assert f"by the workload at {(repo / 'inferencekey' / 'chat.yaml').as_posix()}:3:7" in problem.message
+
+
+def test_a_sibling_with_problems_of_its_own_still_counts_for_collisions_as_in_a_whole_run(repo):
+    write(repo, "inferencekey/chat.yaml", "project: acme\n" + MINIMAL + "modle: x\n")
+    write(repo, "inferencekey/new.yaml", "project: acme\n" + OTHER)
+    whole = [problem for problem in validate_paths(["inferencekey"]).problems if problem.path == "inferencekey/new.yaml"]
+    (staged,) = validate_paths(["inferencekey/new.yaml"], siblings=True).problems
+    assert [(problem.rule, problem.message) for problem in whole] == [(staged.rule, staged.message)]
+    assert staged.rule == "slug-collision"

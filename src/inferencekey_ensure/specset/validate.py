@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import List, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
-from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, SpecPath, discover_spec_files, sibling_spec_files
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files, sibling_spec_files
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import load_schema
 from inferencekey_ensure.loading.spec_file import parse_spec_file
 from inferencekey_ensure.validation.collisions import slug_collisions
-from inferencekey_ensure.validation.file_check import FileCheck, FileChecker, FoundWorkload
+from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload, workloads_only
 
 
 @dataclass
@@ -59,10 +59,11 @@ def validate_paths(
     # Siblings first, so a collision is reported at the named file and names the sibling.
     context: List[FoundWorkload] = []
     for spec_path in sibling_spec_files(spec_paths, os.path.basename(default_dir)) if siblings else []:
-        context += _check(checker, spec_path, max_bytes).workloads
+        context += workloads_only(spec_path.display, parse_spec_file(spec_path.path, spec_path.display, max_bytes))
     run = ValidationRun()
     for spec_path in spec_paths:
-        checked = _check(checker, spec_path, max_bytes)
+        parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
+        checked = checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
         run.files.append(spec_path.display)
         run.workloads += checked.workloads
         run.problems += checked.problems
@@ -76,8 +77,3 @@ def validate_paths(
     order = {display: index for index, display in enumerate(run.files)}
     run.problems.sort(key=lambda problem: (order.get(problem.path, len(order)), problem.line, problem.column))
     return run
-
-
-def _check(checker: FileChecker, spec_path: SpecPath, max_bytes: int) -> FileCheck:
-    parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
-    return checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")

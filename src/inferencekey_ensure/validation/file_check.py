@@ -12,9 +12,9 @@ from typing import Any, Dict, List, Optional
 
 from inferencekey_ensure.diagnostics.problem import Problem, json_path
 from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
-from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
+from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode
 from inferencekey_ensure.loading.parsed import ParsedText
-from inferencekey_ensure.validation.documents import workload_entries
+from inferencekey_ensure.validation.documents import WorkloadEntry, workload_entries
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
 from inferencekey_ensure.validation.value_rules import string_problems
@@ -56,8 +56,8 @@ class FileChecker:
     def check(self, display: str, parsed: ParsedText, yaml_syntax: bool) -> FileCheck:
         result = FileCheck(list(parsed.problems))
         for document in parsed.documents:
-            root = document.root
-            if root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == ""):
+            root = _content(document.root)
+            if root is None:
                 message = "document is empty (a stray `---`?); every document must hold a workload or `workloads: [...]`"
                 result.problems.append(Problem(display, document.line, document.column, "$", message, rule="empty"))
                 continue
@@ -65,10 +65,27 @@ class FileChecker:
             found += string_problems(root, display)
             for entry in workload_entries(root):
                 found += workload_problems(entry, display, self.policy_keys)
-                result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))
+                result.workloads.append(_found(display, entry))
             if yaml_syntax:
                 reported = {(problem.line, problem.column) for problem in result.problems + found}
                 found += yaml_trap_problems(root, display, reported)
             result.problems += found
         result.problems.sort(key=lambda problem: (problem.line, problem.column))
         return result
+
+
+def workloads_only(display: str, parsed: ParsedText) -> List[FoundWorkload]:
+    """The workloads ``check`` would find, without checking them: all a cross-file check of
+    files not under review needs (their own problems are not reported)."""
+    roots = [_content(document.root) for document in parsed.documents]
+    return [_found(display, entry) for root in roots if root is not None for entry in workload_entries(root)]
+
+
+def _content(root: Optional[Node]) -> Optional[Node]:
+    """The document's root, or None for an empty document (nothing, or a bare ``---``)."""
+    empty = root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == "")
+    return None if empty else root
+
+
+def _found(display: str, entry: WorkloadEntry) -> FoundWorkload:
+    return FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project)
