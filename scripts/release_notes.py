@@ -56,4 +56,8 @@ def main(argv: List[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    try:
+        raise SystemExit(main(sys.argv[1:]))
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say to it
+        sys.stderr.close()
+        raise SystemExit(1) from None
