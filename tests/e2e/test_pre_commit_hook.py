@@ -168,3 +168,17 @@ def test_a_normal_commit_fails_a_staged_slug_colliding_with_a_committed_file(use
     assert "1 file, 1 workload: 1 error" in output
     log = subprocess.run(["git", "log", "--format=%s"], cwd=user_repo, capture_output=True, text=True, check=True).stdout
     assert log.split() == ["specs"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="try-repo needs this checkout to be a git repository")
+def test_pre_commit_holds_the_repository_policy_at_the_offending_line(user_repo, request):
+    home = Path(request.config.cache.mkdir("pre-commit-home"))
+    write(user_repo, ".ik-ensure.yaml", "policy:\n  allowed_backends: [ollama]\n  require_fields: [gpu_resource_id]\n"
+                                        "  advisory: [require_fields]\n")
+    failed = _try_repo(user_repo, "inferencekey-validate", home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    lines = failed.stdout.splitlines()
+    assert any(line.startswith("inferencekey/chat.yaml:") and line.endswith("[policy/allowed_backends]")
+               and "backend 'vllm' is not allowed here (allowed: ollama)" in line for line in lines), failed.stdout
+    assert any(": warning: " in line and line.endswith("[policy/require_fields]") for line in lines)

@@ -20,6 +20,10 @@ class NoSpecFiles(UsageError):
         self.default_folder_only = default_folder_only
 
 
+class ConfigNotFound(UsageError):
+    """``--config FILE`` (input ``config``) names no file."""
+
+
 class InstallationError(Exception):
     """The package is installed without the JSON Schema it validates with.
 

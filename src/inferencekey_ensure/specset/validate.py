@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.domain.repo_config import RepoConfig
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files, sibling_spec_files
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import load_schema
 from inferencekey_ensure.loading.spec_file import parse_spec_file
+from inferencekey_ensure.specset.config import ConfigLoad
 from inferencekey_ensure.validation.collisions import slug_collisions
 from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload, workloads_only
+from inferencekey_ensure.validation.policy import policy_problems
+from inferencekey_ensure.validation.project_rule import unresolved_project_problems
 
 
 @dataclass
@@ -30,6 +34,7 @@ class ValidationRun:
     problems: List[Problem] = field(default_factory=list)
     # Workloads of files with no error: the ones a spec may be built from.
     clean_workloads: List[FoundWorkload] = field(default_factory=list)
+    config: RepoConfig = field(default_factory=RepoConfig)
 
     @property
     def errors(self) -> int:
@@ -46,21 +51,26 @@ class ValidationRun:
 
 def validate_paths(
     paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES,
+    config: Optional[ConfigLoad] = None, fallback: Optional[str] = None, warn_unresolved: bool = False,
     siblings: bool = False,
 ) -> ValidationRun:
     """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths.
 
-    With ``siblings``, the other spec files of the named files' spec roots are read
-    too, for slug collisions only: a named file colliding with one of them fails,
-    naming both, as a run over the whole root would; their own problems are theirs.
+    ``config``'s policy is checked (its own problems reported); ``fallback`` is the project of
+    specs naming none before the config's ``project`` (``--project``, the environment).
+    ``warn_unresolved`` (``validate``) warns at each workload no source gives a project, which
+    the plan would refuse. With ``siblings``, the other spec files of the named files' spec
+    roots are read too, for slug collisions only: a named file colliding with one of them
+    fails, naming both, as a run over the whole root would; their own problems are theirs.
     """
     spec_paths = discover_spec_files(paths, default_dir)
     checker = FileChecker(load_schema())
+    loaded_config = config or ConfigLoad()
     # Siblings first, so a collision is reported at the named file and names the sibling.
     context: List[FoundWorkload] = []
     for spec_path in sibling_spec_files(spec_paths, os.path.basename(default_dir)) if siblings else []:
         context += workloads_only(spec_path.display, parse_spec_file(spec_path.path, spec_path.display, max_bytes))
-    run = ValidationRun()
+    run = ValidationRun(config=loaded_config.config)
     for spec_path in spec_paths:
         parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
         checked = checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
@@ -70,10 +80,14 @@ def validate_paths(
         if checked.ok:
             run.clean_workloads += checked.workloads
     named = set(run.files)
-    collisions = [problem for problem in slug_collisions(context + run.workloads) if problem.path in named]
-    run.problems += collisions
-    colliding_files = {problem.path for problem in collisions}
-    run.clean_workloads = [workload for workload in run.clean_workloads if workload.display not in colliding_files]
+    project = fallback or run.config.project
+    across = [problem for problem in slug_collisions(context + run.workloads) if problem.path in named]
+    across += policy_problems(run.workloads, run.config.policy, project)
+    if warn_unresolved:
+        across += unresolved_project_problems(run.workloads, project, run.config.path)
+    run.problems += across + loaded_config.problems
+    failing_files = {problem.path for problem in across if problem.is_error}
+    run.clean_workloads = [workload for workload in run.clean_workloads if workload.display not in failing_files]
     order = {display: index for index, display in enumerate(run.files)}
     run.problems.sort(key=lambda problem: (order.get(problem.path, len(order)), problem.line, problem.column))
     return run
