@@ -52,9 +52,10 @@ class ValidationRun:
 def validate_paths(
     paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES,
     config: Optional[ConfigLoad] = None, fallback: Optional[str] = None, warn_unresolved: bool = False,
-    siblings: bool = False,
+    root: Optional[str] = None, siblings: bool = False,
 ) -> ValidationRun:
-    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths.
+    """Check every spec file under ``paths`` inside the workspace ``root`` (see
+    ``discover_spec_files``); raises ``UsageError`` for unusable paths.
 
     ``config``'s policy is checked (its own problems reported); ``fallback`` is the project of
     specs naming none before the config's ``project`` (``--project``, the environment).
@@ -63,15 +64,19 @@ def validate_paths(
     roots are read too, for slug collisions only: a named file colliding with one of them
     fails, naming both, as a run over the whole root would; their own problems are theirs.
     """
-    spec_paths = discover_spec_files(paths, default_dir)
+    spec_paths = discover_spec_files(paths, default_dir, root=root)
     checker = FileChecker(load_schema())
     loaded_config = config or ConfigLoad()
     # Siblings first, so a collision is reported at the named file and names the sibling.
     context: List[FoundWorkload] = []
-    for spec_path in sibling_spec_files(spec_paths, os.path.basename(default_dir)) if siblings else []:
+    for spec_path in sibling_spec_files(spec_paths, os.path.basename(default_dir), root=root) if siblings else []:
         context += workloads_only(spec_path.display, parse_spec_file(spec_path.path, spec_path.display, max_bytes))
     run = ValidationRun(config=loaded_config.config)
     for spec_path in spec_paths:
+        if spec_path.refusal is not None:
+            run.files.append(spec_path.display)
+            run.problems.append(Problem(spec_path.display, 1, 1, "$", spec_path.refusal, rule="file"))
+            continue
         parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
         checked = checker.check(spec_path.display, parsed)
         run.files.append(spec_path.display)
