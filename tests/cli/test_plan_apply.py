@@ -8,6 +8,7 @@ from typing import Any, List, Tuple
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from support.engine import BOT, EMBED, SEEDED_BOT, write_specs, writes
@@ -82,7 +83,7 @@ def test_usage_mistakes_exit_2(platform, capsys, argv: List[str]):
         code = main(argv)
     except SystemExit as exc:
         code = exc.code
-    assert code == 2
+    assert code == exit_codes.USAGE
     assert "Traceback" not in capsys.readouterr().err
 
 

@@ -22,12 +22,13 @@ from typing import Dict, List, Optional
 from inferencekey_ensure.action_env.locks import UvWheel
 from inferencekey_ensure.action_env.record import parse_record
 from inferencekey_ensure.action_env.verify import record_hash, site_packages, venv_python
+from inferencekey_ensure.domain.errors import IkEnsureError
 
 DOWNLOAD_TIMEOUT_S = 60
 _LOCKED_INSTALL = ["--no-deps", "--require-hashes", "--only-binary", ":all:"]
 
 
-class BuildError(Exception):
+class BuildError(IkEnsureError):
     """A step of the build failed; the message says which and what to do."""
 
 

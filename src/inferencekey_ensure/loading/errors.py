@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from inferencekey_ensure.domain.errors import IkEnsureError
 
-class UsageError(Exception):
+
+class UsageError(IkEnsureError):
     """The command line named something unusable (a missing path, a glob matching nothing).
 
     The CLI turns it into exit code 2: the run never looked at a spec, so it can say
@@ -20,7 +22,7 @@ class NoSpecFiles(UsageError):
         self.default_folder_only = default_folder_only
 
 
-class InstallationError(Exception):
+class InstallationError(IkEnsureError):
     """The package is installed without the JSON Schema it validates with.
 
     Not the user's spec's fault and not fixable by editing it, so the CLI reports
