@@ -56,9 +56,11 @@ class _Parts:
     diffs: List[str]
     notices: str
     tail: List[str] = field(default_factory=list)
+    # No workloads, no table: a run that stopped before planning has nothing to tabulate.
+    tabulated: bool = True
 
     def render(self) -> str:
-        table = "\n".join([sections.TABLE_HEADER] + self.rows)
+        table = "\n".join([sections.TABLE_HEADER] + self.rows) if self.tabulated else ""
         blocks = self.head + [table] + self.diffs + [self.notices] + self.tail
         return BLOCK_SEPARATOR.join(block for block in blocks if block)
 
@@ -77,7 +79,8 @@ def _fit(report: RunReport, head: List[str], extras: List[str], info: Footer, bu
     diffed = sections.diffed_entries(report)
     diffs = [sections.diff_block(entry) for entry in diffed]
     tail = [sections.footer(info)]
-    parts = _Parts(head=head + extras, rows=rows, diffs=diffs, notices=sections.notices(report, compact=False), tail=tail)
+    parts = _Parts(head=head + extras, rows=rows, diffs=diffs, notices=sections.notices(report, compact=False), tail=tail,
+                   tabulated=bool(entries))
     full = parts.render()
     if size(full) <= budget.limit:
         return full
@@ -152,7 +155,7 @@ def render_comment(
     shown_key = comment_key if comment_key != "default" else None
     marker = comment_marker(comment_key) + ("\n" + record if record else "")
     head = ([marker, sections.headline(report, shown_key, title)] + ([lead] if lead else [])
-            + [sections.deletions_notice(report)])
+            + [sections.errors_notice(report), sections.deletions_notice(report)])
     return _fit(report, head, [], info, budget)
 
 
@@ -168,5 +171,5 @@ def render_summary(report: RunReport, *, info: Footer, preamble: Optional[str] =
         limit_name="the 1 MiB job-summary limit",
         elsewhere="the step's `plan` output",
     )
-    head = [sections.headline(report), sections.deletions_notice(report)]
+    head = [sections.headline(report), sections.errors_notice(report), sections.deletions_notice(report)]
     return _fit(report, head, [preamble] if preamble else [], info, budget)
