@@ -81,3 +81,8 @@ def test_validate_prints_the_plain_message_at_the_line_with_the_colon(tmp_path, 
     code, out, _ = run_cli(capsys, "validate", path)
     assert code == exit_codes.FAILURE
     assert f"{path}:6:10: $: YAML syntax error: `model:Qwen/Qwen3-8B` needs a space after the colon" in out
+
+
+def test_a_value_holding_colon_space_says_quote_it_at_the_second_colon():
+    assert _only_problem("name: Chat: bot\nslug: chat\n") == (
+        1, 11, 'this value holds `: `, which YAML reads as a second key; quote the value: `name: "Chat: bot"`')

@@ -58,6 +58,8 @@ def plain_syntax_error(text: str, error: yaml.MarkedYAMLError) -> SyntaxAt:
     missing = _missing_space(lines, (opened.line + 1) if opened is not None else line, line)
     if missing is not None:
         return missing
+    if problem.startswith("mapping values are not allowed") and 0 <= _first_colon(lines, line) < column - 1:
+        return _colon_in_value(lines[line - 1], line, column)
     if any(problem.startswith(words) for words in _INDENT_PROBLEMS):
         return _bad_indent(lines, line)
     message = problem
@@ -92,6 +94,19 @@ def _missing_space(lines: List[str], first: int, last: int) -> Optional[SyntaxAt
             shown = value if len(value) <= 40 else value[:40] + "..."
             return SyntaxAt(number, colon, f"`{key}:{shown}` needs a space after the colon: write `{key}: {shown}`")
     return None
+
+
+def _colon_in_value(text: str, line: int, column: int) -> SyntaxAt:
+    colon = text.find(": ")
+    key, value = text[:colon].strip(), text[colon + 2:].strip()
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    return SyntaxAt(line, column, f"this value holds `: `, which YAML reads as a second key; quote the value: "
+                    f"`{key}: \"{shown}\"`")
+
+
+def _first_colon(lines: List[str], line: int) -> int:
+    """The 0-based column of the line's first ``: `` (its key's colon), or -1."""
+    return lines[line - 1].find(": ") if 1 <= line <= len(lines) else -1
 
 
 def _indent(text: str) -> int:
