@@ -1,4 +1,4 @@
-"""A token given where a project belongs is refused (exit 2) and never printed or stored.
+"""A token given where a project belongs is refused (exit 64, usage) and never printed or stored.
 
 ``--project``, ``INFERENCEKEY_PROJECT`` and the action's ``project`` input name a
 project; a token pasted there would otherwise be echoed in plans, in ``projects``

@@ -204,7 +204,7 @@ def test_comment_never_makes_no_github_request(run_action: Runner, github: FakeG
     assert github.requests == []
 
 
-def test_bad_inputs_exit_2_naming_the_input(run_action: Runner) -> None:
+def test_bad_inputs_are_usage_errors_naming_the_input(run_action: Runner) -> None:
     result = run_action(mode="deploy")
     assert result.code == exit_codes.USAGE
     assert "input `mode` must be one of preview, reconcile" in result.log

@@ -26,7 +26,7 @@ def cli(capsys: pytest.CaptureFixture, *argv: Any) -> Tuple[int, str, str]:
 def test_plan_then_apply_then_plan_shows_no_changes(platform, tmp_path, capsys):
     specs = write_specs(tmp_path, [BOT, EMBED])
     code, out, _ = cli(capsys, "plan", specs, "--detailed-exitcode")
-    assert code == 2
+    assert code == exit_codes.CHANGES_PENDING
     assert "+ acme/support-bot  will be created" in out
     assert "EndpointRefs:" in out
     assert cli(capsys, "plan", specs)[0] == 0
@@ -78,7 +78,7 @@ def test_an_invalid_spec_exits_1_with_its_location_and_sends_nothing(platform, t
     ["plan", "--local", "--base-url", "http://127.0.0.1:9"],
     ["plan", "no/such/path.yaml"],
 ])
-def test_usage_mistakes_exit_2(platform, capsys, argv: List[str]):
+def test_usage_mistakes_exit_with_the_usage_code(platform, capsys, argv: List[str]):
     try:
         code = main(argv)
     except SystemExit as exc:

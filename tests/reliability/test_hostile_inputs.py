@@ -1,4 +1,4 @@
-"""Hostile and broken input: a located error, exit 1 (2 only for usage), no traceback,
+"""Hostile and broken input: a located error, exit 1 (64 only for usage), no traceback,
 no request to the platform, bounded memory; for ``validate``, ``plan`` and ``apply``.
 
 The committed corpus lives in ``hostile/`` (one file per case, the slug collision
@@ -316,7 +316,7 @@ def test_ten_thousand_workloads_plan_with_one_list_request(ten_thousand):
             ("GET", f"/api/projects/{PROJECT}/workloads")]
     finally:
         server.stop()
-    assert child.code == 2, child.stderr
+    assert child.code == exit_codes.CHANGES_PENDING, child.stderr
     document = json.loads(child.stdout)
     assert document["summary"]["create"] == TEN_THOUSAND
     assert len({workload["slug"] for workload in document["workloads"]}) == TEN_THOUSAND
