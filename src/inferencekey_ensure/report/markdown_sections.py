@@ -81,7 +81,7 @@ def headline(report: RunReport, comment_key: Optional[str] = None, title_text: O
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"
     if report.stopped_before_planning:
-        return f"{title}\n\n\u274c **Stopped before planning.** Nothing was planned or changed; the error below says why."
+        return f"{title}\n\n\u274c **Stopped before planning.** Nothing was planned or changed; the errors below say why."
     verbs = _VERBS.get(report.mode, _VERBS["preview"])
     summary = report.summary()
     counts = [
