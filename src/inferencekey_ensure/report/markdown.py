@@ -56,7 +56,7 @@ class _Parts:
     diffs: List[str]
     notices: str
     tail: List[str] = field(default_factory=list)
-    # No workloads, no table: a run that stopped before planning has nothing to tabulate.
+    # A run that stopped before planning has nothing to tabulate.
     tabulated: bool = True
 
     def render(self) -> str:
@@ -80,7 +80,7 @@ def _fit(report: RunReport, head: List[str], extras: List[str], info: Footer, bu
     diffs = [sections.diff_block(entry) for entry in diffed]
     tail = [sections.footer(info)]
     parts = _Parts(head=head + extras, rows=rows, diffs=diffs, notices=sections.notices(report, compact=False), tail=tail,
-                   tabulated=bool(entries))
+                   tabulated=not report.stopped_before_planning)
     full = parts.render()
     if size(full) <= budget.limit:
         return full
