@@ -89,7 +89,7 @@ def test_a_second_push_edits_the_same_comment(run_action: Runner, github: FakeGi
     assert [c["id"] for c in comments] == [first["id"]]
     assert '- "llama3:8b"\n+ "llama3:70b"' in str(comments[0]["body"])
     assert len(github.requests_of("POST")) == 1 and len(github.requests_of("PATCH")) == 1
-    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "model_name" in result.log
+    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "drifted from its spec (update): model\n" in result.log
 
 
 def test_reconcile_changes_the_platform_and_the_next_preview_says_no_changes(run_action: Runner, github: FakeGitHub,
