@@ -82,6 +82,8 @@ def test_a_missing_workload_under_dry_run_is_not_left_drifted():
     text = render_plan(report)
     assert "missing, not created (on_drift=dry_run)" in text and "drift left in place" not in text
     assert "not created yet" in text[text.index("EndpointRefs:"):]
+    body = render_comment(report, comment_key="default", info=INFO)
+    assert "not created yet (`on_drift: dry_run`)" in body and "drift left" not in body.split("| Workload |")[1]
 
 
 def test_a_failed_write_says_which_write_failed():

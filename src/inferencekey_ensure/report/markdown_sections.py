@@ -132,6 +132,9 @@ def table_row(entry: WorkloadResult, mode: str) -> str:
         action = _DONE_LABELS[entry.action]
     else:
         action = _ACTION_LABELS.get(entry.action) or markdown_text(entry.action, 30)
+        if entry.action == "drift-left" and planned.live is None:
+            # Nothing live to drift from: on_drift dry_run left it uncreated.
+            action = f"not created yet ({table_code('on_drift: ' + planned.on_drift, 40)})"
         if mode == "refused" and entry.action in _DONE_LABELS:
             action += " \u00b7 not applied"
     if entry.is_problem:
