@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Dict, Iterator, List
 
+import cmarkgfm
 import httpx
 import pytest
 
@@ -22,6 +23,8 @@ from support.action_harness import (
     write_spec,
 )
 from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Account, FakeGitHub, Fault
+from support.fleet import HEADLINE as FLEET_HEADLINE
+from support.fleet import seed_fleet, write_fleet_specs
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
 
@@ -638,3 +641,84 @@ def test_another_folder_with_no_spec_is_still_a_usage_error(run_action: Runner, 
     (workspace / "empty").mkdir()
     result = run_action(specs="empty/")
     assert result.code == exit_codes.USAGE and "no spec files" in result.log and result.outputs["projects"] == "[]"
+
+
+def _fleet(workspace: Path, emulator: EmulatorServer) -> None:
+    (workspace / "inferencekey" / "chat.yaml").unlink()
+    write_fleet_specs(workspace)
+    seed_fleet(emulator)
+
+
+def test_the_preview_comment_and_summary_give_the_fleets_spend_ceiling(run_action: Runner, github: FakeGitHub,
+                                                                      workspace: Path, emulator: EmulatorServer) -> None:
+    _fleet(workspace, emulator)
+    result = run_action()
+    assert result.code == 0, result.log
+    for markdown in (str(our_comments(github)[0]["body"]), result.summary):
+        rendered = cmarkgfm.github_flavored_markdown_to_html(markdown)  # GitHub's own renderer
+        assert f"<strong>{FLEET_HEADLINE.replace('>', '&gt;')}</strong>" in rendered
+        assert "<li>acme/chat: $6.00/h -&gt; $8.00/h</li>" in rendered
+        assert "<li>acme/embed: not there -&gt; $10.00/h</li>" in rendered
+        assert "<li>uncapped (no ceiling declared, not counted in the sum): acme/legacy</li>" in rendered
+    assert json.loads(result.outputs["plan"])["spend"]["after_hourly_usd"] == 18.0
+
+
+def test_a_preview_over_max_spend_increase_fails_after_commenting_by_how_much(run_action: Runner, github: FakeGitHub,
+                                                                              workspace: Path,
+                                                                              emulator: EmulatorServer) -> None:
+    _fleet(workspace, emulator)
+    result = run_action(max_spend_increase="5")
+    assert result.code == 1
+    body = str(our_comments(github)[0]["body"])
+    assert "rises by $12.00/h" in body and "$7.00/h above the spend limit (max-spend-increase $5.00/h)" in body
+
+
+def test_a_reconcile_over_max_spend_increase_writes_nothing(run_action: Runner, workspace: Path,
+                                                            emulator: EmulatorServer) -> None:
+    _fleet(workspace, emulator)
+    emulator.clear_request_log()
+    result = run_action(event_name="push", mode="reconcile", max_spend_increase="5")
+    assert result.code == 1
+    assert [request.method for request in emulator.request_log if request.method != "GET"] == []
+    assert json.loads(result.outputs["plan"])["refused"] == "spend-limit"
+
+
+def test_a_mandatory_policy_violation_fails_the_preview_after_a_policy_section(run_action: Runner, github: FakeGitHub,
+                                                                              workspace: Path,
+                                                                              emulator: EmulatorServer) -> None:
+    (workspace / ".ik-ensure.yaml").write_text(
+        "policy:\n  allowed_backends: [vllm]\n  require_fields: [on_drift]\n  advisory: [require_fields]\n",
+        encoding="utf-8")
+    result = run_action()
+    assert result.code == 1 and emulator.workloads("acme") == []
+    body = str(our_comments(github)[0]["body"])
+    assert "#### Policy" in body and "policy/allowed_backends" in body and "policy/require_fields" in body
+    assert "#### Policy" in result.summary
+    assert "::error file=inferencekey/chat.yaml,line=6,col=14" in result.log
+
+
+def test_an_advisory_policy_violation_warns_in_the_policy_section_and_the_preview_passes(
+        run_action: Runner, github: FakeGitHub, workspace: Path) -> None:
+    (workspace / ".ik-ensure.yaml").write_text("policy:\n  forbid_uncapped: true\n  advisory: [forbid_uncapped]\n",
+                                               encoding="utf-8")
+    result = run_action()
+    assert result.code == 0, result.log
+    body = str(our_comments(github)[0]["body"])
+    assert "#### Policy" in body and "advisory only" in body and "policy/forbid_uncapped" in body
+    assert json.loads(result.outputs["plan"])["policy"][0]["rule"] == "policy/forbid_uncapped"
+
+
+def test_every_run_that_validated_writes_sarif_and_names_it_in_sarif_file(run_action: Runner, workspace: Path) -> None:
+    (workspace / "inferencekey" / "chat.yaml").write_text("name: x\nslug: x\nmodel: m\nbackend: vllm\nmodle: y\n",
+                                                          encoding="utf-8")
+    result = run_action(sdk_token="")
+    document = json.loads(Path(result.outputs["sarif-file"]).read_text(encoding="utf-8"))
+    [finding] = [r for r in document["runs"][0]["results"] if r["ruleId"] == "schema"]
+    location = finding["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "inferencekey/chat.yaml"
+    assert location["region"] == {"startLine": 5, "startColumn": 1}
+
+
+def test_a_missing_config_file_is_an_input_error(run_action: Runner) -> None:
+    result = run_action(config="nope.yaml")
+    assert result.code == exit_codes.USAGE and "input `config`: config file not found: nope.yaml" in result.log

@@ -18,6 +18,12 @@ def outside_github_actions(monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def project_from_the_environment(monkeypatch):
+    """The specs here name no project: the environment gives one, so only the problem under test is reported."""
+    monkeypatch.setenv("INFERENCEKEY_PROJECT", "acme")
+
+
 def test_the_examples_are_valid_and_the_summary_says_so(capsys):
     code, out, err = run_cli(capsys, "validate", str(EXAMPLES))
     assert (code, out, err) == (0, "8 files, 9 workloads: all valid\n", "")

@@ -251,3 +251,55 @@ def test_8_the_sdk_token_never_reaches_comments_summaries_or_step_output(world: 
     assert SDK_SECRET_TAIL not in written and GITHUB_TOKEN not in written
     tokens = {request.headers.get("authorization") for request in world.emulator.request_log}
     assert tokens == {f"Bearer {SDK_TOKEN}"}
+
+
+GUARDRAILS_WORKFLOW = """\
+on: pull_request
+permissions:
+  contents: read
+  pull-requests: write
+jobs:
+  preview:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: ik
+        uses: ./
+        with:
+          comment-key: guardrails
+          max-spend-increase: "1"
+          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+      - name: Read the SARIF file
+        if: ${{ always() }}
+        env:
+          SARIF: ${{ steps.ik.outputs.sarif-file }}
+        run: >-
+          python3 -c "import json, os; d = json.load(open(os.environ['SARIF']));
+          print('sarif rules', sorted({r['ruleId'] for r in d['runs'][0]['results']}))"
+"""
+GPU_SPEC = """\
+project: acme
+name: GPU chat
+slug: gpu-chat
+model: Qwen/Qwen2.5-7B-Instruct
+backend: vllm
+execution_policy: autoscaling
+execution_policy_config: {max_workers: 1, max_hourly_cost_usd: 5}
+"""
+
+
+def test_9_a_preview_over_max_spend_increase_fails_after_its_comment_and_the_sarif_file_is_read(
+        world: ActWorld) -> None:
+    (world.repo / ".github" / "workflows" / "guardrails.yml").write_text(GUARDRAILS_WORKFLOW)
+    (world.repo / ".ik-ensure.yaml").write_text("policy:\n  require_fields: [on_drift]\n  advisory: [require_fields]\n")
+    (world.repo / "inferencekey" / "gpu.yaml").write_text(GPU_SPEC)
+    world.commit("a capped GPU workload and a repository policy")
+    run = world.act("pull_request", "guardrails.yml", pull_request_event())
+    assert not run.succeeded
+    [comment] = [c for c in world.github.comments_on(REPOSITORY, PR_NUMBER)
+                 if str(c["body"]).startswith("<!-- ik-ensure:comment-key=guardrails -->")]
+    body = str(comment["body"])
+    assert "Spend ceiling: $0.00/h -&gt; $5.00/h" in body  # the live support-bot is uncapped: not counted
+    assert "$4.00/h above the spend limit (max-spend-increase $1.00/h)" in body
+    assert "#### Policy" in body and "policy/require_fields" in body
+    assert "sarif rules ['policy/require_fields']" in run.output

@@ -114,3 +114,17 @@ def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request):
         'inferencekey/broken.yaml:5:15: $.vllm_version: `0.10` is read as the number 0.1 (YAML 1.1), '
         'not a string; quote it: "0.10" [coercion]'
     ) in failed.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="try-repo needs this checkout to be a git repository")
+def test_pre_commit_holds_the_repository_policy_at_the_offending_line(user_repo, request):
+    home = Path(request.config.cache.mkdir("pre-commit-home"))
+    write(user_repo, ".ik-ensure.yaml", "policy:\n  allowed_backends: [ollama]\n  require_fields: [gpu_resource_id]\n"
+                                        "  advisory: [require_fields]\n")
+    failed = _try_repo(user_repo, "inferencekey-validate", home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    lines = failed.stdout.splitlines()
+    assert any(line.startswith("inferencekey/chat.yaml:") and line.endswith("[policy/allowed_backends]")
+               and "backend 'vllm' is not allowed here (allowed: ollama)" in line for line in lines), failed.stdout
+    assert any(": warning: " in line and line.endswith("[policy/require_fields]") for line in lines)

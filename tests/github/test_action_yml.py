@@ -15,10 +15,10 @@ from inferencekey_ensure.github.inputs import env_name
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",
           "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project",
-          "require-reviewed-plan", "cache-environment"]
+          "require-reviewed-plan", "config", "max-spend-increase", "cache-environment"]
 SETUP_INPUTS = ["cache-environment"]
 OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug", "plan-digest",
-           "projects"]
+           "projects", "sarif-file"]
 
 
 def steps() -> List[Dict[str, Any]]:

@@ -19,7 +19,7 @@ from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, us
 from support.engine import make_live, make_target
 
 WORKLOAD_KEYS = ["file", "line", "column", "name", "project", "slug", "declared_slug", "action",
-                 "on_drift", "diffs", "endpoint_ref", "exists", "status", "error", "notes"]
+                 "on_drift", "diffs", "endpoint_ref", "exists", "status", "error", "notes", "spend"]
 
 
 def preview_report(prune: bool = False, on_drift: str = "reconcile") -> RunReport:
@@ -46,7 +46,7 @@ def preview_report(prune: bool = False, on_drift: str = "reconcile") -> RunRepor
 def test_the_json_document_has_the_documented_shape():
     document = report_to_json(preview_report())
     assert list(document) == ["format_version", "tool", "mode", "summary", "workloads", "unmanaged", "errors", "plan_digest",
-                              "planned", "refused"]
+                              "planned", "refused", "spend", "policy"]
     assert document["refused"] is None
     assert document["format_version"] == 1
     assert document["tool"] == {"name": "ik-ensure", "version": "0.1.0"}
@@ -64,7 +64,9 @@ def test_the_json_document_has_the_documented_shape():
     assert update["diffs"] == [{"field": "model_name", "live": "old/model", "desired": "new/model"}]
     assert any("needs replacement" in note for note in document["workloads"][3]["notes"])
     assert document["unmanaged"] == [{"project": "acme", "slug": "old-bot", "name": "Old bot",
-                                      "action": "none", "status": "ok", "error": None}]
+                                      "action": "none", "status": "ok", "error": None,
+                                      "spend": {"before": {"basis": "uncapped", "hourly_usd": None},
+                                                "after": {"basis": "uncapped", "hourly_usd": None}}}]
     assert document["errors"] == []
     json.dumps(document)
 

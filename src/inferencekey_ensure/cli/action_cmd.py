@@ -19,9 +19,8 @@ from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped
-from inferencekey_ensure.domain.spec import PROJECT_ENV, projects_of
+from inferencekey_ensure.domain.spec import PROJECT_ENV, fallback_project, projects_of
 from inferencekey_ensure.engine.connector import Connector
-from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.outputs import step_outputs
@@ -29,10 +28,12 @@ from inferencekey_ensure.flow.sequence import run_step
 from inferencekey_ensure.github.context import context_from, read_event
 from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
+from inferencekey_ensure.github.sarif_file import write_sarif
 from inferencekey_ensure.github.step import GitHubStep
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
-from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
+from inferencekey_ensure.loading.errors import ConfigNotFound, NoSpecFiles, UsageError
 from inferencekey_ensure.report.validation_text import problem_line
+from inferencekey_ensure.specset.config import load_config
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.specset.project_filter import UndeclaredProject, only_declared
 from inferencekey_ensure.specset.prune_scope import prune_refusal
@@ -48,7 +49,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_action)
 
 
-def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) -> Optional[LoadResult]:
+def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog, step: GitHubStep) -> Optional[LoadResult]:
     """Load and check the specs once; the engine gets this very result.
 
     None when the default spec folder holds no spec yet: there is nothing to plan, and the
@@ -56,7 +57,8 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
     """
     with log.group("Validate specs"):
         try:
-            loaded = load_workloads(list(inputs.specs))
+            loaded = load_workloads(list(inputs.specs), config=load_config(inputs.config),
+                                    fallback=fallback_project(inputs.project, env))
         except NoSpecFiles as error:
             # Only the default folder, and it holds no spec yet (right after `init`), not a mistaken path.
             if not error.default_folder_only:
@@ -64,11 +66,13 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog) ->
             log.plain(f"no spec file in {DEFAULT_SPEC_DIR}/ yet")
             return None
         if inputs.only_projects:
-            loaded = only_declared(loaded, inputs.only_projects, fallback_project(inputs.project, env),
+            loaded = only_declared(loaded, inputs.only_projects,
+                                   fallback_project(inputs.project, env, loaded.config.project),
                                    "input `only-project`")
         for problem in loaded.problems:
             log.plain(problem_line(problem))
         log.plain(f"{len(loaded.files)} spec file(s), {len(loaded.workloads)} workload(s)")
+        step.sarif_file = write_sarif(env, loaded.problems, inputs.comment_key)
     return loaded
 
 
@@ -76,7 +80,7 @@ def prune_scope_refusal(inputs: ActionInputs, loaded: LoadResult, env: Mapping[s
     """Input ``prune`` over spec files that are only part of the set (``specset/prune_scope.py``)."""
     if not inputs.prune:
         return None
-    projects = projects_of(loaded.workloads, fallback_project(inputs.project, env))
+    projects = projects_of(loaded.workloads, fallback_project(inputs.project, env, loaded.config.project))
     return prune_refusal(describe_paths(inputs.specs), DEFAULT_SPEC_DIR, "a folder in input `specs`, e.g. inferencekey/", projects,
                          "input `prune`")
 
@@ -102,7 +106,7 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         return connector(inputs.base_url, engine_env, None)
 
     try:
-        loaded = _validate(inputs, env, log)
+        loaded = _validate(inputs, env, log, step)
         if loaded is None:
             log.annotate(Annotation("notice", f"No spec file in {DEFAULT_SPEC_DIR}/ yet: nothing to validate or plan.",
                                     title=f"{TITLE}: no specs yet"))
@@ -116,6 +120,10 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         failed = run_step(inputs, step, loaded, env, connect)
     except UndeclaredProject as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
+        step.finish(None, step_outputs(None, None))
+        return exit_codes.USAGE
+    except ConfigNotFound as error:
+        log.annotate(Annotation("error", f"input `config`: {error}", title=f"{TITLE}: bad input"))
         step.finish(None, step_outputs(None, None))
         return exit_codes.USAGE
     except UsageError as error:

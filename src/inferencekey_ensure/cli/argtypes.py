@@ -36,6 +36,7 @@ positive_int = at_least(int, "a whole number", 1)
 positive_seconds = at_least(float, "a number of seconds", 0.0, exclusive=True)
 non_negative_int = at_least(int, "a whole number", 0)
 non_negative_seconds = at_least(float, "a number of seconds", 0.0)
+usd_per_hour = at_least(float, "US dollars an hour", 0.0)
 
 
 def plan_digest_arg(value: str) -> str:

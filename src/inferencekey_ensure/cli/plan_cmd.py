@@ -17,18 +17,17 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.cli.argtypes import plan_digest_arg, positive_int, positive_seconds
+from inferencekey_ensure.cli.argtypes import plan_digest_arg, positive_int, positive_seconds, usd_per_hour
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.cli.progress import progress_printer
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.domain.secrets import redact_text
-from inferencekey_ensure.domain.spec import projects_of
+from inferencekey_ensure.domain.spec import fallback_project, projects_of
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
 from inferencekey_ensure.engine.events import EventSink
-from inferencekey_ensure.engine.projects import fallback_project
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT, RunMode
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
 from inferencekey_ensure.loading.errors import UsageError
@@ -36,6 +35,7 @@ from inferencekey_ensure.plan.digest import DigestCheck
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
+from inferencekey_ensure.specset.config import load_config
 from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
 from inferencekey_ensure.specset.prune_scope import prune_refusal
@@ -45,7 +45,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
                         help="spec files, folders or globs (default: inferencekey/)")
     parser.add_argument("--project", help="project for specs that name none "
-                        "(spec and file `project` win; default: INFERENCEKEY_PROJECT)")
+                        "(spec and file `project` win; default: INFERENCEKEY_PROJECT, else the config's `project`)")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="repository config (default: .ik-ensure.yaml here or in the nearest folder "
+                        "above, up to the repository root)")
     parser.add_argument("--base-url", help="control plane URL (default: INFERENCEKEY_BASE_URL, "
                         "else https://api.inferencekey.com)")
     parser.add_argument("--on-drift", choices=ON_DRIFT_VALUES, default=DEFAULT_ON_DRIFT,
@@ -62,6 +65,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-project", action="append", default=[], metavar="P",
                         help="plan only the specs of project P (repeatable): nothing is requested "
                         "for the others")
+    parser.add_argument("--max-spend-increase", type=usd_per_hour, default=None, metavar="USD",
+                        help="fail when the plan raises the spend ceiling by more than USD an hour "
+                        "(apply: refuse before any write); a workload added or changed to uncapped always does")
     parser.add_argument("--local", action="store_true",
                         help=f"use the in-process local control plane ({LOCAL_STATE_PATH}); "
                         "no token, no network")
@@ -109,6 +115,7 @@ def _request(args: argparse.Namespace, mode: RunMode, env: Mapping[str, str],
         wait_timeout_s=wait_timeout if wait_timeout is not None else DEFAULT_WAIT_TIMEOUT_S,
         parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM),
         on_event=on_event,
+        max_spend_increase=args.max_spend_increase,
     )
     return replace(request, may_write=check) if check is not None else request
 
@@ -127,7 +134,7 @@ def _prune_refusal(args: argparse.Namespace, specs: LoadResult, env: Mapping[str
     """Why ``--prune`` may not run over these paths, or None (``specset/prune_scope.py``)."""
     if not args.prune:
         return None
-    projects = projects_of(specs.workloads, fallback_project(args.project, env))
+    projects = projects_of(specs.workloads, fallback_project(args.project, env, specs.config.project))
     return prune_refusal(describe_paths(args.paths), DEFAULT_SPEC_DIR,
                          f"{DEFAULT_SPEC_DIR}/", projects, "--prune")
 
@@ -155,10 +162,11 @@ def _execute(args: argparse.Namespace, mode: RunMode, check: Optional[DigestChec
         print(f"ik-ensure {args.command}: error: {problem}", file=sys.stderr)
         return None
     try:
-        specs = load_workloads(list(args.paths))
+        specs = load_workloads(list(args.paths), config=load_config(args.config),
+                               fallback=fallback_project(args.project, env))
         if args.only_project:
             specs = only_declared(specs, requested_projects(args.only_project),
-                                  fallback_project(args.project, env))
+                                  fallback_project(args.project, env, specs.config.project))
     except UsageError as exc:
         print(f"ik-ensure {args.command}: error: {redact_text(str(exc))}", file=sys.stderr)
         return None

@@ -25,7 +25,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
                         help="spec files, folders or globs (default: inferencekey/)")
     parser.add_argument("--project", help="project for specs that name none "
-                        "(default: INFERENCEKEY_PROJECT)")
+                        "(default: INFERENCEKEY_PROJECT, else the config's `project`)")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="repository config (default: .ik-ensure.yaml here or in the nearest folder "
+                        "above, up to the repository root)")
     parser.add_argument("--json", action="store_true",
                         help="print a JSON array on one line (for fromJSON in a workflow matrix)")
     parser.set_defaults(func=run)
@@ -33,14 +36,17 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
+    from inferencekey_ensure.domain.spec import fallback_project
     from inferencekey_ensure.engine.declared_projects import declared_projects
     from inferencekey_ensure.engine.projects import no_project
     from inferencekey_ensure.loading.errors import NoSpecFiles
     from inferencekey_ensure.report.validation_text import printable, problem_line
+    from inferencekey_ensure.specset.config import load_config
     from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
 
     try:
-        loaded = load_workloads(list(args.paths))
+        loaded = load_workloads(list(args.paths), config=load_config(args.config),
+                                fallback=fallback_project(args.project, os.environ))
     except UsageError as error:
         if not args.paths and isinstance(error, NoSpecFiles):
             # The default folder exists but holds no spec yet (right after `init`): no matrix legs.
@@ -52,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(problem_line(problem), file=sys.stderr)
     if not loaded.ok:
         return exit_codes.FAILURE
-    found = declared_projects(loaded.workloads, args.project, os.environ)
+    found = declared_projects(loaded.workloads, args.project, os.environ, loaded.config.project)
     if found.unresolved:
         for declared in found.unresolved:
             print(printable(redact_text(f"error: {no_project(declared)}")), file=sys.stderr)

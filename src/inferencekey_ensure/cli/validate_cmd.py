@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import Any, Tuple
 
 from inferencekey_ensure.cli import exit_codes
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +41,12 @@ def register(subparsers: Any) -> None:
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="repository config (default: .ik-ensure.yaml here or in the nearest folder "
+                        "above, up to the repository root)")
+    parser.add_argument("--project", default=None,
+                        help="project for specs that name none, as plan takes it (default: "
+                        "INFERENCEKEY_PROJECT, else `project` in the config)")
     parser.add_argument("--only-project", action="append", default=[], metavar="P",
                         help="check only the files holding specs of project P (repeatable)")
     parser.set_defaults(func=run)
@@ -52,18 +58,41 @@ def _format(requested: Any) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _repository_place() -> Tuple[str, str]:
+    """The working directory relative to the repository root, and the root (``""``: not in a
+    repository): SARIF names files from the root."""
+    from pathlib import Path
+
+    from inferencekey_ensure.loading.config_file import repository_root
+
+    root = repository_root()
+    here = Path.cwd().resolve()
+    if root is None:
+        return "", ""
+    return ("" if root == here else here.relative_to(root).as_posix()), root.as_posix()
+
+
 def run(args: argparse.Namespace) -> int:
+    from inferencekey_ensure.domain.spec import fallback_project
+    from inferencekey_ensure.specset.config import load_config
     from inferencekey_ensure.specset.validate import validate_paths
 
-    result = validate_paths(args.paths)
+    explicit = fallback_project(args.project, os.environ)
+    result = validate_paths(args.paths, config=load_config(args.config), fallback=explicit, warn_unresolved=True)
     if args.only_project:
-        from inferencekey_ensure.domain.spec import PROJECT_ENV
         from inferencekey_ensure.specset.project_filter import only_found, requested_projects
 
-        result = only_found(result, requested_projects(args.only_project), os.environ.get(PROJECT_ENV))
+        result = only_found(result, requested_projects(args.only_project), explicit or result.config.project)
     output_format = _format(args.format)
     if output_format == "json":
         from inferencekey_ensure.report.validation_json import render_json as render
+    elif output_format == "sarif":
+        from functools import partial
+
+        from inferencekey_ensure.report.validation_sarif import render_sarif
+
+        prefix, root = _repository_place()
+        render = partial(render_sarif, uri_prefix=prefix, root=root)
     elif output_format == "github":
         from inferencekey_ensure.github.validation_report import render_github as render
     else:

@@ -99,6 +99,13 @@ def resolve_project(own: Any, file_project: Optional[str], fallback: Optional[st
     return own or file_project or fallback or None
 
 
+def fallback_project(explicit: Optional[str], env: Mapping[str, str], configured: Optional[str] = None) -> Optional[str]:
+    """What specs naming no project use: the explicit option (``--project``, input ``project``),
+    else ``INFERENCEKEY_PROJECT``, else the repository config's ``project`` (explicit value >
+    environment > default, as everywhere on the platform)."""
+    return (explicit or "").strip() or env.get(PROJECT_ENV, "").strip() or (configured or "").strip() or None
+
+
 def projects_of(workloads: Iterable[DeclaredWorkload], fallback: Optional[str]) -> List[str]:
     """The projects ``workloads`` resolve to, in order, once each (a workload with none adds none)."""
     projects = (workload.project(fallback) for workload in workloads)

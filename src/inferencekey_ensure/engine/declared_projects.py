@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Mapping, Optional, Sequence
 
-from inferencekey_ensure.domain.spec import DeclaredWorkload, projects_of
-from inferencekey_ensure.engine.projects import NO_PROJECT_FIX, fallback_project
+from inferencekey_ensure.domain.spec import DeclaredWorkload, fallback_project, projects_of
+from inferencekey_ensure.engine.projects import NO_PROJECT_FIX
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,9 @@ class DeclaredProjects:
 
 
 def declared_projects(
-    workloads: Sequence[DeclaredWorkload], explicit: Optional[str], env: Mapping[str, str]
+    workloads: Sequence[DeclaredWorkload], explicit: Optional[str], env: Mapping[str, str],
+    configured: Optional[str] = None,
 ) -> DeclaredProjects:
-    fallback = fallback_project(explicit, env)
+    fallback = fallback_project(explicit, env, configured)
     unresolved = [declared for declared in workloads if declared.project(fallback) is None]
     return DeclaredProjects(sorted(projects_of(workloads, fallback)), unresolved)

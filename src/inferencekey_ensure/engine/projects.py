@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from inferencekey_ensure.domain.spec import PROJECT_ENV, DeclaredWorkload
+from inferencekey_ensure.domain.repo_config import CONFIG_FILE
+from inferencekey_ensure.domain.spec import PROJECT_ENV, DeclaredWorkload, fallback_project
 from inferencekey_ensure.engine.results import RunError
 from inferencekey_ensure.plan.model import Target
 
 NO_PROJECT_FIX = (
-    f"Set `project` in the spec or at the top of its file, pass --project, or set {PROJECT_ENV}."
+    f"Set `project` in the spec or at the top of its file, pass --project, set {PROJECT_ENV}, "
+    f"or set `project` in {CONFIG_FILE}."
 )
-
-
-def fallback_project(explicit: Optional[str], env: Mapping[str, str]) -> Optional[str]:
-    """The explicit option, else the environment; what specs naming no project use."""
-    return (explicit or "").strip() or env.get(PROJECT_ENV, "").strip() or None
 
 
 def no_project(declared: DeclaredWorkload) -> str:
@@ -24,10 +21,11 @@ def no_project(declared: DeclaredWorkload) -> str:
 
 
 def resolve_targets(
-    workloads: Sequence[DeclaredWorkload], explicit: Optional[str], env: Mapping[str, str]
+    workloads: Sequence[DeclaredWorkload], explicit: Optional[str], env: Mapping[str, str],
+    configured: Optional[str] = None,
 ) -> Tuple[List[Target], List[RunError]]:
-    """Spec ``project`` > file ``project`` > ``--project`` > ``INFERENCEKEY_PROJECT``."""
-    fallback = fallback_project(explicit, env)
+    """Spec ``project`` > file ``project`` > ``--project`` > ``INFERENCEKEY_PROJECT`` > config ``project``."""
+    fallback = fallback_project(explicit, env, configured)
     targets, errors = [], []
     for declared in workloads:
         project = declared.project(fallback)

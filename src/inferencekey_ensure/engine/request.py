@@ -36,6 +36,8 @@ class RunRequest:
     ``may_write`` sees the plan reconcile is about to write, once, before any write;
     False means write nothing and report the plan as a refused reconcile (``--expect-digest``,
     the action's ``require-reviewed-plan``): the writes are that very plan, never a re-plan.
+    ``max_spend_increase`` (USD an hour, None: no limit): a plan whose spend ceiling rises by
+    more is a run error; a reconcile then writes nothing.
     """
 
     mode: RunMode = PREVIEW
@@ -49,3 +51,4 @@ class RunRequest:
     prune_limit: int = DEFAULT_PRUNE_LIMIT
     on_event: EventSink = discard
     may_write: Callable[[Plan], bool] = _any_plan
+    max_spend_increase: Optional[float] = None

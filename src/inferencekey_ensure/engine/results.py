@@ -27,6 +27,7 @@ from inferencekey_ensure.plan.model import (
     UnmanagedWorkload,
     WorkloadAction,
 )
+from inferencekey_ensure.plan.spend import PlanSpend, plan_spend
 
 # What became of a workload (or an unmanaged one's prune); the plan JSON's ``status`` values.
 Status = Literal["ok", "failed", "refused", "left-drifted"]
@@ -42,9 +43,10 @@ DRIFT_ACTIONS = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 PROBLEM_STATUSES = (FAILED, REFUSED)
 
 # Why a reconcile wrote nothing of its plan; the plan JSON's ``refused`` values.
-RefusalReason = Literal["prune-limit", "plan-check"]
+RefusalReason = Literal["prune-limit", "plan-check", "spend-limit"]
 PRUNE_LIMIT: RefusalReason = "prune-limit"
 PLAN_CHECK: RefusalReason = "plan-check"
+SPEND_LIMIT: RefusalReason = "spend-limit"
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,8 @@ class RunError:
 
 @dataclass(frozen=True)
 class RunReport:
-    """``refused``: a reconcile that planned, then wrote nothing: over the prune limit, or
-    its ``may_write`` check said no (``--expect-digest``, ``require-reviewed-plan``). It
+    """``refused``: a reconcile that planned, then wrote nothing: over the prune limit or the
+    spend limit, or its ``may_write`` check said no (``--expect-digest``, ``require-reviewed-plan``). It
     stays a reconcile, its results are the plan's, and nothing counts as done."""
 
     mode: RunMode
@@ -121,6 +123,13 @@ class RunReport:
         made once: the JSON, the outputs and the comment's record all read it."""
         return canonical_plan([result.planned for result in self.workloads],
                               [result.workload for result in self.unmanaged])
+
+    @cached_property
+    def spend(self) -> PlanSpend:
+        """The plan's spend ceilings before and after (``plan/spend.py``), made once for every rendering.
+        Outside the digest: it follows from the plan's content, which the digest covers."""
+        return plan_spend([result.planned for result in self.workloads],
+                          [result.workload for result in self.unmanaged])
 
     @cached_property
     def plan_digest(self) -> Optional[str]:

@@ -28,6 +28,7 @@ from inferencekey_ensure.engine.request import PREVIEW, RECONCILE, RunRequest
 from inferencekey_ensure.engine.results import (
     PLAN_CHECK,
     PRUNE_LIMIT,
+    SPEND_LIMIT,
     RefusalReason,
     RunError,
     RunReport,
@@ -37,7 +38,11 @@ from inferencekey_ensure.engine.waiting import wait_for_ready
 from inferencekey_ensure.engine.writes import apply_plan
 from inferencekey_ensure.plan.model import Target
 from inferencekey_ensure.plan.planner import build_plan
+from inferencekey_ensure.plan.spend import over_spend_limit, plan_spend
 from inferencekey_ensure.specset.load import LoadResult
+
+SPEND_FIX = ("Lower the specs' max_hourly_cost_usd (or cap the uncapped workloads), or raise "
+             "max-spend-increase (--max-spend-increase) after review.")
 
 
 def _projects_in_order(targets: Sequence[Target]) -> List[str]:
@@ -53,17 +58,20 @@ def _against_platform(
     live, list_errors = list_projects(client, _projects_in_order(targets), request.parallelism)
     plan = build_plan(targets, live, on_drift=request.on_drift, prune=request.prune)
     over_limit = over_prune_limit(plan.unmanaged, request.prune_limit)
+    over_spend = over_spend_limit(plan_spend(plan.workloads, plan.unmanaged), request.max_spend_increase)
+    spend_error = [RunError(over_spend, fix=SPEND_FIX)] if over_spend else []
     refused: Optional[RefusalReason] = None
     if request.mode == RECONCILE:
         # may_write sees the plan once, and always (it records what it saw).
         allowed = request.may_write(plan)
-        refused = PRUNE_LIMIT if over_limit is not None else (PLAN_CHECK if not allowed else None)
+        refused = (PRUNE_LIMIT if over_limit is not None else SPEND_LIMIT if over_spend
+                   else PLAN_CHECK if not allowed else None)
     if request.mode != RECONCILE or refused is not None:
         return RunReport(
             request.mode,
             workloads=[settled_result(planned, PREVIEW) for planned in plan.workloads],
             unmanaged=[UnmanagedResult(workload) for workload in plan.unmanaged],
-            errors=list_errors + ([over_limit] if over_limit else []),
+            errors=list_errors + ([over_limit] if over_limit else []) + spend_error,
             problems=problems,
             refused=refused,
         )
@@ -83,7 +91,7 @@ def run(request: RunRequest, specs: LoadResult, connect: Connector) -> RunReport
     problems = list(specs.problems)
     if not specs.ok:
         return RunReport(request.mode, problems=problems)
-    targets, unresolved = resolve_targets(specs.workloads, request.project, request.env)
+    targets, unresolved = resolve_targets(specs.workloads, request.project, request.env, specs.config.project)
     if unresolved or not targets:
         return RunReport(request.mode, errors=unresolved, problems=problems)
     try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.domain.repo_config import CONFIG_FILE, is_policy_rule
 from inferencekey_ensure.domain.spec import PROJECT_ENV
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
 from inferencekey_ensure.engine.declared_projects import DeclaredProjects
@@ -31,6 +32,7 @@ from inferencekey_ensure.flow.review import (
 )
 from inferencekey_ensure.report.escaping import table_code
 from inferencekey_ensure.report.markdown import render_comment, render_summary
+from inferencekey_ensure.report.markdown_guardrails import policy_problems
 from inferencekey_ensure.report.markdown_review import review_note
 from inferencekey_ensure.report.markdown_sections import Footer, safe_url
 from inferencekey_ensure.report.markdown_validation import (
@@ -101,7 +103,7 @@ def no_project_problems(declared: DeclaredProjects) -> List[Problem]:
     return [
         Problem(workload.location.path, workload.location.line, workload.location.column, "$",
                 f'no project for workload "{workload.spec.slug}". Fix: set `project` in the spec or at the top '
-                f"of its file, the action's `project` input, or {PROJECT_ENV}.", rule="project")
+                f"of its file, the action's `project` input, {PROJECT_ENV}, or `project` in {CONFIG_FILE}.", rule="project")
         for workload in declared.unresolved
     ]
 
@@ -139,8 +141,9 @@ def validation_outcome(
     comment = None
     if reason is None and facts.change_request:
         # Invalid specs on a PR that could be previewed: an earlier drift comment must not go stale.
+        # A policy violation is news for the PR even with no earlier comment: say it there.
         comment = CommentPlan(render_validation_comment(loaded.problems, *counts, inputs.comment_key, facts.footer),
-                              worth_reporting=False)
+                              worth_reporting=bool(policy_problems(loaded.problems)))
     elif reason is None and lookup is not None and lookup.change_request is not None:
         comment = CommentPlan(render_validation_comment(
             loaded.problems, *counts, inputs.comment_key, facts.footer,
@@ -264,7 +267,9 @@ def run_outcome(
             # Under require-reviewed-plan every plan is kept on the PR, changes or not, so it can be reconciled.
             worth_reporting=report.worth_reporting or inputs.require_reviewed_plan,
         )
-    warnings: List[Problem] = [problem for problem in report.problems if not problem.is_error]
+    # Policy warnings have their own section in the comment and the summary.
+    warnings: List[Problem] = [problem for problem in report.problems
+                               if not problem.is_error and not is_policy_rule(problem.rule)]
     kept = (review_note("NOTE", f"Pull request #{lookup.change_request}'s comment still says it was reconciled: "
                                 "this refusal is reported in this job only.", [])
             if lookup is not None and lookup.reconciled and verdict is not None and verdict.refused else None)

@@ -39,6 +39,8 @@ class ActionInputs:
     only_projects: Tuple[str, ...] = ()
     prune_limit: int = DEFAULT_PRUNE_LIMIT
     require_reviewed_plan: bool = False
+    config: Optional[str] = None
+    max_spend_increase: Optional[float] = None
 
     def __repr__(self) -> str:
         # Tokens never reach a log through a repr.

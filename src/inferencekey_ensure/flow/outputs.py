@@ -24,6 +24,7 @@ OUTPUT_NAMES = (
     "workload-slug",
     "plan-digest",
     "projects",
+    "sarif-file",
 )
 
 
@@ -33,6 +34,7 @@ def step_outputs(
     """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs).
 
     ``projects`` is set whether or not a plan ran: a matrix's first job only validates.
+    ``sarif-file`` is the host adapter's to fill in (it writes the file).
     """
     outputs = {name: "" for name in OUTPUT_NAMES}
     outputs.update({"endpoint-refs": "[]", "has-changes": "false", "changes": "0"})

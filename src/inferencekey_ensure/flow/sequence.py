@@ -65,6 +65,7 @@ def _request(inputs: ActionInputs, env: Mapping[str, str], host: Host, check: Op
         wait_timeout_s=inputs.wait_timeout_s,
         prune_limit=inputs.prune_limit,
         on_event=host.event,
+        max_spend_increase=inputs.max_spend_increase,
     )
     return replace(request, may_write=check) if check is not None else request
 
@@ -87,8 +88,9 @@ def run_step(
 
     ``connect`` makes the engine's connector from the engine's environment.
     """
-    # Resolved as the engine resolves them: the `project` input, then the environment.
-    declared = declared_projects(loaded.workloads, inputs.project, env) if loaded.ok else DeclaredProjects()
+    # Resolved as the engine resolves them: the `project` input, the environment, the config.
+    declared = (declared_projects(loaded.workloads, inputs.project, env, loaded.config.project)
+                if loaded.ok else DeclaredProjects())
     blocked = preview_blocked(inputs, host.facts)
     if blocked is not None or not loaded.ok:
         lookup = host.find_review() if blocked is None and _looks_up_review(inputs) else None

@@ -76,6 +76,19 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+def _usd(env: Mapping[str, str], name: str) -> Optional[float]:
+    value = _text(env, name)
+    if value is None:
+        return None
+    try:
+        amount = float(value.lstrip("$"))
+    except ValueError:
+        raise InputError(f"input `{name}` must be US dollars an hour, e.g. 5 or 12.50; got {value!r}") from None
+    if not 0 <= amount < float("inf"):
+        raise InputError(f"input `{name}` must be 0 or more US dollars an hour; got {value!r}")
+    return amount
+
+
 def read_inputs(env: Mapping[str, str]) -> ActionInputs:
     """Parse every input; raises ``InputError`` for the first unusable one.
 
@@ -120,4 +133,6 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         only_projects=requested_projects([_text(env, "only-project") or ""]),
         prune_limit=prune_limit,
         require_reviewed_plan=require_reviewed_plan,
+        config=_text(env, "config"),
+        max_spend_increase=_usd(env, "max-spend-increase"),
     )

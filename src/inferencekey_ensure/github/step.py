@@ -54,6 +54,8 @@ class GitHubStep:
         )
         # The PR a reconcile reports to: the one its commit came from (found by ``find_review``).
         self._source_pr: Optional[int] = None
+        # The SARIF file of this run's validation, once written (the ``sarif-file`` output).
+        self.sarif_file: Optional[str] = None
 
     def plain(self, line: str) -> None:
         self.log.plain(line)
@@ -116,6 +118,7 @@ class GitHubStep:
         self.finish(outcome.summary, outcome.outputs(comment_url))
 
     def finish(self, summary: Optional[str], outputs: Dict[str, str]) -> None:
+        outputs = {**outputs, "sarif-file": self.sarif_file or ""}
         summary_path = self.env.get("GITHUB_STEP_SUMMARY")
         if summary_path and summary:
             append_summary(Path(summary_path), self.log.redact(summary))

@@ -8,7 +8,7 @@ from inferencekey_ensure.domain.errors import IkEnsureError
 class UsageError(IkEnsureError):
     """The command line named something unusable (a missing path, a glob matching nothing).
 
-    The CLI turns it into exit code 2: the run never looked at a spec, so it can say
+    The CLI turns it into the usage exit code (64, ``cli/exit_codes.py``): the run never looked at a spec, so it can say
     nothing about validity.
     """
 
@@ -20,6 +20,10 @@ class NoSpecFiles(UsageError):
     def __init__(self, message: str, default_folder_only: bool) -> None:
         super().__init__(message)
         self.default_folder_only = default_folder_only
+
+
+class ConfigNotFound(UsageError):
+    """``--config FILE`` (input ``config``) names no file."""
 
 
 class InstallationError(IkEnsureError):

@@ -1,4 +1,5 @@
-"""Where the JSON Schema is read from: one file, ``schemas/`` at the repository root.
+"""Where the JSON Schemas are read from: ``schemas/`` at the repository root (the workload
+spec's, and the repository config's).
 
 A built wheel carries that file as package data (``inferencekey_ensure/schemas/``,
 put there by the build's force-include); an editable install has no such copy, so
@@ -20,27 +21,28 @@ from typing import Any, Dict
 from inferencekey_ensure.loading.errors import InstallationError
 
 SCHEMA_FILE = "workload-spec.schema.json"
+CONFIG_SCHEMA_FILE = "ik-ensure-config.schema.json"
 _PACKAGE = Path(__file__).resolve().parents[1]
-_PACKAGED_SCHEMA = _PACKAGE / "schemas" / SCHEMA_FILE
-_REPOSITORY_SCHEMA = _PACKAGE.parents[1] / "schemas" / SCHEMA_FILE
 
 
-def schema_text() -> str:
+def schema_text(name: str = SCHEMA_FILE) -> str:
     """The schema file's text, from the installed package or the source checkout."""
-    if _PACKAGED_SCHEMA.is_file():
-        return _PACKAGED_SCHEMA.read_text(encoding="utf-8")
+    packaged_file = _PACKAGE / "schemas" / name
+    if packaged_file.is_file():
+        return packaged_file.read_text(encoding="utf-8")
     from importlib import resources
 
-    packaged = resources.files("inferencekey_ensure").joinpath("schemas").joinpath(SCHEMA_FILE)
+    packaged = resources.files("inferencekey_ensure").joinpath("schemas").joinpath(name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    if _REPOSITORY_SCHEMA.is_file():
-        return _REPOSITORY_SCHEMA.read_text(encoding="utf-8")
-    raise InstallationError(f"the JSON Schema {SCHEMA_FILE} is not installed with the package; reinstall ensure-action")
+    repository_file = _PACKAGE.parents[1] / "schemas" / name
+    if repository_file.is_file():
+        return repository_file.read_text(encoding="utf-8")
+    raise InstallationError(f"the JSON Schema {name} is not installed with the package; reinstall ensure-action")
 
 
-@lru_cache(maxsize=1)
-def load_schema() -> Dict[str, Any]:
-    """The parsed schema, read once per process."""
-    schema: Dict[str, Any] = json.loads(schema_text())
+@lru_cache(maxsize=None)
+def load_schema(name: str = SCHEMA_FILE) -> Dict[str, Any]:
+    """The parsed schema ``name``, read once per process."""
+    schema: Dict[str, Any] = json.loads(schema_text(name))
     return schema

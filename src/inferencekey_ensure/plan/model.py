@@ -84,13 +84,15 @@ class PlannedWorkload:
 
 @dataclass(frozen=True)
 class UnmanagedWorkload:
-    """A live workload no spec declares; ``action`` is ``prune`` only under ``--prune``."""
+    """A live workload no spec declares; ``action`` is ``prune`` only under ``--prune``.
+    ``live`` is its listing (its spend ceiling counts in the project's)."""
 
     project: str
     slug: str
     name: Optional[str]
     workload_id: str
     action: UnmanagedAction = KEEP
+    live: Optional[LiveWorkload] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def _unmanaged(
         declared.setdefault(target.project, set()).add(canonical_slug(target.declared.spec.slug))
     action = PRUNE if prune else KEEP
     return tuple(
-        UnmanagedWorkload(project, workload.slug, workload.name, workload.id, action)
+        UnmanagedWorkload(project, workload.slug, workload.name, workload.id, action, live=workload)
         for project, slugs in declared.items()
         if project in live_by_project
         for workload in live_by_project[project]

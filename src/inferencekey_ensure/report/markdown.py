@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from inferencekey_ensure.engine.results import RunReport, WorkloadResult
 from inferencekey_ensure.report import markdown_sections as sections
+from inferencekey_ensure.report.markdown_guardrails import policy_block, spend_block
 from inferencekey_ensure.report.markdown_sections import Footer
 
 COMMENT_LIMIT = 65_536
@@ -155,7 +156,8 @@ def render_comment(
     shown_key = comment_key if comment_key != "default" else None
     marker = comment_marker(comment_key) + ("\n" + record if record else "")
     head = ([marker, sections.headline(report, shown_key, title)] + ([lead] if lead else [])
-            + [sections.errors_notice(report), sections.deletions_notice(report)])
+            + [sections.errors_notice(report), sections.deletions_notice(report), spend_block(report.spend),
+               policy_block(report.problems)])
     return _fit(report, head, [], info, budget)
 
 
@@ -171,5 +173,6 @@ def render_summary(report: RunReport, *, info: Footer, preamble: Optional[str] =
         limit_name="the 1 MiB job-summary limit",
         elsewhere="the step's `plan` output",
     )
-    head = [sections.headline(report), sections.errors_notice(report), sections.deletions_notice(report)]
+    head = [sections.headline(report), sections.errors_notice(report), sections.deletions_notice(report),
+            spend_block(report.spend), policy_block(report.problems)]
     return _fit(report, head, [preamble] if preamble else [], info, budget)

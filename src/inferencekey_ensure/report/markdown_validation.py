@@ -12,6 +12,7 @@ from typing import List, Optional, Sequence
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.report.escaping import markdown_text, table_code
 from inferencekey_ensure.report.markdown import comment_marker
+from inferencekey_ensure.report.markdown_guardrails import policy_block, policy_problems
 from inferencekey_ensure.report.markdown_sections import Footer, footer
 
 NO_TOKEN = "no-token"
@@ -60,6 +61,12 @@ def problems_table(problems: Sequence[Problem], max_rows: int = PROBLEM_ROWS) ->
     return "\n".join(lines)
 
 
+def _not_policy(problems: Sequence[Problem]) -> List[Problem]:
+    """The problems the Policy section does not show."""
+    policy = set(map(id, policy_problems(problems)))
+    return [problem for problem in problems if id(problem) not in policy]
+
+
 def validation_verdict(problems: Sequence[Problem], files: int, workloads: int) -> str:
     errors = sum(1 for problem in problems if problem.is_error)
     warnings = len(problems) - errors
@@ -78,10 +85,8 @@ def render_validation_summary(
     blocks: List[str] = ["### InferenceKey ensure \u00b7 validate", validation_verdict(problems, files, workloads)]
     if reason in _EXPLANATIONS:
         blocks.append("\n".join("> " + line for line in ["[!NOTE]"] + _EXPLANATIONS[reason]))
-    table = problems_table(problems)
-    if table:
-        blocks.append(table)
-    return "\n\n".join(blocks) + "\n"
+    blocks += [policy_block(problems), problems_table(_not_policy(problems))]
+    return "\n\n".join(block for block in blocks if block) + "\n"
 
 
 def render_validation_comment(
@@ -97,7 +102,8 @@ def render_validation_comment(
         comment_marker(comment_key) + ("\n" + record if record else ""),
         f"### InferenceKey ensure \u00b7 {title}",
         validation_verdict(problems, files, workloads) + ". No plan ran; fix the specs to see the drift.",
-        problems_table(problems, COMMENT_PROBLEM_ROWS),
+        policy_block(problems),
+        problems_table(_not_policy(problems), COMMENT_PROBLEM_ROWS),
         footer(info),
     ]
     return "\n\n".join(block for block in blocks if block) + "\n"

@@ -8,17 +8,54 @@ fields may be added in a later version, never renamed or removed within one.
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, Optional, Tuple
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.domain.repo_config import is_policy_rule
+from inferencekey_ensure.domain.spend import CURRENCY, HOURS_PER_MONTH, Ceiling
 from inferencekey_ensure.engine.results import RunReport, UnmanagedResult, WorkloadResult
+from inferencekey_ensure.plan.spend import PlanSpend, WorkloadSpend
 from inferencekey_ensure.report.run_errors import error_lines
 
 FORMAT_VERSION = 1
 TOOL_NAME = "ik-ensure"
 
 
-def _workload(result: WorkloadResult) -> Dict[str, Any]:
+_Spends = Dict[Tuple[str, str], WorkloadSpend]
+
+
+def _ceiling(ceiling: Optional[Ceiling]) -> Optional[Dict[str, Any]]:
+    return None if ceiling is None else {"basis": ceiling.basis, "hourly_usd": ceiling.hourly_usd}
+
+
+def _workload_spend(spends: _Spends, project: str, slug: str) -> Optional[Dict[str, Any]]:
+    """``before``/``after`` None: not on the platform before, gone after; the whole entry None: not listed."""
+    item = spends.get((project, slug))
+    return None if item is None else {"before": _ceiling(item.before), "after": _ceiling(item.after)}
+
+
+def _spend(spend: PlanSpend) -> Dict[str, Any]:
+    return {
+        "currency": CURRENCY,
+        "hours_per_month": HOURS_PER_MONTH,
+        "before_hourly_usd": spend.before_hourly_usd,
+        "after_hourly_usd": spend.after_hourly_usd,
+        "uncapped_before": list(spend.uncapped_before),
+        "uncapped_after": list(spend.uncapped_after),
+        "projects": [
+            {
+                "project": project.project,
+                "before_hourly_usd": project.before_hourly_usd,
+                "after_hourly_usd": project.after_hourly_usd,
+                "uncapped_before": list(project.uncapped_before),
+                "uncapped_after": list(project.uncapped_after),
+            }
+            for project in spend.projects
+        ],
+    }
+
+
+def _workload(result: WorkloadResult, spends: _Spends) -> Dict[str, Any]:
     planned = result.planned
     location = planned.declared.location
     return {
@@ -43,10 +80,11 @@ def _workload(result: WorkloadResult) -> Dict[str, Any]:
         "status": result.status,
         "error": result.error,
         "notes": result.notes_and_fix,
+        "spend": _workload_spend(spends, planned.project, planned.slug),
     }
 
 
-def _unmanaged(result: UnmanagedResult) -> Dict[str, Any]:
+def _unmanaged(result: UnmanagedResult, spends: _Spends) -> Dict[str, Any]:
     workload = result.workload
     return {
         "project": workload.project,
@@ -55,21 +93,30 @@ def _unmanaged(result: UnmanagedResult) -> Dict[str, Any]:
         "action": workload.action,
         "status": result.status,
         "error": result.error,
+        "spend": _workload_spend(spends, workload.project, workload.slug),
     }
 
 
 def report_to_json(report: RunReport) -> Dict[str, Any]:
     """The whole run as JSON values; invalid specs appear as run-level errors."""
+    spends = {(item.project, item.slug): item for item in report.spend.workloads}
     return {
         "format_version": FORMAT_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "mode": report.mode,
         "summary": report.summary(),
-        "workloads": [_workload(result) for result in report.workloads],
-        "unmanaged": [_unmanaged(result) for result in report.unmanaged],
+        "workloads": [_workload(result, spends) for result in report.workloads],
+        "unmanaged": [_unmanaged(result, spends) for result in report.unmanaged],
         "errors": [{"project": line.project, "message": line.message} for line in error_lines(report)],
         "plan_digest": report.plan_digest,
         # Added in 0.1.x, after the fields above (format_version 1 only ever gains fields).
         "planned": report.planned(),
         "refused": report.refused,
+        # Added with the repository config: the spend ceilings, and the policy's violations.
+        "spend": _spend(report.spend),
+        "policy": [
+            {"rule": problem.rule, "severity": problem.severity, "file": problem.path, "line": problem.line,
+             "column": problem.column, "message": problem.message}
+            for problem in report.problems if is_policy_rule(problem.rule)
+        ],
     }

@@ -32,6 +32,7 @@ from inferencekey_ensure.plan.model import (
     UNKNOWN,
     UPDATE,
 )
+from inferencekey_ensure.report import spend_text
 
 RESET = "\033[0m"
 RED, GREEN, YELLOW, BOLD, DIM = "\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[2m"
@@ -224,6 +225,9 @@ def render_plan(report: RunReport, *, colour: bool = False) -> str:
         lines.extend(_workload_lines(result, report.wording, paint))
     lines.extend(_unmanaged_lines(report.unmanaged, report.wording, paint))
     lines.extend(["", summary_line(report)])
+    if report.spend.workloads:
+        lines.extend(["", paint(spend_text.headline(report.spend), BOLD)])
+        lines.extend(f"  {line}" for line in spend_text.spend_lines(report.spend))
     if report.workloads:
         lines.extend(["", "EndpointRefs:"])
         lines.extend(endpoint_table(report.workloads))

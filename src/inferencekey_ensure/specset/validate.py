@@ -9,15 +9,19 @@ because the validator runs on every commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.domain.repo_config import RepoConfig
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import load_schema
 from inferencekey_ensure.loading.spec_file import parse_spec_file
+from inferencekey_ensure.specset.config import ConfigLoad
 from inferencekey_ensure.validation.collisions import slug_collisions
 from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload
+from inferencekey_ensure.validation.policy import policy_problems
+from inferencekey_ensure.validation.project_rule import unresolved_project_problems
 
 
 @dataclass
@@ -29,6 +33,7 @@ class ValidationRun:
     problems: List[Problem] = field(default_factory=list)
     # Workloads of files with no error: the ones a spec may be built from.
     clean_workloads: List[FoundWorkload] = field(default_factory=list)
+    config: RepoConfig = field(default_factory=RepoConfig)
 
     @property
     def errors(self) -> int:
@@ -44,12 +49,20 @@ class ValidationRun:
 
 
 def validate_paths(
-    paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES,
+    config: Optional[ConfigLoad] = None, fallback: Optional[str] = None, warn_unresolved: bool = False,
 ) -> ValidationRun:
-    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths."""
+    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths.
+
+    ``config``'s policy is checked (its own problems reported); ``fallback`` is the project of
+    specs naming none before the config's ``project`` (``--project``, the environment).
+    ``warn_unresolved`` (``validate``) warns at each workload no source gives a project, which
+    the plan would refuse.
+    """
     spec_paths = discover_spec_files(paths, default_dir)
     checker = FileChecker(load_schema())
-    run = ValidationRun()
+    loaded_config = config or ConfigLoad()
+    run = ValidationRun(config=loaded_config.config)
     for spec_path in spec_paths:
         parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
         checked = checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
@@ -58,10 +71,13 @@ def validate_paths(
         run.problems += checked.problems
         if checked.ok:
             run.clean_workloads += checked.workloads
-    collisions = slug_collisions(run.workloads)
-    run.problems += collisions
-    colliding_files = {problem.path for problem in collisions}
-    run.clean_workloads = [workload for workload in run.clean_workloads if workload.display not in colliding_files]
+    project = fallback or run.config.project
+    across = slug_collisions(run.workloads) + policy_problems(run.workloads, run.config.policy, project)
+    if warn_unresolved:
+        across += unresolved_project_problems(run.workloads, project, run.config.path)
+    run.problems += across + loaded_config.problems
+    failing_files = {problem.path for problem in across if problem.is_error}
+    run.clean_workloads = [workload for workload in run.clean_workloads if workload.display not in failing_files]
     order = {display: index for index, display in enumerate(run.files)}
     run.problems.sort(key=lambda problem: (order.get(problem.path, len(order)), problem.line, problem.column))
     return run
