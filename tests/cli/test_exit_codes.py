@@ -75,7 +75,7 @@ def test_on_a_github_runner_the_last_resort_also_annotates(capsys, monkeypatch):
 def test_a_bug_inside_a_command_is_an_internal_error_not_a_traceback(capsys, monkeypatch):
     import inferencekey_ensure.specset.validate as validate_module
 
-    def broken(paths: List[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(validate_module, "validate_paths", broken)

@@ -113,17 +113,14 @@ def served_model(command: str) -> Optional[str]:
     return None
 
 
+def _local_file(served: str) -> bool:
+    """A model file on the worker (``-m /models/x.gguf``): which model it holds cannot be told from its name."""
+    return served.lower().endswith(".gguf") or served.startswith(("/", ".", "~"))
+
+
 def _same_model(served: str, model: str) -> bool:
-    """Hugging Face ids ignore case and a ``:quant`` tag; a GGUF file matches when one name holds the other."""
-    served_id, model_id = served.lower().split(":", 1)[0], model.lower()
-    if served_id == model_id:
-        return True
-    if served.lower().endswith(".gguf") or served.startswith(("/", ".")):
-        stem = served_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        name = model_id.rsplit("/", 1)[-1]
-        name = name[: -len("-gguf")] if name.endswith("-gguf") else name
-        return name in stem or stem in name
-    return False
+    """Hugging Face ids ignore case, and llama-server's ``-hf`` may add a ``:quant`` tag."""
+    return served.lower().split(":", 1)[0] == model.lower()
 
 
 def _command_model(fields: Dict[str, Any], found: _Findings) -> None:
@@ -132,8 +129,8 @@ def _command_model(fields: Dict[str, Any], found: _Findings) -> None:
     if not (isinstance(command, str) and isinstance(model, str)):
         return
     served = served_model(command)
-    if served is None or any(mark in served for mark in ("$", "{", "%")):
-        return  # no model named, or a variable the interpolation rule already reports
+    if served is None or _local_file(served) or any(mark in served for mark in ("$", "{", "%")):
+        return  # no model named, a file, or a variable the interpolation rule already reports
     if not _same_model(served, model):
         found.add(["command"], f"`command` serves {show_value(served)} but `model` is {show_value(model)}; "
                   "the workload runs what the command says: change the two together", "command-model", WARNING)
