@@ -4,42 +4,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, List, Tuple
+from typing import List
 
 import pytest
 
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
+from support.cli import run_cli
 from support.engine import BOT, EMBED, SEEDED_BOT, write_specs, writes
 
 SECRET_TAIL = "engine0test0secret0value"
 
 
-def cli(capsys: pytest.CaptureFixture, *argv: Any) -> Tuple[int, str, str]:
-    code = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 def test_plan_then_apply_then_plan_shows_no_changes(platform, tmp_path, capsys):
     specs = write_specs(tmp_path, [BOT, EMBED])
-    code, out, _ = cli(capsys, "plan", specs, "--detailed-exitcode")
+    code, out, _ = run_cli(capsys, "plan", specs, "--detailed-exitcode")
     assert code == exit_codes.CHANGES_PENDING
     assert "+ acme/support-bot  will be created" in out
     assert "EndpointRefs:" in out
-    assert cli(capsys, "plan", specs)[0] == 0
-    code, out, _ = cli(capsys, "apply", specs)
+    assert run_cli(capsys, "plan", specs)[0] == 0
+    code, out, _ = run_cli(capsys, "apply", specs)
     assert code == 0
     assert "+ acme/support-bot  created" in out
-    code, out, _ = cli(capsys, "plan", specs, "--detailed-exitcode")
+    code, out, _ = run_cli(capsys, "plan", specs, "--detailed-exitcode")
     assert code == 0
     assert "Summary: 0 to create, 0 to update" in out
 
 
 def test_json_output_is_the_document_alone_on_stdout(platform, tmp_path, capsys):
-    code, out, _ = cli(capsys, "apply", write_specs(tmp_path, [BOT]), "--json")
+    code, out, _ = run_cli(capsys, "apply", write_specs(tmp_path, [BOT]), "--json")
     assert code == 0
     document = json.loads(out)
     assert document["format_version"] == 1 and document["mode"] == "reconcile"
@@ -49,8 +43,8 @@ def test_json_output_is_the_document_alone_on_stdout(platform, tmp_path, capsys)
 def test_refused_drift_fails_apply_but_not_plan(platform, tmp_path, capsys):
     platform.seed("acme", {**SEEDED_BOT, "name": "Old"})
     specs = write_specs(tmp_path, [BOT])
-    assert cli(capsys, "plan", specs, "--on-drift", "fail")[0] == 0
-    code, out, _ = cli(capsys, "apply", specs, "--on-drift", "fail")
+    assert run_cli(capsys, "plan", specs, "--on-drift", "fail")[0] == 0
+    code, out, _ = run_cli(capsys, "apply", specs, "--on-drift", "fail")
     assert code == 1
     assert "error: workload drifted from spec: name" in out
     assert writes(platform) == []
@@ -58,14 +52,14 @@ def test_refused_drift_fails_apply_but_not_plan(platform, tmp_path, capsys):
 
 def test_warn_prints_a_warning_and_succeeds(platform, tmp_path, capsys):
     platform.seed("acme", {**SEEDED_BOT, "name": "Old"})
-    code, _, err = cli(capsys, "apply", write_specs(tmp_path, [BOT]), "--on-drift", "warn")
+    code, _, err = run_cli(capsys, "apply", write_specs(tmp_path, [BOT]), "--on-drift", "warn")
     assert code == 0
     assert "warning: acme/support-bot" in err and "drifted from spec: name" in err
 
 
 def test_an_invalid_spec_exits_1_with_its_location_and_sends_nothing(platform, tmp_path, capsys):
     specs = write_specs(tmp_path, [dict(BOT, backend="Not A Backend")])
-    code, _, err = cli(capsys, "apply", specs)
+    code, _, err = run_cli(capsys, "apply", specs)
     assert code == 1
     assert f"{specs}:" in err
     assert platform.request_log == []
@@ -89,7 +83,7 @@ def test_usage_mistakes_exit_with_the_usage_code(platform, capsys, argv: List[st
 
 def test_a_missing_token_is_a_configuration_error_before_any_request(platform, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv(TOKEN_ENV)
-    code, out, _ = cli(capsys, "plan", write_specs(tmp_path, [BOT]))
+    code, out, _ = run_cli(capsys, "plan", write_specs(tmp_path, [BOT]))
     assert code == 1
     assert f"{TOKEN_ENV} is not set" in out
     assert platform.request_log == []
@@ -97,7 +91,7 @@ def test_a_missing_token_is_a_configuration_error_before_any_request(platform, t
 
 def test_a_live_key_is_refused_and_never_printed(platform, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(TOKEN_ENV, f"ik_live_abcd1234_{SECRET_TAIL}")
-    code, out, err = cli(capsys, "apply", write_specs(tmp_path, [BOT]), "--json")
+    code, out, err = run_cli(capsys, "apply", write_specs(tmp_path, [BOT]), "--json")
     assert code == 1
     assert "wrong_credential_type" in out
     assert SECRET_TAIL not in out + err
@@ -109,9 +103,9 @@ def test_local_apply_then_local_plan_shows_no_changes(tmp_path, capsys, monkeypa
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     specs = write_specs(Path("."), [BOT, EMBED], project="demo")
-    assert cli(capsys, "apply", "--local", specs)[0] == 0
+    assert run_cli(capsys, "apply", "--local", specs)[0] == 0
     assert Path(".inferencekey/local-state.json").is_file()
-    code, out, _ = cli(capsys, "plan", "--local", specs, "--detailed-exitcode")
+    code, out, _ = run_cli(capsys, "plan", "--local", specs, "--detailed-exitcode")
     assert code == 0
     assert "= demo/support-bot  no change" in out
 
@@ -119,7 +113,7 @@ def test_local_apply_then_local_plan_shows_no_changes(tmp_path, capsys, monkeypa
 def test_apply_lists_each_write_on_stderr_and_leaves_the_json_on_stdout_unchanged(platform, tmp_path,
                                                                                   capsys):
     specs = write_specs(tmp_path, [BOT, EMBED])
-    code, out, err = cli(capsys, "apply", specs, "--json")
+    code, out, err = run_cli(capsys, "apply", specs, "--json")
     assert code == 0
     document = json.loads(out)
     assert [w["status"] for w in document["workloads"]] == ["ok", "ok"]
@@ -131,7 +125,7 @@ def test_apply_lists_each_write_on_stderr_and_leaves_the_json_on_stdout_unchange
 
 
 def test_apply_text_report_is_on_stdout_and_the_progress_lines_are_not(platform, tmp_path, capsys):
-    code, out, err = cli(capsys, "apply", write_specs(tmp_path, [BOT]))
+    code, out, err = run_cli(capsys, "apply", write_specs(tmp_path, [BOT]))
     assert code == 0
     assert out.startswith("Apply (drift is patched): 1 workload(s)")
     assert "+ acme/support-bot  created" in out
@@ -141,8 +135,8 @@ def test_apply_text_report_is_on_stdout_and_the_progress_lines_are_not(platform,
 
 def test_a_run_with_nothing_to_write_prints_no_progress(platform, tmp_path, capsys):
     specs = write_specs(tmp_path, [BOT])
-    cli(capsys, "apply", specs)
-    code, _, err = cli(capsys, "apply", specs)
+    run_cli(capsys, "apply", specs)
+    code, _, err = run_cli(capsys, "apply", specs)
     assert code == 0 and err == ""
 
 
@@ -158,12 +152,12 @@ def _replacement_and_a_withheld_deletion(platform, tmp_path: Path) -> Path:
 
 def test_apply_counts_only_what_it_did_and_json_keeps_the_planned_counts(platform, tmp_path, capsys):
     specs = _replacement_and_a_withheld_deletion(platform, tmp_path)
-    code, out, _ = cli(capsys, "apply", "--prune", specs)
+    code, out, _ = run_cli(capsys, "apply", "--prune", specs)
     assert code == 1 and writes(platform) == [], out
     assert "NOT deleted" in out
     assert "Summary: 0 created, 0 updated, 0 replaced, 0 unchanged, 0 drift left, 0 refused, 0 deleted, " \
            "1 unmanaged, 1 failed." in out
-    code, out, _ = cli(capsys, "apply", "--prune", specs, "--json")
+    code, out, _ = run_cli(capsys, "apply", "--prune", specs, "--json")
     document = json.loads(out)
     assert {key: document["summary"][key] for key in ("replace", "prune", "failed", "changes")} == \
            {"replace": 0, "prune": 0, "failed": 1, "changes": 0}
@@ -173,7 +167,7 @@ def test_apply_counts_only_what_it_did_and_json_keeps_the_planned_counts(platfor
 
 def test_plan_json_summary_and_planned_are_the_same_counts(platform, tmp_path, capsys):
     specs = _replacement_and_a_withheld_deletion(platform, tmp_path)
-    code, out, _ = cli(capsys, "plan", "--prune", specs, "--json")
+    code, out, _ = run_cli(capsys, "plan", "--prune", specs, "--json")
     document = json.loads(out)
     assert code == 0 and document["summary"] == document["planned"]
     assert document["summary"]["changes"] == 2

@@ -14,7 +14,7 @@ from inferencekey_ensure.controlplane.errors import (
     ReadinessTimeout,
 )
 from inferencekey_ensure.controlplane.readiness import wait_until_ready
-from inferencekey_ensure.controlplane.retry import Timing
+from inferencekey_ensure.pacing import Timing
 from support.clock import FakeClock
 from support.loopback import ScriptedServer, event_stream, reply, sse_event
 

@@ -9,8 +9,8 @@ from inferencekey_ensure.controlplane.retry import (
     RetryPolicy,
     is_transient_status,
     may_have_been_processed,
-    parse_retry_after,
 )
+from inferencekey_ensure.pacing import parse_retry_after
 
 
 @pytest.mark.parametrize("status", [429, 502, 503, 504])

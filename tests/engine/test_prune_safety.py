@@ -4,7 +4,7 @@ deletions last. Against the emulator over loopback, as the engine and as ``ik-en
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Tuple
+from typing import Any
 
 import pytest
 
@@ -17,6 +17,7 @@ from inferencekey_ensure.report.markdown import render_comment
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
+from support.cli import run_cli
 from support.emulator import TOKEN
 from support.engine import BOT, SEEDED_BOT, by_slug, engine_run, write_specs, writes
 
@@ -44,19 +45,12 @@ def project(emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     return root.parent
 
 
-def cli(capsys: pytest.CaptureFixture, *argv: str) -> Tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 @pytest.mark.parametrize("path", ["inferencekey/chat.json", "inferencekey/team",
                                   "inferencekey/*.json"], ids=["file", "sub-folder", "glob"])
 def test_prune_over_part_of_the_spec_set_is_refused_before_any_request(project, emulator, capsys,
                                                                       path):
     capsys.readouterr()
-    code, out, err = cli(capsys, "apply", "--prune", path)
+    code, out, err = run_cli(capsys, "apply", "--prune", path)
     assert code == exit_codes.USAGE
     assert out == ""
     assert "--prune refused" in err and "project(s) acme" in err
@@ -67,7 +61,7 @@ def test_prune_over_part_of_the_spec_set_is_refused_before_any_request(project, 
 
 def test_plan_with_prune_over_a_file_is_refused_too(project, emulator, capsys):
     capsys.readouterr()
-    code, _, err = cli(capsys, "plan", "--prune", "inferencekey/chat.json")
+    code, _, err = run_cli(capsys, "plan", "--prune", "inferencekey/chat.json")
     assert code == exit_codes.USAGE and "--prune refused" in err
     assert emulator.request_log == []
 
@@ -75,7 +69,7 @@ def test_plan_with_prune_over_a_file_is_refused_too(project, emulator, capsys):
 def test_prune_from_inside_a_sub_folder_of_the_spec_root_is_refused(project, emulator, capsys, monkeypatch):
     monkeypatch.chdir(project / "inferencekey" / "team")
     capsys.readouterr()
-    code, _, err = cli(capsys, "apply", "--prune", ".")
+    code, _, err = run_cli(capsys, "apply", "--prune", ".")
     assert code == exit_codes.USAGE
     assert "--prune refused" in err and ". (a sub-folder of the spec root" in err
     assert emulator.request_log == []
@@ -87,7 +81,7 @@ def test_prune_over_a_sub_folder_of_another_repositorys_spec_root_is_refused(pro
     other.mkdir(parents=True)
     write_specs(other, [BOT], name="chat.json")
     capsys.readouterr()
-    code, _, err = cli(capsys, "plan", "--prune", str(other))
+    code, _, err = run_cli(capsys, "plan", "--prune", str(other))
     assert code == exit_codes.USAGE and "--prune refused" in err and "a sub-folder of the spec root" in err
     assert emulator.request_log == []
 
@@ -97,7 +91,7 @@ def test_a_folder_outside_any_inferencekey_folder_is_taken_as_a_complete_root(pr
     own.mkdir()
     write_specs(own, [BOT], name="chat.json")
     capsys.readouterr()
-    code, out, err = cli(capsys, "plan", "--prune", str(own))
+    code, out, err = run_cli(capsys, "plan", "--prune", str(own))
     assert code == 0, err
     assert "helper" in out and "--prune refused" not in err
 
@@ -107,13 +101,13 @@ def test_a_folder_outside_any_inferencekey_folder_is_taken_as_a_complete_root(pr
 def test_the_spec_root_is_a_complete_set_and_prunes(project, emulator, capsys, given):
     seed_strays(emulator, 1)
     capsys.readouterr()
-    code, _, err = cli(capsys, "apply", "--prune", *given)
+    code, _, err = run_cli(capsys, "apply", "--prune", *given)
     assert code == 0, err
     assert sorted(by_slug(emulator)) == ["helper", "support-bot", "team-bot"]
 
 
 def test_prune_limit_needs_prune(project, capsys):
-    code, _, err = cli(capsys, "apply", "--prune-limit", "5")
+    code, _, err = run_cli(capsys, "apply", "--prune-limit", "5")
     assert code == exit_codes.USAGE and "--prune-limit needs --prune" in err
 
 
@@ -122,7 +116,7 @@ def test_more_deletions_than_the_limit_are_refused_before_any_write_listing_them
     seed_strays(emulator, 4)
     (project / "inferencekey" / "helper.json").unlink()
     capsys.readouterr()
-    code, out, _err = cli(capsys, "apply", "--prune")
+    code, out, _err = run_cli(capsys, "apply", "--prune")
     assert code == 1
     assert writes(emulator) == []
     assert "--prune would delete 5 workloads, more than the limit of 3" in out
@@ -135,7 +129,7 @@ def test_more_deletions_than_the_limit_are_refused_before_any_write_listing_them
 def test_an_explicit_limit_lets_the_deletions_through(project, emulator, capsys):
     seed_strays(emulator, 4)
     capsys.readouterr()
-    code, _, err = cli(capsys, "apply", "--prune", "--prune-limit", "4")
+    code, _, err = run_cli(capsys, "apply", "--prune", "--prune-limit", "4")
     assert code == 0, err
     assert sorted(by_slug(emulator)) == ["helper", "support-bot", "team-bot"]
     assert sorted(line.split(" (")[0] for line in err.splitlines() if line.startswith("deleted ")) \

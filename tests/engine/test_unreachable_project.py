@@ -7,17 +7,17 @@ terminal text, the Markdown and the JSON, while its workloads stay listed as fai
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any
 
 import pytest
 
-from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.engine import RECONCILE
 from inferencekey_ensure.report.markdown import render_comment, render_summary
 from inferencekey_ensure.report.markdown_sections import Footer
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
+from support.cli import run_cli
 from support.emulator import TOKEN
 from support.engine import BOT, by_slug, engine_run, write_specs
 
@@ -66,15 +66,9 @@ def platform(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     return emulator
 
 
-def cli(capsys: pytest.CaptureFixture, *argv: Any) -> Tuple[int, str, str]:
-    code = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_apply_exits_1_naming_the_project_once(platform, tmp_path, capsys):
     two_projects(tmp_path)
-    code, out, err = cli(capsys, "apply", tmp_path)
+    code, out, err = run_cli(capsys, "apply", tmp_path)
     assert code == 1
     assert (out + err).count(FORBIDDEN) == 1
     assert f"error: project beta: {FORBIDDEN}" in out

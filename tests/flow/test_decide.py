@@ -6,8 +6,8 @@ from typing import Any
 
 from inferencekey_ensure.domain.drift import FieldDiff
 from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
-from inferencekey_ensure.engine.declared_projects import declared_projects
-from inferencekey_ensure.engine.results import OK, RunReport, WorkloadResult
+from inferencekey_ensure.engine.projects import declared_projects
+from inferencekey_ensure.engine.results import STATUS_OK, RunReport, WorkloadResult
 from inferencekey_ensure.flow.decide import HostFacts, run_outcome, validation_outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import DIFFERS, ReviewLookup, ReviewVerdict, read_record
@@ -25,7 +25,7 @@ def report(mode: Any = "preview", action: Any = "update") -> RunReport:
     target = Target(DeclaredWorkload(spec, SourceLocation("inferencekey/a.yaml", 2, 3)), "acme")
     diffs = (FieldDiff("description", "Old", "New"),) if action == "update" else ()
     planned = PlannedWorkload(target, "bot", action, "reconcile", EndpointRef("acme", "bot"), diffs)
-    return RunReport(mode, [WorkloadResult(planned, OK, True, EndpointRef("acme", "bot"))])
+    return RunReport(mode, [WorkloadResult(planned, STATUS_OK, True, EndpointRef("acme", "bot"))])
 
 
 def test_a_preview_comment_carries_the_plan_record_and_the_digest_output() -> None:

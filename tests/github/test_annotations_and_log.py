@@ -6,10 +6,10 @@ import io
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.flow.annotations import Annotation, repository_path, run_annotations
-from inferencekey_ensure.github.annotations import comment_failure
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
 from inferencekey_ensure.github.log import WorkflowLog, defuse
+from inferencekey_ensure.github.step import comment_failure
 from support.plan_fixtures import plan, workload
 
 

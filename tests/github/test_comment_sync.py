@@ -6,8 +6,14 @@ from typing import Iterator, List
 
 import pytest
 
-from inferencekey_ensure.flow.sticky import ALWAYS, NEVER, ON_CHANGE
-from inferencekey_ensure.github.comment_sync import CREATED, SKIPPED, UNCHANGED, UPDATED, sync_comment
+from inferencekey_ensure.flow.sticky import COMMENT_ALWAYS, COMMENT_NEVER, COMMENT_ON_CHANGE
+from inferencekey_ensure.github.comment_sync import (
+    COMMENT_CREATED,
+    COMMENT_SKIPPED,
+    COMMENT_UNCHANGED,
+    COMMENT_UPDATED,
+    sync_comment,
+)
 from inferencekey_ensure.github.comments_api import (
     OUTCOME_UNKNOWN,
     PERMISSION,
@@ -56,8 +62,8 @@ def body(text: str) -> str:
 
 
 def test_first_report_creates_one_comment_with_the_api_headers(github: FakeGitHub, api: CommentsApi) -> None:
-    result = sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True)
-    assert result.outcome == CREATED and result.url and result.url.endswith(str(github.comments_on(REPO, 7)[0]["id"]))
+    result = sync_comment(api, 7, MARKER, body("drift"), COMMENT_ON_CHANGE, worth_reporting=True)
+    assert result.outcome == COMMENT_CREATED and result.url and result.url.endswith(str(github.comments_on(REPO, 7)[0]["id"]))
     assert [c["body"] for c in github.comments_on(REPO, 7)] == [body("drift")]
     post = github.requests_of("POST")[0]
     assert post.path == "/repos/acme/infra/issues/7/comments"
@@ -73,8 +79,8 @@ def test_our_comment_on_page_three_is_found_and_edited_not_duplicated(github: Fa
     ours = github.seed(REPO, 7, body("old drift"), user_type="Bot")
     for index in range(5):
         github.seed(REPO, 7, f"later chatter {index}")
-    result = sync_comment(api, 7, MARKER, body("no changes"), ON_CHANGE, worth_reporting=False)
-    assert result.outcome == UPDATED
+    result = sync_comment(api, 7, MARKER, body("no changes"), COMMENT_ON_CHANGE, worth_reporting=False)
+    assert result.outcome == COMMENT_UPDATED
     assert [r.query.get("page", ["1"]) for r in github.requests_of("GET")] == [["1"], ["2"], ["3"]]
     assert github.requests_of("POST") == []
     patched = github.requests_of("PATCH")
@@ -83,90 +89,90 @@ def test_our_comment_on_page_three_is_found_and_edited_not_duplicated(github: Fa
 
 
 def test_a_pr_that_never_had_changes_gets_no_comment_under_on_change(github: FakeGitHub, api: CommentsApi) -> None:
-    result = sync_comment(api, 7, MARKER, body("no changes"), ON_CHANGE, worth_reporting=False)
-    assert result.outcome == SKIPPED and github.comments_on(REPO, 7) == []
+    result = sync_comment(api, 7, MARKER, body("no changes"), COMMENT_ON_CHANGE, worth_reporting=False)
+    assert result.outcome == COMMENT_SKIPPED and github.comments_on(REPO, 7) == []
 
 
 def test_always_comments_even_without_changes(github: FakeGitHub, api: CommentsApi) -> None:
-    assert sync_comment(api, 7, MARKER, body("no changes"), ALWAYS, worth_reporting=False).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("no changes"), COMMENT_ALWAYS, worth_reporting=False).outcome == COMMENT_CREATED
 
 
 def test_never_makes_no_request(github: FakeGitHub, api: CommentsApi) -> None:
-    assert sync_comment(api, 7, MARKER, body("x"), NEVER, worth_reporting=True).outcome == SKIPPED
+    assert sync_comment(api, 7, MARKER, body("x"), COMMENT_NEVER, worth_reporting=True).outcome == COMMENT_SKIPPED
     assert github.requests == []
 
 
 def test_an_up_to_date_comment_is_not_rewritten(github: FakeGitHub, api: CommentsApi) -> None:
     github.seed(REPO, 7, body("same"), user_type="Bot")
-    assert sync_comment(api, 7, MARKER, body("same"), ON_CHANGE, worth_reporting=True).outcome == UNCHANGED
+    assert sync_comment(api, 7, MARKER, body("same"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_UNCHANGED
     assert github.requests_of("PATCH") == []
 
 
 def test_two_comment_keys_keep_two_comments(github: FakeGitHub, api: CommentsApi) -> None:
     staging = "<!-- ik-ensure:comment-key=staging -->"
-    sync_comment(api, 7, MARKER, body("prod"), ON_CHANGE, worth_reporting=True)
-    sync_comment(api, 7, staging, f"{staging}\nstaging", ON_CHANGE, worth_reporting=True)
-    sync_comment(api, 7, MARKER, body("prod v2"), ON_CHANGE, worth_reporting=True)
+    sync_comment(api, 7, MARKER, body("prod"), COMMENT_ON_CHANGE, worth_reporting=True)
+    sync_comment(api, 7, staging, f"{staging}\nstaging", COMMENT_ON_CHANGE, worth_reporting=True)
+    sync_comment(api, 7, MARKER, body("prod v2"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert [c["body"] for c in github.comments_on(REPO, 7)] == [body("prod v2"), f"{staging}\nstaging"]
 
 
 def test_server_errors_when_listing_are_retried_with_backoff(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.fail(Fault("GET", 502, times=2))
-    assert sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_CREATED
     assert sleeps == [0.5, 1.0]
 
 
 def test_secondary_rate_limit_waits_retry_after(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.fail(Fault("POST", 403, headers={"Retry-After": "3"}, message=SECONDARY_RATE_LIMIT_MESSAGE))
-    assert sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_CREATED
     assert sleeps == [3.0]
     assert len(github.comments_on(REPO, 7)) == 1
 
 
 def test_secondary_rate_limit_without_headers_backs_off(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.fail(Fault("GET", 403, message=SECONDARY_RATE_LIMIT_MESSAGE))
-    sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True)
+    sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert sleeps == [0.5]
 
 
 def test_primary_rate_limit_waits_until_the_reset(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.fail(Fault("GET", 429, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1004"}, message="API rate limit exceeded"))
-    sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True)
+    sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert sleeps == [4.0]
 
 
 def test_a_rate_limit_too_long_to_wait_gives_up_at_once(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.fail(Fault("GET", 403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "4600"}, message="API rate limit exceeded"))
     with pytest.raises(GitHubApiError) as raised:
-        sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True)
+        sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert raised.value.kind == RATE_LIMITED and sleeps == []
 
 
 def test_persistent_server_errors_give_up_after_the_attempt_budget(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.fail(Fault("GET", 503, times=10))
     with pytest.raises(GitHubApiError) as raised:
-        sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True)
+        sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert raised.value.kind == SERVER and len(github.requests_of("GET")) == 4 and len(sleeps) == 3
 
 
 def test_403_without_rate_limit_signs_is_a_missing_permission_at_once(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.read_only = True
     with pytest.raises(GitHubApiError) as raised:
-        sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True)
+        sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert raised.value.kind == PERMISSION and NO_PERMISSION_MESSAGE in str(raised.value)
     assert len(github.requests_of("POST")) == 1 and sleeps == []
 
 
 def test_a_create_stored_but_answered_502_is_not_posted_twice(github: FakeGitHub, api: CommentsApi) -> None:
     github.fail(Fault("POST", 502, store_first=True))
-    result = sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True)
-    assert result.outcome == CREATED
+    result = sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True)
+    assert result.outcome == COMMENT_CREATED
     assert len(github.comments_on(REPO, 7)) == 1 and len(github.requests_of("POST")) == 1
 
 
 def test_a_create_lost_before_it_was_stored_is_posted_again(github: FakeGitHub, api: CommentsApi) -> None:
     github.fail(Fault("POST", 502))
-    assert sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_CREATED
     assert len(github.comments_on(REPO, 7)) == 1 and len(github.requests_of("POST")) == 2
 
 
@@ -197,8 +203,8 @@ def test_a_users_copy_of_the_marker_is_left_untouched_and_our_own_is_posted_then
     github: FakeGitHub, api: CommentsApi
 ) -> None:
     planted = github.seed(REPO, 7, body("approve me"), author=MALLORY)
-    assert sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True).outcome == CREATED
-    assert sync_comment(api, 7, MARKER, body("no changes"), ON_CHANGE, worth_reporting=False).outcome == UPDATED
+    assert sync_comment(api, 7, MARKER, body("drift"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_CREATED
+    assert sync_comment(api, 7, MARKER, body("no changes"), COMMENT_ON_CHANGE, worth_reporting=False).outcome == COMMENT_UPDATED
     first, ours = github.comments_on(REPO, 7)
     assert first == planted
     assert ours["user"] == {"login": "github-actions[bot]", "type": "Bot"} and ours["body"] == body("no changes")
@@ -207,8 +213,8 @@ def test_a_users_copy_of_the_marker_is_left_untouched_and_our_own_is_posted_then
 
 def test_another_bots_comment_with_our_marker_is_not_ours(github: FakeGitHub, api: CommentsApi) -> None:
     planted = github.seed(REPO, 7, body("old"), author=RENOVATE)
-    assert sync_comment(api, 7, MARKER, body("old"), ON_CHANGE, worth_reporting=False).outcome == SKIPPED
-    assert sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("old"), COMMENT_ON_CHANGE, worth_reporting=False).outcome == COMMENT_SKIPPED
+    assert sync_comment(api, 7, MARKER, body("drift"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_CREATED
     assert github.comments_on(REPO, 7)[0] == planted and github.requests_of("PATCH") == []
 
 
@@ -217,8 +223,8 @@ def test_a_minimized_own_comment_is_not_reused_and_the_new_one_is_found_next_tim
 ) -> None:
     hidden = github.seed(REPO, 7, body("old drift"), user_type="Bot")
     github.minimize(hidden["id"])
-    assert sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True).outcome == CREATED
-    assert sync_comment(api, 7, MARKER, body("drift v2"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+    assert sync_comment(api, 7, MARKER, body("drift"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_CREATED
+    assert sync_comment(api, 7, MARKER, body("drift v2"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_UPDATED
     old, new = github.comments_on(REPO, 7)
     assert old == hidden and new["body"] == body("drift v2")
     asked = [request.body["variables"]["ids"] for request in github.requests_of(GRAPHQL) if "ids" in request.body["variables"]]
@@ -231,7 +237,7 @@ def test_identity_is_the_graphql_viewer_for_a_personal_token(github: FakeGitHub)
     mine = github.seed(REPO, 7, body("mine"), author=Account("octocat"))
     with CommentsApi(github.url, "ghp_octocatToken000", REPO, graphql_url=github.graphql_url) as client:
         assert client.viewer_login() == "octocat"
-        assert sync_comment(client, 7, MARKER, body("mine v2"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+        assert sync_comment(client, 7, MARKER, body("mine v2"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_UPDATED
     assert [c["body"] for c in github.comments_on(REPO, 7)] == [body("a bot's"), body("mine v2")]
     assert github.requests_of("PATCH")[0].path.endswith(str(mine["id"]))
 
@@ -249,20 +255,20 @@ def test_a_token_refused_the_viewer_query_falls_back_to_the_default_tokens_bot()
         ours = github.seed(REPO, 7, body("old"), author=GITHUB_ACTIONS)
         with CommentsApi(github.url, TOKEN, REPO) as client:
             assert client.viewer_login() is None
-            assert sync_comment(client, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+            assert sync_comment(client, 7, MARKER, body("new"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_UPDATED
         assert github.requests_of("PATCH")[0].path.endswith(str(ours["id"]))
 
 
 def test_no_graphql_question_is_asked_while_no_comment_carries_the_marker(github: FakeGitHub, api: CommentsApi) -> None:
     github.seed(REPO, 7, "LGTM")
-    sync_comment(api, 7, MARKER, body("drift"), ON_CHANGE, worth_reporting=True)
+    sync_comment(api, 7, MARKER, body("drift"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert github.requests_of(GRAPHQL) == []
 
 
 def test_who_we_are_is_asked_once_even_when_a_lost_create_is_looked_for(github: FakeGitHub, api: CommentsApi) -> None:
     github.seed(REPO, 7, body("planted"), author=MALLORY)
     github.fail(Fault("POST", 502, store_first=True))
-    assert sync_comment(api, 7, MARKER, body("x"), ON_CHANGE, worth_reporting=True).outcome == CREATED
+    assert sync_comment(api, 7, MARKER, body("x"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_CREATED
     assert len(github.comments_on(REPO, 7)) == 2 and len(github.requests_of("POST")) == 1
     viewer_queries = [r for r in github.requests_of(GRAPHQL) if "viewer" in r.body["query"]]
     assert len(viewer_queries) == 1
@@ -271,7 +277,7 @@ def test_who_we_are_is_asked_once_even_when_a_lost_create_is_looked_for(github: 
 def test_graphql_server_errors_are_retried(github: FakeGitHub, api: CommentsApi, sleeps: List[float]) -> None:
     github.seed(REPO, 7, body("old"), user_type="Bot")
     github.fail(Fault(GRAPHQL, 502, times=2))
-    assert sync_comment(api, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True).outcome == UPDATED
+    assert sync_comment(api, 7, MARKER, body("new"), COMMENT_ON_CHANGE, worth_reporting=True).outcome == COMMENT_UPDATED
     assert sleeps == [0.5, 1.0]
 
 
@@ -279,7 +285,7 @@ def test_when_github_cannot_say_who_we_are_nothing_is_written(github: FakeGitHub
     github.seed(REPO, 7, body("old"), user_type="Bot")
     github.fail(Fault(GRAPHQL, 503, times=10))
     with pytest.raises(GitHubApiError) as raised:
-        sync_comment(api, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True)
+        sync_comment(api, 7, MARKER, body("new"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert raised.value.kind == SERVER
     assert github.requests_of("POST") == [] and github.requests_of("PATCH") == []
 
@@ -288,7 +294,7 @@ def test_a_graphql_rate_limit_reported_in_the_body_is_a_rate_limit(github: FakeG
     github.seed(REPO, 7, body("old"), user_type="Bot")
     github.graphql_errors.append({"type": "RATE_LIMITED", "message": "API rate limit exceeded"})
     with pytest.raises(GitHubApiError) as raised:
-        sync_comment(api, 7, MARKER, body("new"), ON_CHANGE, worth_reporting=True)
+        sync_comment(api, 7, MARKER, body("new"), COMMENT_ON_CHANGE, worth_reporting=True)
     assert raised.value.kind == RATE_LIMITED and github.requests_of("PATCH") == []
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from inferencekey_ensure.flow.sticky import ALWAYS, CREATE, NEVER, ON_CHANGE, SKIP, UPDATE, decide
+from inferencekey_ensure.flow.sticky import (
+    COMMENT_ALWAYS,
+    COMMENT_NEVER,
+    COMMENT_ON_CHANGE,
+    CREATE_COMMENT,
+    SKIP_COMMENT,
+    UPDATE_COMMENT,
+    decide,
+)
 from inferencekey_ensure.github.comments_api import IssueComment
 from inferencekey_ensure.github.sticky import DEFAULT_TOKEN_LOGIN, authored_by, find_ours, own
 
@@ -52,24 +60,24 @@ def test_the_oldest_visible_own_comment_wins_and_a_minimized_one_is_never_reused
 
 
 def test_never_never_comments() -> None:
-    assert decide(NEVER, comment(1, MARKER), "new", worth_reporting=True).action == SKIP
+    assert decide(COMMENT_NEVER, comment(1, MARKER), "new", worth_reporting=True).action == SKIP_COMMENT
 
 
 def test_an_existing_comment_is_edited_even_when_drift_is_gone() -> None:
-    for policy in (ON_CHANGE, ALWAYS):
+    for policy in (COMMENT_ON_CHANGE, COMMENT_ALWAYS):
         decision = decide(policy, comment(9, f"{MARKER}\nold drift"), f"{MARKER}\nno changes", worth_reporting=False)
-        assert (decision.action, decision.comment_id) == (UPDATE, 9)
+        assert (decision.action, decision.comment_id) == (UPDATE_COMMENT, 9)
 
 
 def test_an_identical_comment_is_left_alone() -> None:
     body = f"{MARKER}\nsame"
-    assert decide(ON_CHANGE, comment(9, body), body, worth_reporting=True).action == SKIP
+    assert decide(COMMENT_ON_CHANGE, comment(9, body), body, worth_reporting=True).action == SKIP_COMMENT
 
 
 def test_on_change_creates_only_when_there_is_something_to_report() -> None:
-    assert decide(ON_CHANGE, None, "body", worth_reporting=True).action == CREATE
-    assert decide(ON_CHANGE, None, "body", worth_reporting=False).action == SKIP
+    assert decide(COMMENT_ON_CHANGE, None, "body", worth_reporting=True).action == CREATE_COMMENT
+    assert decide(COMMENT_ON_CHANGE, None, "body", worth_reporting=False).action == SKIP_COMMENT
 
 
 def test_always_creates_a_comment_even_without_changes() -> None:
-    assert decide(ALWAYS, None, "body", worth_reporting=False).action == CREATE
+    assert decide(COMMENT_ALWAYS, None, "body", worth_reporting=False).action == CREATE_COMMENT

@@ -30,7 +30,7 @@ _JSON = st.recursive(
 
 def _reads_a_variable(fields: Dict[str, Any]) -> bool:
     """A value such as ``$A`` that validate flags as an environment-variable reference (issue 8)."""
-    return any(isinstance(value, str) and value_interpolation(value, 1, 1, (name,), "spec.yaml") is not None
+    return any(isinstance(value, str) and value_interpolation(value, 1, 1, (name,)) is not None
                for name, value in fields.items())
 
 

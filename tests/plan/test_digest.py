@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List
 
 import httpx
 import pytest
@@ -28,6 +28,7 @@ from inferencekey_ensure.plan.digest import (
     remainder_of,
 )
 from inferencekey_ensure.plan.model import EndpointRef, PlannedWorkload, Target, UnmanagedWorkload
+from support.cli import run_cli
 
 TOKEN = "ik_sdk_plan0001_digest0test0secret0value"
 
@@ -109,13 +110,6 @@ def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmulatorServer]:
         yield server
 
 
-def cli(capsys: pytest.CaptureFixture[str], *argv: Any) -> Tuple[int, str, str]:
-    code = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 def spec_folder(root: Path, files: Dict[str, str]) -> Path:
     root.mkdir(parents=True)
     for name, text in files.items():
@@ -124,7 +118,7 @@ def spec_folder(root: Path, files: Dict[str, str]) -> Path:
 
 
 def plan_json(capsys: pytest.CaptureFixture[str], folder: Path) -> Dict[str, Any]:
-    code, out, err = cli(capsys, "plan", folder, "--json")
+    code, out, err = run_cli(capsys, "plan", folder, "--json")
     assert code == 0, err
     document: Dict[str, Any] = json.loads(out)
     return document
@@ -149,7 +143,7 @@ def test_every_wording_of_the_same_specs_has_the_same_digest(platform, tmp_path,
 
 def test_a_platform_edit_after_the_review_changes_the_digest(platform, tmp_path, capsys):
     folder = spec_folder(tmp_path / "specs", {"a.yaml": AS_LIST})
-    assert cli(capsys, "apply", folder)[0] == 0
+    assert run_cli(capsys, "apply", folder)[0] == 0
     reviewed = plan_json(capsys, folder)["plan_digest"]
     edit_on_platform(platform, "support-bot", description="Edited in the console.")
     now = plan_json(capsys, folder)["plan_digest"]
@@ -232,18 +226,18 @@ def test_what_is_left_of_the_reviewed_plan_is_a_remainder_of_it_and_nothing_else
 def test_apply_expect_digest_applies_the_reviewed_plan(platform, tmp_path, capsys):
     folder = spec_folder(tmp_path / "specs", {"a.yaml": AS_LIST})
     digest = plan_json(capsys, folder)["plan_digest"]
-    code, _out, _ = cli(capsys, "apply", folder, "--expect-digest", digest)
+    code, _out, _ = run_cli(capsys, "apply", folder, "--expect-digest", digest)
     assert code == 0
     assert sorted(w["slug"] for w in platform.workloads("acme")) == ["embedder", "support-bot"]
 
 
 def test_apply_expect_digest_writes_nothing_when_the_plan_changed(platform, tmp_path, capsys):
     folder = spec_folder(tmp_path / "specs", {"a.yaml": AS_LIST})
-    assert cli(capsys, "apply", folder)[0] == 0
+    assert run_cli(capsys, "apply", folder)[0] == 0
     reviewed = plan_json(capsys, folder)["plan_digest"]
     edit_on_platform(platform, "support-bot", description="Edited in the console.")
     platform.clear_request_log()
-    code, _, err = cli(capsys, "apply", folder, "--expect-digest", reviewed)
+    code, _, err = run_cli(capsys, "apply", folder, "--expect-digest", reviewed)
     assert code == 1
     assert [r.method for r in platform.request_log if r.method != "GET"] == []
     assert reviewed in err and "nothing was written" in err

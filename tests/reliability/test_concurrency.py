@@ -23,7 +23,6 @@ from inferencekey_ensure.engine import PREVIEW, RunReport
 from .harness import (
     TOKEN,
     child_env,
-    desired_bodies,
     drifted_states,
     engine_apply,
     ik_ensure,
@@ -153,4 +152,25 @@ def test_two_apply_processes_at_once_end_with_one_workload_per_slug(spec_folder,
 
 
 def test_the_desired_state_is_the_specs(desired):
-    assert sorted(desired) == sorted(body["slug"] for body in desired_bodies(SPECS))
+    # Written out by hand from twenty_specs(), not computed by the code under test.
+    assert sorted(desired) == [
+        "workload-00", "workload-01-eu", "workload-02", "workload-03-eu", "workload-04",
+        "workload-05-eu", "workload-06", "workload-07-eu", "workload-08", "workload-09-eu",
+        "workload-10", "workload-11-eu", "workload-12", "workload-13-eu", "workload-14",
+        "workload-15-eu", "workload-16", "workload-17-eu", "workload-18", "workload-19-eu",
+    ]
+    assert desired["workload-00"] == {
+        "name": "Workload 0", "description": None, "task_type": "text2text", "backend": "vllm",
+        "model_name": "Qwen/Qwen2.5-0B-Instruct",
+        "config": {"command": "vllm serve Qwen/Qwen2.5-0B-Instruct --port 8000", "vllm_version": "0.10.1"},
+        "worker_id": None, "gpu_resource_id": None, "execution_policy": "fixed",
+        "execution_policy_config": {"replicas": 1},
+    }
+    assert desired["workload-01-eu"] == {
+        "name": "Workload 1", "description": "GGUF model 1 on the R9700 pool", "task_type": "text2text",
+        "backend": "llamacpp", "model_name": "bartowski/gemma-1-GGUF",
+        "config": {"command": "llama-server -m /models/gemma-1.gguf --port 8080"},
+        "worker_id": None, "gpu_resource_id": None, "execution_policy": None, "execution_policy_config": None,
+    }
+    assert desired["workload-02"]["task_type"] == "embedding"
+    assert desired["workload-02"]["execution_policy_config"] == {"cron": "0 2 * * 1-5"}

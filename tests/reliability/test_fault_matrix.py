@@ -16,12 +16,13 @@ from typing import Any, Callable, Dict, List
 import pytest
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
-from inferencekey_ensure.controlplane.retry import RetryPolicy, Timing
+from inferencekey_ensure.controlplane.retry import RetryPolicy
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV, resolve_settings
 from inferencekey_ensure.domain.drift import same_json
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator import FaultConfig
 from inferencekey_ensure.engine import RunRequest, run
+from inferencekey_ensure.pacing import Timing
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import render_plan
 from inferencekey_ensure.specset.load import load_workloads

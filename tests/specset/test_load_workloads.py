@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from inferencekey_ensure.domain.spec import SourceLocation
-from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
+from inferencekey_ensure.loading.errors import UsageError
+from inferencekey_ensure.specset.load import LoadResult, load_workloads
 from support.validation import EXAMPLES, MINIMAL, write
 
 

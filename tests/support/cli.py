@@ -10,10 +10,11 @@ from inferencekey_ensure.cli.main import main
 
 
 def run_cli(capsys: pytest.CaptureFixture, *argv: Any) -> Tuple[int, str, str]:
-    """Run ``ik-ensure ARGV`` in-process: (exit code, stdout, stderr)."""
+    """Run ``ik-ensure ARGV`` in-process: (exit code, stdout, stderr); never a traceback."""
     try:
         code = main([str(word) for word in argv])
     except SystemExit as exit_:  # argparse refuses a bad flag this way
         code = int(exit_.code or 0)
     captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err, "a user never sees a traceback"
     return code, captured.out, captured.err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List
 
-from inferencekey_ensure.controlplane.retry import Timing
+from inferencekey_ensure.pacing import Timing
 
 
 class FakeClock:

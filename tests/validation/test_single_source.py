@@ -15,13 +15,13 @@ import pytest
 
 from inferencekey_ensure.domain.drift import compute_drift, replacement_diff
 from inferencekey_ensure.domain.fields import (
-    ALWAYS,
     BACKEND,
     BY_SPEC_NAME,
     DECLARED,
     ENUM,
+    FIELD_ALWAYS,
+    FIELD_NEVER,
     FIELDS,
-    NEVER,
     OBJECT,
     STRING,
     wire_fields,
@@ -84,7 +84,7 @@ def test_the_create_body_carries_exactly_the_sent_wire_fields():
 
 
 def test_a_field_the_wire_never_carries_is_named_as_unsent():
-    never = [row.spec_name for row in FIELDS if row.sent == NEVER]
+    never = [row.spec_name for row in FIELDS if row.sent == FIELD_NEVER]
     notes = unsent_fields(WorkloadSpec(**EVERY_FIELD))
     assert len(notes) == len(never) and all(f"`{name}`" in " ".join(notes) for name in never)
 
@@ -95,7 +95,7 @@ def test_the_emulator_stores_every_field_the_body_carries():
 
 
 @pytest.mark.parametrize(
-    "row", [row for row in FIELDS if row.compared != NEVER], ids=[row.spec_name for row in FIELDS if row.compared != NEVER]
+    "row", [row for row in FIELDS if row.compared != FIELD_NEVER], ids=[row.spec_name for row in FIELDS if row.compared != FIELD_NEVER]
 )
 def test_each_compared_field_is_compared_by_drift_and_patched_only_when_patchable(row):
     spec = WorkloadSpec(**EVERY_FIELD)
@@ -129,6 +129,6 @@ def test_a_field_compared_when_declared_is_ignored_when_not_declared(row):
 
 
 def test_fields_compared_always_are_the_required_sent_ones():
-    assert {row.spec_name for row in FIELDS if row.compared == ALWAYS} == {
+    assert {row.spec_name for row in FIELDS if row.compared == FIELD_ALWAYS} == {
         row.spec_name for row in FIELDS if row.required and row.patchable
     }

@@ -18,8 +18,7 @@ from typing import Any, Mapping, Optional
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.connection import connector
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
-from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped
-from inferencekey_ensure.domain.spec import PROJECT_ENV, fallback_project, projects_of
+from inferencekey_ensure.domain.spec import project_refusal
 from inferencekey_ensure.engine.connector import Connector
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.inputs import ActionInputs
@@ -30,13 +29,12 @@ from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.sarif_file import write_sarif
 from inferencekey_ensure.github.step import GitHubStep
-from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 from inferencekey_ensure.loading.errors import ConfigNotFound, NoSpecFiles, UsageError
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.config import load_config
-from inferencekey_ensure.specset.load import LoadResult, load_workloads
-from inferencekey_ensure.specset.project_filter import UndeclaredProject, only_declared
-from inferencekey_ensure.specset.prune_scope import prune_refusal
+from inferencekey_ensure.specset.prepare import PreparedRun, Wording, prepare_run
+from inferencekey_ensure.specset.project_filter import UndeclaredProject
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +47,12 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_action)
 
 
-def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog, step: GitHubStep) -> Optional[LoadResult]:
+ACTION_WORDING = Wording(only_project="input `only-project`", prune="input `prune`",
+                        spec_root=f"a folder in input `specs`, e.g. {DEFAULT_SPEC_DIR}/")
+
+
+def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog,
+              step: GitHubStep) -> Optional[PreparedRun]:
     """Load and check the specs once; the engine gets this very result.
 
     None when the default spec folder holds no spec yet: there is nothing to plan, and the
@@ -57,32 +60,20 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog, st
     """
     with log.group("Validate specs"):
         try:
-            loaded = load_workloads(list(inputs.specs), config=load_config(inputs.config),
-                                    fallback=fallback_project(inputs.project, env))
+            prepared = prepare_run(inputs.specs, project=inputs.project, env=env, only_projects=inputs.only_projects,
+                                   prune=inputs.prune, wording=ACTION_WORDING, config=load_config(inputs.config))
         except NoSpecFiles as error:
             # Only the default folder, and it holds no spec yet (right after `init`), not a mistaken path.
             if not error.default_folder_only:
                 raise
             log.plain(f"no spec file in {DEFAULT_SPEC_DIR}/ yet")
             return None
-        if inputs.only_projects:
-            loaded = only_declared(loaded, inputs.only_projects,
-                                   fallback_project(inputs.project, env, loaded.config.project),
-                                   "input `only-project`")
+        loaded = prepared.loaded
         for problem in loaded.problems:
             log.plain(problem_line(problem))
         log.plain(f"{len(loaded.files)} spec file(s), {len(loaded.workloads)} workload(s)")
         step.sarif_file = write_sarif(env, loaded.problems, inputs.comment_key)
-    return loaded
-
-
-def prune_scope_refusal(inputs: ActionInputs, loaded: LoadResult, env: Mapping[str, str]) -> Optional[str]:
-    """Input ``prune`` over spec files that are only part of the set (``specset/prune_scope.py``)."""
-    if not inputs.prune:
-        return None
-    projects = projects_of(loaded.workloads, fallback_project(inputs.project, env, loaded.config.project))
-    return prune_refusal(describe_paths(inputs.specs), DEFAULT_SPEC_DIR, "a folder in input `specs`, e.g. inferencekey/", projects,
-                         "input `prune`")
+    return prepared
 
 
 def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
@@ -91,10 +82,10 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
     except InputError as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
         return exit_codes.USAGE
-    for source, project in (("input `project`", inputs.project), (PROJECT_ENV, env.get(PROJECT_ENV))):
-        if project and credential_shaped(project):
-            log.annotate(Annotation("error", credential_refusal(source), title=f"{TITLE}: bad input"))
-            return exit_codes.USAGE
+    refused = project_refusal(inputs.project, "input `project`", env)
+    if refused:
+        log.annotate(Annotation("error", refused, title=f"{TITLE}: bad input"))
+        return exit_codes.USAGE
     if inputs.working_directory:
         if not os.path.isdir(inputs.working_directory):
             log.annotate(Annotation("error", f"input `working-directory` is not a folder: {inputs.working_directory}", title=f"{TITLE}: bad input"))
@@ -106,18 +97,17 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         return connector(inputs.base_url, engine_env, None)
 
     try:
-        loaded = _validate(inputs, env, log, step)
-        if loaded is None:
+        prepared = _validate(inputs, env, log, step)
+        if prepared is None:
             log.annotate(Annotation("notice", f"No spec file in {DEFAULT_SPEC_DIR}/ yet: nothing to validate or plan.",
                                     title=f"{TITLE}: no specs yet"))
             step.finish(None, step_outputs(None, None))
             return exit_codes.OK
-        refusal = prune_scope_refusal(inputs, loaded, env)
-        if refusal:
-            log.annotate(Annotation("error", refusal, title=f"{TITLE}: prune refused"))
+        if prepared.prune_refusal:
+            log.annotate(Annotation("error", prepared.prune_refusal, title=f"{TITLE}: prune refused"))
             step.finish(None, step_outputs(None, None))
             return exit_codes.USAGE
-        failed = run_step(inputs, step, loaded, env, connect)
+        failed = run_step(inputs, step, prepared.loaded, env, connect)
     except UndeclaredProject as error:
         log.annotate(Annotation("error", str(error), title=f"{TITLE}: bad input"))
         step.finish(None, step_outputs(None, None))

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from inferencekey_ensure.cli import exit_codes
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 
-DEFAULT_OUT = "inferencekey"
+DEFAULT_OUT = DEFAULT_SPEC_DIR
 
 
 def register(subparsers: Any) -> None:

@@ -16,16 +16,17 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 from inferencekey_ensure.cli import exit_codes
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 
 DEFAULT_BRANCH = "main"
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "init", help="add the preview/reconcile workflows, the pre-commit hook and inferencekey/",
+        "init", help=f"add the preview/reconcile workflows, the pre-commit hook and {DEFAULT_SPEC_DIR}/",
         description="Set a repository up for InferenceKey specs: .github/workflows/ (preview on "
         "pull requests, reconcile on push to the default branch), the inferencekey-validate "
-        "pre-commit hook and the inferencekey/ folder. Never overwrites anything.",
+        f"pre-commit hook and the {DEFAULT_SPEC_DIR}/ folder. Never overwrites anything.",
     )
     parser.add_argument("--dir", default=".", help="the repository root (default: the current folder)")
     parser.add_argument("--branch", help="the default branch reconcile runs on "
@@ -59,8 +60,8 @@ def _read(path: Path) -> Optional[str]:
 
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
-    from inferencekey_ensure.engine.declared_projects import declared_projects
-    from inferencekey_ensure.engine.projects import no_project
+    from inferencekey_ensure.engine.projects import declared_projects, no_project
+    from inferencekey_ensure.loading.errors import UsageError
     from inferencekey_ensure.onboarding.file_writes import PendingFile, write_files
     from inferencekey_ensure.onboarding.precommit_config import ConfigEditError
     from inferencekey_ensure.onboarding.scaffold import (
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from inferencekey_ensure.onboarding.workflow_templates import PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
     from inferencekey_ensure.report.validation_text import printable, problem_line
-    from inferencekey_ensure.specset.load import UsageError, load_workloads
+    from inferencekey_ensure.specset.load import load_workloads
 
     root = Path(args.dir)
     if not (root / ".git").exists():

@@ -17,8 +17,8 @@ from typing import Callable, Dict, List, NoReturn, Optional, Sequence
 from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.domain.errors import IkEnsureError
-from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped, redact_text
-from inferencekey_ensure.domain.spec import PROJECT_ENV
+from inferencekey_ensure.domain.secrets import redact_text
+from inferencekey_ensure.domain.spec import project_refusal
 from inferencekey_ensure.loading.errors import InstallationError, UsageError
 
 COMMAND_MODULES: Dict[str, str] = {
@@ -142,7 +142,4 @@ def _say(command: str, message: str, fix: Optional[str] = None) -> None:
 
 def _credential_as_project(args: argparse.Namespace) -> Optional[str]:
     """A token given as the project: refused before any command can print or store it."""
-    for source, value in (("--project", getattr(args, "project", None)), (PROJECT_ENV, os.environ.get(PROJECT_ENV))):
-        if value and credential_shaped(value):
-            return credential_refusal(source)
-    return None
+    return project_refusal(getattr(args, "project", None), "--project", os.environ)

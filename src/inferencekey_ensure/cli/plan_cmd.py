@@ -24,26 +24,26 @@ from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.domain.secrets import redact_text
-from inferencekey_ensure.domain.spec import fallback_project, projects_of
 from inferencekey_ensure.emulator import LOCAL_STATE_PATH
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport, RunRequest, run
 from inferencekey_ensure.engine.events import EventSink
 from inferencekey_ensure.engine.request import DEFAULT_PARALLELISM, DEFAULT_PRUNE_LIMIT, RunMode
-from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, describe_paths
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.plan.digest import DigestCheck
 from inferencekey_ensure.report.plan_json import report_to_json
 from inferencekey_ensure.report.plan_text import drift_warnings, render_plan, use_colour
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.config import load_config
-from inferencekey_ensure.specset.load import LoadResult, load_workloads
-from inferencekey_ensure.specset.project_filter import only_declared, requested_projects
-from inferencekey_ensure.specset.prune_scope import prune_refusal
+from inferencekey_ensure.specset.prepare import Wording, prepare_run
+from inferencekey_ensure.specset.project_filter import requested_projects
+
+CLI_WORDING = Wording(only_project="--only-project", prune="--prune", spec_root=f"{DEFAULT_SPEC_DIR}/")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
-                        help="spec files, folders or globs (default: inferencekey/)")
+                        help=f"spec files, folders or globs (default: {DEFAULT_SPEC_DIR}/)")
     parser.add_argument("--project", help="project for specs that name none "
                         "(spec and file `project` win; default: INFERENCEKEY_PROJECT, else the config's `project`)")
     parser.add_argument("--config", metavar="FILE", default=None,
@@ -56,7 +56,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         "(default: reconcile)")
     parser.add_argument("--prune", action="store_true",
                         help="delete workloads no spec declares (only apply deletes); needs the "
-                        "whole spec root (default inferencekey/), never single files or a sub-folder")
+                        f"whole spec root (default {DEFAULT_SPEC_DIR}/), never single files or a sub-folder")
     parser.add_argument("--prune-limit", type=positive_int, default=None,
                         metavar="N", help="with --prune: delete at most N workloads in one run, "
                         f"else refuse before any write (default {DEFAULT_PRUNE_LIMIT})")
@@ -130,15 +130,6 @@ def _usage_problem(args: argparse.Namespace) -> Optional[str]:
     return None
 
 
-def _prune_refusal(args: argparse.Namespace, specs: LoadResult, env: Mapping[str, str]) -> Optional[str]:
-    """Why ``--prune`` may not run over these paths, or None (``specset/prune_scope.py``)."""
-    if not args.prune:
-        return None
-    projects = projects_of(specs.workloads, fallback_project(args.project, env, specs.config.project))
-    return prune_refusal(describe_paths(args.paths), DEFAULT_SPEC_DIR,
-                         f"{DEFAULT_SPEC_DIR}/", projects, "--prune")
-
-
 def _print_problems(report: RunReport) -> None:
     for problem in report.problems:
         print(problem_line(problem), file=sys.stderr)
@@ -162,18 +153,16 @@ def _execute(args: argparse.Namespace, mode: RunMode, check: Optional[DigestChec
         print(f"ik-ensure {args.command}: error: {problem}", file=sys.stderr)
         return None
     try:
-        specs = load_workloads(list(args.paths), config=load_config(args.config),
-                               fallback=fallback_project(args.project, env))
-        if args.only_project:
-            specs = only_declared(specs, requested_projects(args.only_project),
-                                  fallback_project(args.project, env, specs.config.project))
+        prepared = prepare_run(args.paths, project=args.project, env=env,
+                               only_projects=requested_projects(args.only_project), prune=args.prune,
+                               wording=CLI_WORDING, config=load_config(args.config))
     except UsageError as exc:
         print(f"ik-ensure {args.command}: error: {redact_text(str(exc))}", file=sys.stderr)
         return None
-    refusal = _prune_refusal(args, specs, env)
-    if refusal:
-        print(f"ik-ensure {args.command}: error: {redact_text(refusal)}", file=sys.stderr)
+    if prepared.prune_refusal:
+        print(f"ik-ensure {args.command}: error: {redact_text(prepared.prune_refusal)}", file=sys.stderr)
         return None
+    specs = prepared.loaded
     local_state = Path(LOCAL_STATE_PATH) if args.local else None
     printer = progress_printer(sys.stderr, env, TOKEN_ENV)
     try:

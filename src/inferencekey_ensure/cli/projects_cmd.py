@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from inferencekey_ensure.cli import exit_codes
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +24,7 @@ def register(subparsers: Any) -> None:
         description="List the projects the spec files declare, resolved as plan resolves them.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATHS",
-                        help="spec files, folders or globs (default: inferencekey/)")
+                        help=f"spec files, folders or globs (default: {DEFAULT_SPEC_DIR}/)")
     parser.add_argument("--project", help="project for specs that name none "
                         "(default: INFERENCEKEY_PROJECT, else the config's `project`)")
     parser.add_argument("--config", metavar="FILE", default=None,
@@ -37,12 +38,11 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.domain.spec import fallback_project
-    from inferencekey_ensure.engine.declared_projects import declared_projects
-    from inferencekey_ensure.engine.projects import no_project
-    from inferencekey_ensure.loading.errors import NoSpecFiles
+    from inferencekey_ensure.engine.projects import declared_projects, no_project
+    from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
     from inferencekey_ensure.report.validation_text import printable, problem_line
     from inferencekey_ensure.specset.config import load_config
-    from inferencekey_ensure.specset.load import LoadResult, UsageError, load_workloads
+    from inferencekey_ensure.specset.load import LoadResult, load_workloads
 
     try:
         loaded = load_workloads(list(args.paths), config=load_config(args.config),

@@ -15,6 +15,7 @@ import sys
 from typing import Any, Tuple
 
 from inferencekey_ensure.cli import exit_codes
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -32,7 +33,7 @@ def register(subparsers: Any) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="spec files, folders (searched for *.yaml, *.yml, *.json) or globs; default: inferencekey/",
+        help=f"spec files, folders (searched for *.yaml, *.yml, *.json) or globs; default: {DEFAULT_SPEC_DIR}/",
     )
     parser.add_argument(
         "--format",

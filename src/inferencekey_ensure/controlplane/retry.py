@@ -17,18 +17,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
 
-# Timing and parse_retry_after live in the neutral ``pacing`` module (the GitHub
-# adapter paces its retries with them too); re-exported for the client's callers.
-from inferencekey_ensure.pacing import Timing, exponential_backoff_s, parse_retry_after
+from inferencekey_ensure.pacing import exponential_backoff_s
 
 __all__ = [
     "TRANSIENT_STATUSES",
     "Delivery",
     "RetryPolicy",
-    "Timing",
     "is_transient_status",
     "may_have_been_processed",
-    "parse_retry_after",
 ]
 
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})

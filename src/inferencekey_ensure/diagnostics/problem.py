@@ -8,8 +8,8 @@ file can be sorted and merged without keeping the files around.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, Union
+from dataclasses import dataclass, replace
+from typing import Iterable, List, Union
 
 from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, redact_text
 
@@ -36,6 +36,23 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+
+# A check sees one parsed document, never the file it came from: it reports each finding
+# without a file, and the file's checker (``validation/file_check.py``) stamps the file on
+# all of them at once (``in_file``).
+UNSTAMPED = ""
+
+
+def problem_at(line: int, column: int, json_path: str, message: str, severity: str = ERROR,
+               rule: str = "schema") -> Problem:
+    """A check's problem, before the file's checker stamps the file on it."""
+    return Problem(UNSTAMPED, line, column, json_path, message, severity, rule)
+
+
+def in_file(found: Iterable[Problem], path: str) -> List[Problem]:
+    """``found``, each stamped with the file it was found in."""
+    return [replace(problem, path=path) for problem in found]
 
 
 def json_path(parts: Iterable[PathPart]) -> str:

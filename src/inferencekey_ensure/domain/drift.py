@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Container, Dict, List, Optional, Sequence, Tuple
 
-from inferencekey_ensure.domain.fields import ALWAYS, BY_WIRE, FIELDS, NEVER, SpecField
+from inferencekey_ensure.domain.fields import BY_WIRE, FIELD_ALWAYS, FIELD_NEVER, FIELDS, SpecField
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import LiveWorkload, create_body
 
@@ -56,8 +56,8 @@ def _kind_changes(spec: WorkloadSpec, live: LiveWorkload) -> bool:
 def _compared_rows(spec: WorkloadSpec, patchable: bool) -> List[SpecField]:
     return [
         row for row in FIELDS
-        if row.compared != NEVER and row.patchable == patchable
-        and (row.compared == ALWAYS or row.spec_name in spec.declared)
+        if row.compared != FIELD_NEVER and row.patchable == patchable
+        and (row.compared == FIELD_ALWAYS or row.spec_name in spec.declared)
     ]
 
 

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from inferencekey_ensure.domain.fields import REQUIRED, SPEC_NAMES
+from inferencekey_ensure.domain.secrets import credential_refusal, credential_shaped
 
 # Where a workload naming no project finds one, after ``--project`` (the action's ``project`` input).
 PROJECT_ENV = "INFERENCEKEY_PROJECT"
@@ -104,6 +105,17 @@ def fallback_project(explicit: Optional[str], env: Mapping[str, str], configured
     else ``INFERENCEKEY_PROJECT``, else the repository config's ``project`` (explicit value >
     environment > default, as everywhere on the platform)."""
     return (explicit or "").strip() or env.get(PROJECT_ENV, "").strip() or (configured or "").strip() or None
+
+
+def project_refusal(explicit: Optional[str], explicit_source: str, env: Mapping[str, str]) -> Optional[str]:
+    """A token given as the project (``explicit``, or the environment): refused before anything can print it.
+
+    ``explicit_source`` names the option as the user set it (``--project``, input ``project``).
+    """
+    for source, value in ((explicit_source, explicit), (PROJECT_ENV, env.get(PROJECT_ENV))):
+        if value and credential_shaped(value):
+            return credential_refusal(source)
+    return None
 
 
 def projects_of(workloads: Iterable[DeclaredWorkload], fallback: Optional[str]) -> List[str]:

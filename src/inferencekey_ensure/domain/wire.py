@@ -16,8 +16,8 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.fields import (
-    ALWAYS,
     DECLARED,
+    FIELD_ALWAYS,
     FIELDS,
     WITH_COMMAND,
     SpecField,
@@ -32,7 +32,7 @@ from inferencekey_ensure.domain.spec import WorkloadSpec
 
 def is_sent(row: SpecField, declared: Mapping[str, Any]) -> bool:
     """Whether ``row`` reaches the create body for a spec declaring ``declared``."""
-    if row.sent == ALWAYS:
+    if row.sent == FIELD_ALWAYS:
         return True
     if row.sent == DECLARED:
         return row.spec_name in declared

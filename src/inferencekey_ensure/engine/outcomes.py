@@ -15,8 +15,8 @@ from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
     FAILED,
     LEFT_DRIFTED,
-    OK,
     REFUSED,
+    STATUS_OK,
     WorkloadResult,
 )
 from inferencekey_ensure.plan.model import (
@@ -45,7 +45,7 @@ def _replacement_error(planned: PlannedWorkload) -> str:
 def settled_result(planned: PlannedWorkload, mode: str) -> WorkloadResult:
     """The outcome of a workload this run does not write to."""
     base = WorkloadResult(
-        planned, OK, exists=planned.live is not None, endpoint_ref=planned.endpoint_ref,
+        planned, STATUS_OK, exists=planned.live is not None, endpoint_ref=planned.endpoint_ref,
         notes=planned.notes,
     )
     if planned.action == DRIFT_LEFT and planned.live is not None:

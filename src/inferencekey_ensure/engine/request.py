@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Literal, Mapping, Optional
+from typing import Callable, Literal, Mapping, Optional, Tuple
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, OnDrift
 from inferencekey_ensure.engine.events import EventSink, discard
 from inferencekey_ensure.plan.model import Plan
 
@@ -14,6 +14,7 @@ from inferencekey_ensure.plan.model import Plan
 RunMode = Literal["preview", "reconcile"]
 PREVIEW: RunMode = "preview"
 RECONCILE: RunMode = "reconcile"
+RUN_MODES: Tuple[RunMode, ...] = (PREVIEW, RECONCILE)
 DEFAULT_PARALLELISM = 8
 # One run deletes at most this many workloads unless the caller raises the limit:
 # a wrong path or project must not cost a project's workloads.
@@ -41,7 +42,7 @@ class RunRequest:
     """
 
     mode: RunMode = PREVIEW
-    on_drift: str = DEFAULT_ON_DRIFT
+    on_drift: OnDrift = DEFAULT_ON_DRIFT
     prune: bool = False
     project: Optional[str] = None
     env: Mapping[str, str] = field(default_factory=dict)

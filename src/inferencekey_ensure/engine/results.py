@@ -15,7 +15,9 @@ from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.engine.request import RECONCILE, RunMode
 from inferencekey_ensure.plan.digest import CanonicalPlan, canonical_plan, plan_digest
 from inferencekey_ensure.plan.model import (
+    CHANGE_ACTIONS,
     CREATE,
+    DRIFT_ACTIONS,
     DRIFT_LEFT,
     DRIFT_REFUSED,
     NO_CHANGE,
@@ -31,15 +33,11 @@ from inferencekey_ensure.plan.spend import PlanSpend, plan_spend
 
 # What became of a workload (or an unmanaged one's prune); the plan JSON's ``status`` values.
 Status = Literal["ok", "failed", "refused", "left-drifted"]
-OK: Status = "ok"
+STATUS_OK: Status = "ok"
 FAILED: Status = "failed"
 REFUSED: Status = "refused"
 LEFT_DRIFTED: Status = "left-drifted"
 
-# Actions that change the platform (or would, in preview).
-CHANGE_ACTIONS = (CREATE, UPDATE, REPLACE)
-# Actions that mean a live workload differs from its spec.
-DRIFT_ACTIONS = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 PROBLEM_STATUSES = (FAILED, REFUSED)
 
 # Why a reconcile wrote nothing of its plan; the plan JSON's ``refused`` values.
@@ -86,7 +84,7 @@ class WorkloadResult:
 @dataclass(frozen=True)
 class UnmanagedResult:
     workload: UnmanagedWorkload
-    status: Status = OK
+    status: Status = STATUS_OK
     error: Optional[str] = None
 
 
@@ -169,7 +167,7 @@ class RunReport:
         """Counts by action; with ``done_only`` a write (create, update, replace, prune) counts
         only when its status is ok, i.e. it was made."""
         def done(status: Status) -> bool:
-            return not done_only or (status == OK and self.refused is None)
+            return not done_only or (status == STATUS_OK and self.refused is None)
 
         def writes(results: Sequence[WorkloadResult], action: WorkloadAction) -> int:
             return sum(1 for result in results if result.action == action and done(result.status))

@@ -23,7 +23,6 @@ from inferencekey_ensure.engine.connector import ConnectFailed, Connector
 from inferencekey_ensure.engine.listing import list_projects
 from inferencekey_ensure.engine.outcomes import settled_result
 from inferencekey_ensure.engine.projects import resolve_targets
-from inferencekey_ensure.engine.prune_limit import over_prune_limit
 from inferencekey_ensure.engine.request import PREVIEW, RECONCILE, RunRequest
 from inferencekey_ensure.engine.results import (
     PLAN_CHECK,
@@ -36,13 +35,38 @@ from inferencekey_ensure.engine.results import (
 )
 from inferencekey_ensure.engine.waiting import wait_for_ready
 from inferencekey_ensure.engine.writes import apply_plan
-from inferencekey_ensure.plan.model import Target
+from inferencekey_ensure.plan.model import PRUNE, Target, UnmanagedWorkload
 from inferencekey_ensure.plan.planner import build_plan
 from inferencekey_ensure.plan.spend import over_spend_limit, plan_spend
 from inferencekey_ensure.specset.load import LoadResult
 
 SPEND_FIX = ("Lower the specs' max_hourly_cost_usd (or cap the uncapped workloads), or raise "
              "max-spend-increase (--max-spend-increase) after review.")
+
+
+# The blast-radius limit of ``--prune``. A spec set that lost a file, a wrong ``--project``
+# or a token for the wrong project all look, to a pruning run, like workloads nobody
+# declares. Past the limit the run refuses before any write and lists what would have
+# gone; a larger clean-up needs the count said out loud (``--prune-limit N``, action
+# input ``prune-limit``). The refusal names this many doomed workloads, then counts the rest.
+PRUNE_REFUSAL_LISTED = 20
+
+
+def over_prune_limit(unmanaged: Sequence[UnmanagedWorkload], limit: int) -> Optional[RunError]:
+    """The refusal when the plan deletes more than ``limit`` workloads, else None."""
+    doomed = [workload for workload in unmanaged if workload.action == PRUNE]
+    if len(doomed) <= limit:
+        return None
+    names = [f"{workload.project}/{workload.slug}" for workload in doomed[:PRUNE_REFUSAL_LISTED]]
+    if len(doomed) > PRUNE_REFUSAL_LISTED:
+        names.append(f"and {len(doomed) - PRUNE_REFUSAL_LISTED} more")
+    return RunError(
+        f"--prune would delete {len(doomed)} workloads, more than the limit of {limit}: "
+        f"{', '.join(names)}; apply refuses and writes nothing",
+        fix=(f"If every one of these should go, re-run with --prune-limit {len(doomed)} "
+             f"(action input prune-limit: {len(doomed)}); if not, check the spec paths, "
+             "the project and the token."),
+    )
 
 
 def _projects_in_order(targets: Sequence[Target]) -> List[str]:

@@ -11,7 +11,7 @@ from inferencekey_ensure.controlplane.readiness import wait_until_ready
 from inferencekey_ensure.engine.events import EventSink, ReadinessStep, StreamInterrupted
 from inferencekey_ensure.engine.outcomes import mark_failed
 from inferencekey_ensure.engine.pool import run_bounded
-from inferencekey_ensure.engine.results import OK, WorkloadResult
+from inferencekey_ensure.engine.results import STATUS_OK, WorkloadResult
 from inferencekey_ensure.plan.model import CREATE, UPDATE
 
 # A wait is an idle stream, not load on the platform: wait for many at once,
@@ -21,7 +21,7 @@ MAX_CONCURRENT_WAITS = 32
 
 def needs_wait(result: WorkloadResult) -> bool:
     """Only what this run created or changed is waited for."""
-    return result.status == OK and result.action in (CREATE, UPDATE)
+    return result.status == STATUS_OK and result.action in (CREATE, UPDATE)
 
 
 def _step(project: str, slug: str, event: Dict[str, Any]) -> ReadinessStep:

@@ -46,8 +46,8 @@ from inferencekey_ensure.engine.pool import run_bounded
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
     FAILED,
-    OK,
     REFUSED,
+    STATUS_OK,
     UnmanagedResult,
     WorkloadResult,
 )
@@ -76,7 +76,7 @@ Outcome = TypeVar("Outcome", WorkloadResult, UnmanagedResult)
 def _created(planned: PlannedWorkload, workload_slug: str, note: str = "") -> WorkloadResult:
     notes = tuple(planned.notes) + ((note,) if note else ())
     return WorkloadResult(
-        planned, OK, exists=True,
+        planned, STATUS_OK, exists=True,
         endpoint_ref=endpoint_ref_for(planned.target, workload_slug), notes=notes,
     )
 
@@ -162,7 +162,7 @@ def _prune(client: ControlPlaneClient, workload: UnmanagedWorkload) -> Unmanaged
         client.delete_workload(workload.workload_id)
     except EnsureError as exc:
         return UnmanagedResult(workload, FAILED, exc.message)
-    return UnmanagedResult(workload, OK)
+    return UnmanagedResult(workload, STATUS_OK)
 
 
 def _withheld_reason(problems: int) -> str:

@@ -17,7 +17,7 @@ from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.repo_config import CONFIG_FILE, is_policy_rule
 from inferencekey_ensure.domain.spec import PROJECT_ENV
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
-from inferencekey_ensure.engine.declared_projects import DeclaredProjects
+from inferencekey_ensure.engine.projects import DeclaredProjects
 from inferencekey_ensure.flow.annotations import TITLE, Annotation, run_annotations
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.outputs import step_outputs

@@ -10,26 +10,25 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
-from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT
-from inferencekey_ensure.engine import PREVIEW, RECONCILE
-from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT
-from inferencekey_ensure.flow.sticky import ON_CHANGE
+from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, OnDrift
+from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT, PREVIEW, RunMode
+from inferencekey_ensure.flow.sticky import COMMENT_ON_CHANGE, CommentPolicy
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 
-MODES = (PREVIEW, RECONCILE)
-DEFAULT_SPECS = "inferencekey/"
+DEFAULT_SPECS = f"{DEFAULT_SPEC_DIR}/"
 DEFAULT_COMMENT_KEY = "default"
 
 
 @dataclass(frozen=True, repr=False)
 class ActionInputs:
     specs: Tuple[str, ...]
-    mode: str = PREVIEW
-    on_drift: str = DEFAULT_ON_DRIFT
+    mode: RunMode = PREVIEW
+    on_drift: OnDrift = DEFAULT_ON_DRIFT
     project: Optional[str] = None
     sdk_token: Optional[str] = None
     base_url: Optional[str] = None
     github_token: Optional[str] = None
-    comment: str = ON_CHANGE
+    comment: CommentPolicy = COMMENT_ON_CHANGE
     comment_key: str = DEFAULT_COMMENT_KEY
     fail_on_drift: bool = False
     wait: bool = False

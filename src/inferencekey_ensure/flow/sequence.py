@@ -14,8 +14,8 @@ from typing import Callable, ContextManager, Dict, Mapping, Optional, Protocol
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.engine import RECONCILE, RunRequest, run
 from inferencekey_ensure.engine.connector import Connector
-from inferencekey_ensure.engine.declared_projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.engine.events import RunEvent
+from inferencekey_ensure.engine.projects import DeclaredProjects, declared_projects
 from inferencekey_ensure.flow.decide import (
     HostFacts,
     Outcome,
@@ -26,7 +26,7 @@ from inferencekey_ensure.flow.decide import (
 )
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import ReviewLookup, verdict
-from inferencekey_ensure.flow.sticky import NEVER
+from inferencekey_ensure.flow.sticky import COMMENT_NEVER
 from inferencekey_ensure.plan.digest import DigestCheck
 from inferencekey_ensure.specset.load import LoadResult
 
@@ -56,7 +56,7 @@ def engine_env(inputs: ActionInputs, env: Mapping[str, str]) -> Dict[str, str]:
 
 def _request(inputs: ActionInputs, env: Mapping[str, str], host: Host, check: Optional[DigestCheck]) -> RunRequest:
     request = RunRequest(
-        mode=inputs.mode,  # type: ignore[arg-type]  # checked against MODES when read
+        mode=inputs.mode,
         on_drift=inputs.on_drift,
         prune=inputs.prune,
         project=inputs.project,
@@ -73,7 +73,7 @@ def _request(inputs: ActionInputs, env: Mapping[str, str], host: Host, check: Op
 def _looks_up_review(inputs: ActionInputs) -> bool:
     """A reconcile asks which PR it came from when it must check the review or may report back there."""
     return inputs.mode == RECONCILE and (
-        inputs.require_reviewed_plan or (bool(inputs.github_token) and inputs.comment != NEVER)
+        inputs.require_reviewed_plan or (bool(inputs.github_token) and inputs.comment != COMMENT_NEVER)
     )
 
 

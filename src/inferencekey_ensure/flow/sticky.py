@@ -9,16 +9,18 @@ body, the policy and the body already rendered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Protocol
+from typing import Literal, Optional, Protocol, Tuple
 
-ON_CHANGE = "on-change"
-ALWAYS = "always"
-NEVER = "never"
-POLICIES = (ON_CHANGE, ALWAYS, NEVER)
+# When a run keeps a comment: the action's ``comment`` input.
+CommentPolicy = Literal["on-change", "always", "never"]
+COMMENT_ON_CHANGE: CommentPolicy = "on-change"
+COMMENT_ALWAYS: CommentPolicy = "always"
+COMMENT_NEVER: CommentPolicy = "never"
+COMMENT_POLICIES: Tuple[CommentPolicy, ...] = (COMMENT_ON_CHANGE, COMMENT_ALWAYS, COMMENT_NEVER)
 
-CREATE = "create"
-UPDATE = "update"
-SKIP = "skip"
+CREATE_COMMENT = "create"
+UPDATE_COMMENT = "update"
+SKIP_COMMENT = "skip"
 
 
 class PostedComment(Protocol):
@@ -38,19 +40,19 @@ class CommentDecision:
     reason: str = ""
 
 
-def decide(policy: str, existing: Optional[PostedComment], body: str, worth_reporting: bool) -> CommentDecision:
+def decide(policy: CommentPolicy, existing: Optional[PostedComment], body: str, worth_reporting: bool) -> CommentDecision:
     """Create, update or skip.
 
     An existing comment is always brought up to date, so when a push removes all
     drift the comment says so instead of showing stale drift; under ``on-change``
     a change request that never had anything to report never gets a comment.
     """
-    if policy == NEVER:
-        return CommentDecision(SKIP, reason="comment: never")
+    if policy == COMMENT_NEVER:
+        return CommentDecision(SKIP_COMMENT, reason="comment: never")
     if existing is not None:
         if existing.body == body:
-            return CommentDecision(SKIP, existing.id, reason="the comment is already up to date")
-        return CommentDecision(UPDATE, existing.id, reason="edit the comment in place")
-    if policy == ALWAYS or worth_reporting:
-        return CommentDecision(CREATE, reason="first report on this pull request")
-    return CommentDecision(SKIP, reason="no changes, and no earlier comment to bring up to date")
+            return CommentDecision(SKIP_COMMENT, existing.id, reason="the comment is already up to date")
+        return CommentDecision(UPDATE_COMMENT, existing.id, reason="edit the comment in place")
+    if policy == COMMENT_ALWAYS or worth_reporting:
+        return CommentDecision(CREATE_COMMENT, reason="first report on this pull request")
+    return CommentDecision(SKIP_COMMENT, reason="no changes, and no earlier comment to bring up to date")

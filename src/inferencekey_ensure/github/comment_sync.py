@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Set
 
-from inferencekey_ensure.flow.sticky import NEVER, SKIP, UPDATE, decide
+from inferencekey_ensure.flow.sticky import COMMENT_NEVER, SKIP_COMMENT, UPDATE_COMMENT, CommentPolicy, decide
 from inferencekey_ensure.github import sticky
 from inferencekey_ensure.github.comments_api import OUTCOME_UNKNOWN, CommentsApi, GitHubApiError, IssueComment
 
-CREATED = "created"
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-SKIPPED = "skipped"
+COMMENT_CREATED = "created"
+COMMENT_UPDATED = "updated"
+COMMENT_UNCHANGED = "unchanged"
+COMMENT_SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -52,30 +52,31 @@ class _OurComment:
 
 
 def sync_comment(
-    api: CommentsApi, number: int, marker: str, body: str, policy: str, worth_reporting: bool
+    api: CommentsApi, number: int, marker: str, body: str, policy: CommentPolicy, worth_reporting: bool
 ) -> SyncResult:
     """Make the PR's comment for ``marker`` show ``body`` (or leave it, per ``policy``)."""
-    if policy == NEVER:
-        return SyncResult(SKIPPED, reason="comment: never")
+    if policy == COMMENT_NEVER:
+        return SyncResult(COMMENT_SKIPPED, reason="comment: never")
     ours = _OurComment(api, number, marker)
     existing = ours.find()
     decision = decide(policy, existing, body, worth_reporting)
-    if decision.action == SKIP:
-        return SyncResult(UNCHANGED if existing else SKIPPED, existing.html_url if existing else None, decision.reason)
-    if decision.action == UPDATE and decision.comment_id is not None:
-        return _written(UPDATED, api.update_comment(decision.comment_id, body), decision.reason)
+    if decision.action == SKIP_COMMENT:
+        return SyncResult(COMMENT_UNCHANGED if existing else COMMENT_SKIPPED,
+                          existing.html_url if existing else None, decision.reason)
+    if decision.action == UPDATE_COMMENT and decision.comment_id is not None:
+        return _written(COMMENT_UPDATED, api.update_comment(decision.comment_id, body), decision.reason)
     try:
-        return _written(CREATED, api.create_comment(number, body), decision.reason)
+        return _written(COMMENT_CREATED, api.create_comment(number, body), decision.reason)
     except GitHubApiError as error:
         if error.kind != OUTCOME_UNKNOWN:
             raise
     # The create may have been stored although its answer was lost: look before posting again.
     stored = ours.find()
     if stored is None:
-        return _written(CREATED, api.create_comment(number, body), "posted again after a lost answer")
+        return _written(COMMENT_CREATED, api.create_comment(number, body), "posted again after a lost answer")
     if stored.body != body:
-        return _written(UPDATED, api.update_comment(stored.id, body), "the lost create had been stored")
-    return _written(CREATED, stored, "the lost create had been stored")
+        return _written(COMMENT_UPDATED, api.update_comment(stored.id, body), "the lost create had been stored")
+    return _written(COMMENT_CREATED, stored, "the lost create had been stored")
 
 
 def find_our_comment(api: CommentsApi, number: int, marker: str) -> Optional[IssueComment]:

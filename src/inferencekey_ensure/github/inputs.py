@@ -8,20 +8,19 @@ says exactly which input is wrong and what it accepts.
 from __future__ import annotations
 
 import re
-from typing import Mapping, Optional, Tuple
+from typing import Mapping, Optional, Tuple, TypeVar
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
-from inferencekey_ensure.engine import PREVIEW
-from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT
-from inferencekey_ensure.flow.inputs import DEFAULT_COMMENT_KEY, DEFAULT_SPECS, MODES, ActionInputs
-from inferencekey_ensure.flow.sticky import NEVER, ON_CHANGE, POLICIES
+from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT, PREVIEW, RUN_MODES
+from inferencekey_ensure.flow.inputs import DEFAULT_COMMENT_KEY, DEFAULT_SPECS, ActionInputs
+from inferencekey_ensure.flow.sticky import COMMENT_NEVER, COMMENT_ON_CHANGE, COMMENT_POLICIES
 from inferencekey_ensure.github.flags import parse_flag
 from inferencekey_ensure.specset.project_filter import requested_projects
 
-__all__ = ["ActionInputs", "InputError", "env_name", "read_inputs"]
+__all__ = ["InputError", "env_name", "read_inputs"]
 
 _COMMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
@@ -40,11 +39,16 @@ def _text(env: Mapping[str, str], name: str) -> Optional[str]:
     return value or None
 
 
-def _choice(env: Mapping[str, str], name: str, allowed: Tuple[str, ...], default: str) -> str:
+Word = TypeVar("Word", bound=str)
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: Tuple[Word, ...], default: Word) -> Word:
+    """The input's word, as the vocabulary's own value (so its type is the vocabulary's)."""
     value = (_text(env, name) or default).lower()
-    if value not in allowed:
-        raise InputError(f"input `{name}` must be one of {', '.join(allowed)}; got {value!r}")
-    return value
+    for word in allowed:
+        if word == value:
+            return word
+    raise InputError(f"input `{name}` must be one of {', '.join(allowed)}; got {value!r}")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -102,9 +106,9 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
             "input `comment-key` must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter "
             f"or digit; got {comment_key!r}"
         )
-    comment = _choice(env, "comment", POLICIES, ON_CHANGE)
+    comment = _choice(env, "comment", COMMENT_POLICIES, COMMENT_ON_CHANGE)
     require_reviewed_plan = _flag(env, "require-reviewed-plan")
-    if require_reviewed_plan and comment == NEVER:
+    if require_reviewed_plan and comment == COMMENT_NEVER:
         raise InputError(
             "input `require-reviewed-plan` needs the pull-request comment, where the reviewed plan is kept; "
             "it cannot be combined with `comment: never`"
@@ -117,7 +121,7 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
                          "which is off; set `prune: true` or remove `prune-limit`")
     return ActionInputs(
         specs=specs,
-        mode=_choice(env, "mode", MODES, PREVIEW),
+        mode=_choice(env, "mode", RUN_MODES, PREVIEW),
         on_drift=_choice(env, "on-drift", ON_DRIFT_VALUES, DEFAULT_ON_DRIFT),
         project=_text(env, "project"),
         sdk_token=_text(env, "sdk-token") or (env.get(TOKEN_ENV, "").strip() or None),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, Mapping, Optional
+from typing import Dict, Iterator, Mapping, Optional, Sequence
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.engine.events import RunEvent
@@ -20,21 +20,51 @@ from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
-from inferencekey_ensure.flow.sticky import NEVER
-from inferencekey_ensure.github.annotations import PERMISSIONS_FIX, comment_failure
+from inferencekey_ensure.flow.sticky import COMMENT_NEVER
 from inferencekey_ensure.github.commands import prioritised
 from inferencekey_ensure.github.comment_sync import find_our_comment, sync_comment
-from inferencekey_ensure.github.comments_api import PERMISSION, CommentsApi, GitHubApiError
+from inferencekey_ensure.github.comments_api import PERMISSION, CommentsApi, GitHubApiError, PullRequestRef
 from inferencekey_ensure.github.context import GitHubContext
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.outputs import append_summary, write_outputs
-from inferencekey_ensure.github.source_pr import source_pull_request
 from inferencekey_ensure.report.markdown import comment_marker
 from inferencekey_ensure.report.markdown_sections import Footer
 
 PERMISSIONS_NEEDED = ("The job's token may not read the pull request, which a re-run cannot change: "
                       "give the reconcile job these permissions (it lists the commit's pull requests, "
                       "reads our comment and reports back on it)")
+
+
+PERMISSIONS_FIX = "permissions:\n  contents: read\n  pull-requests: write"
+
+
+def comment_failure(error: GitHubApiError) -> Annotation:
+    """The warning for a pull-request comment that could not be written; the run's result stands."""
+    if error.kind == PERMISSION:
+        message = (
+            f"Could not write the pull-request comment ({error}). The job's token needs permission to "
+            f"comment on pull requests; add this to the job (or workflow):\n{PERMISSIONS_FIX}\n"
+            "The plan above and the job summary are complete; only the comment is missing."
+        )
+    else:
+        message = (
+            f"Could not write the pull-request comment: {error}. The plan above and the job summary "
+            "are complete; the next run will bring the comment up to date."
+        )
+    return Annotation(kind="warning", message=message, title=f"{TITLE}: no PR comment")
+
+
+def source_pull_request(pulls: Sequence[PullRequestRef], sha: str) -> Optional[int]:
+    """The merged PR whose merge, squash or rebase produced ``sha``; else the latest merged PR
+    holding it; None when the commit came from no merged PR (a direct push).
+
+    An open PR that merely contains the commit does not count: nothing was merged
+    through it, so its preview was not the review of what was pushed.
+    """
+    merged = [pull for pull in pulls if pull.merged]
+    exact = [pull for pull in merged if pull.merge_commit_sha and pull.merge_commit_sha == sha]
+    chosen = exact or sorted(merged, key=lambda pull: pull.number, reverse=True)
+    return chosen[0].number if chosen else None
 
 
 class GitHubStep:
@@ -129,7 +159,7 @@ class GitHubStep:
     def _comment(self, plan: CommentPlan) -> Optional[str]:
         """Bring the sticky comment up to date with ``plan``; the URL, or None. Never raises."""
         number, inputs = self.comment_target(), self.inputs
-        if number is None or inputs.comment == NEVER:
+        if number is None or inputs.comment == COMMENT_NEVER:
             return None
         if not inputs.github_token:
             self.log.annotate(Annotation("warning", "No github-token: the pull-request comment was skipped.",

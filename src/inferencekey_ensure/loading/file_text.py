@@ -4,6 +4,7 @@ The size is checked before anything is read, and the read itself is capped, so a
 huge or growing file costs nothing; binary and non-UTF-8 content are refused
 before a parser sees them (parsers report such bytes confusingly, or guess an
 encoding). A UTF-8 byte-order mark is dropped: some editors write one.
+``parse_spec_file`` then reads the text in the file's syntax, chosen here once by its name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from pathlib import Path
 from typing import Union
 
 from inferencekey_ensure.diagnostics.problem import Problem, file_problem
+from inferencekey_ensure.loading.json_reader import parse_json
+from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
+from inferencekey_ensure.loading.parsed import ParsedText
+from inferencekey_ensure.loading.yaml_reader import parse_yaml
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -53,3 +58,14 @@ def read_spec_text(path: Path, display: str, max_bytes: int) -> Union[str, Probl
             display,
             f"file is not UTF-8 text: invalid byte 0x{data[error.start]:02x} at line {line}, column {column} (byte)",
         )
+
+
+def parse_spec_file(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedText:
+    """``.json`` files are read as strict JSON, everything else as YAML (``ParsedText.syntax`` says which)."""
+    text = read_spec_text(path, display, max_bytes)
+    if not isinstance(text, str):
+        return ParsedText([], [text])
+    parsed = parse_json(text, display) if path.suffix.lower() == ".json" else parse_yaml(text, display)
+    if not parsed.documents and not parsed.problems:
+        parsed.problems.append(file_problem(display, "file holds no document (only comments or blank lines)"))
+    return parsed

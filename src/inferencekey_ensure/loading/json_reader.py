@@ -17,7 +17,7 @@ from typing import Any, List, Optional, Tuple, Union
 from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
 from inferencekey_ensure.loading.limits import MAX_DEPTH
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
-from inferencekey_ensure.loading.parsed import ParsedText, duplicate_key, next_child_path
+from inferencekey_ensure.loading.parsed import JSON, ParsedText, duplicate_key, next_child_path
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -189,5 +189,5 @@ def parse_json(text: str, path: str, *, max_depth: int = MAX_DEPTH) -> ParsedTex
     except _SyntaxError as error:
         line, column = parser.position(error.offset)
         parser.problems.append(Problem(path, line, column, json_path(parser.child_path()), error.message, rule=error.rule))
-        return ParsedText([], parser.problems)
-    return ParsedText([Document(root, root.line, root.column)], parser.problems)
+        return ParsedText([], parser.problems, JSON)
+    return ParsedText([Document(root, root.line, root.column)], parser.problems, JSON)

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, List, Sequence, Tuple
+from typing import Any, List, Literal, Sequence, Tuple
 
 from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
 from inferencekey_ensure.diagnostics.wording import show_value
 from inferencekey_ensure.loading.nodes import Document, ScalarNode, SequenceNode
 
+# The syntax a spec file is read in, decided once from its name (``parse_spec_file``).
+Syntax = Literal["yaml", "json"]
+YAML: Syntax = "yaml"
+JSON: Syntax = "json"
+
 
 @dataclass
 class ParsedText:
-    """The documents read (possibly fewer than written) and the problems met on the way."""
+    """The documents read (possibly fewer than written), the problems met on the way, and the syntax read."""
 
     documents: List[Document] = field(default_factory=list)
     problems: List[Problem] = field(default_factory=list)
+    syntax: Syntax = YAML
 
 
 def line_and_column(text: str, offset: int) -> Tuple[int, int]:

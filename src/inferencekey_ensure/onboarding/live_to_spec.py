@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from inferencekey_ensure.domain.fields import DEFAULT_TASK_TYPE, FIELDS, NEVER
+from inferencekey_ensure.domain.fields import DEFAULT_TASK_TYPE, FIELD_NEVER, FIELDS
 from inferencekey_ensure.domain.secrets import TOKEN_PATTERN, starts_with_forbidden_prefix
 from inferencekey_ensure.domain.wire import LiveWorkload
 
@@ -25,7 +25,7 @@ REQUIRED_FIELDS: Tuple[Tuple[str, str], ...] = tuple(
 )
 OPTIONAL_FIELDS: Tuple[Tuple[str, str], ...] = tuple(
     (row.spec_name, row.wire) for row in FIELDS
-    if not row.required and row.wire is not None and "." not in row.wire and row.sent != NEVER
+    if not row.required and row.wire is not None and "." not in row.wire and row.sent != FIELD_NEVER
     and row.spec_name != "task_type"
 )
 # The order a written file lists its fields in (presentation only; a test holds it to the table).

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
 from inferencekey_ensure.onboarding.file_writes import PendingFile
 from inferencekey_ensure.onboarding.precommit_config import add_hook, new_config
 from inferencekey_ensure.onboarding.workflow_templates import workflows
 
 PRE_COMMIT_CONFIG = Path(".pre-commit-config.yaml")
-SPEC_DIR = Path("inferencekey")
+SPEC_DIR = Path(DEFAULT_SPEC_DIR)
 # Keeps the otherwise empty folder in git, so CI and the hook find it.
 SPEC_DIR_KEEP = SPEC_DIR / ".gitkeep"
 

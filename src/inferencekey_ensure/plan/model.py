@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Literal, Optional, Tuple
 
 from inferencekey_ensure.domain.drift import FieldDiff, in_spec_words
+from inferencekey_ensure.domain.fields import OnDrift
 from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.domain.wire import LiveWorkload
 
@@ -19,6 +20,10 @@ DRIFT_LEFT: WorkloadAction = "drift-left"
 DRIFT_REFUSED: WorkloadAction = "drift-refused"
 # Not one of ensure()'s outcomes: the project could not be listed, so nothing is known.
 UNKNOWN: WorkloadAction = "unknown"
+# Actions that change the platform (or would, in preview).
+CHANGE_ACTIONS: Tuple[WorkloadAction, ...] = (CREATE, UPDATE, REPLACE)
+# Actions that mean a live workload differs from its spec.
+DRIFT_ACTIONS: Tuple[WorkloadAction, ...] = (UPDATE, REPLACE, DRIFT_LEFT, DRIFT_REFUSED)
 
 # What becomes of a live workload no spec declares.
 UnmanagedAction = Literal["prune", "none"]
@@ -59,7 +64,7 @@ class PlannedWorkload:
     target: Target
     slug: str
     action: WorkloadAction
-    on_drift: str
+    on_drift: OnDrift
     endpoint_ref: EndpointRef
     diffs: Tuple[FieldDiff, ...] = ()
     live: Optional[LiveWorkload] = None

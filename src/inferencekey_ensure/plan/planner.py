@@ -18,6 +18,7 @@ from inferencekey_ensure.domain.drift import (
     patch_fields,
     replacement_diff,
 )
+from inferencekey_ensure.domain.fields import ON_DRIFT_RULES, OnDrift
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.domain.wire import LiveWorkload, create_body, unsent_fields
 from inferencekey_ensure.plan.model import (
@@ -38,11 +39,6 @@ from inferencekey_ensure.plan.model import (
     WorkloadAction,
 )
 
-LEFT_IN_PLACE_NOTES = {
-    "warn": "on_drift=warn: the drift is left in place",
-    "ignore": "on_drift=ignore: the drift is left in place",
-    "dry_run": "on_drift=dry_run: the drift is reported, not applied",
-}
 NOT_LISTED_NOTE = "the project's workloads could not be listed, so nothing was decided"
 DRY_RUN_MISSING_NOTE = (
     "on_drift=dry_run: not created; the EndpointRef refers to a workload that does not exist yet"
@@ -71,7 +67,7 @@ def _find(live: Sequence[LiveWorkload], slug: str) -> Optional[LiveWorkload]:
     return next((workload for workload in live if workload.slug == slug), None)
 
 
-def _plan_missing(target: Target, slug: str, on_drift: str, notes: List[str]) -> PlannedWorkload:
+def _plan_missing(target: Target, slug: str, on_drift: OnDrift, notes: List[str]) -> PlannedWorkload:
     body = create_body(target.declared.spec)
     diffs = tuple(FieldDiff(name, None, value) for name, value in body.items())
     if on_drift == "dry_run":
@@ -85,16 +81,16 @@ def _plan_missing(target: Target, slug: str, on_drift: str, notes: List[str]) ->
     )
 
 
-def _drifted_action(on_drift: str, replacement: Optional[FieldDiff]) -> WorkloadAction:
+def _drifted_action(on_drift: OnDrift, replacement: Optional[FieldDiff]) -> WorkloadAction:
     if on_drift == "fail":
         return DRIFT_REFUSED
-    if on_drift in LEFT_IN_PLACE_NOTES:
+    if ON_DRIFT_RULES[on_drift].left_in_place is not None:
         return DRIFT_LEFT
     return REPLACE if replacement is not None else UPDATE
 
 
 def _plan_present(
-    target: Target, live: LiveWorkload, on_drift: str, notes: List[str]
+    target: Target, live: LiveWorkload, on_drift: OnDrift, notes: List[str]
 ) -> PlannedWorkload:
     spec = target.declared.spec
     diffs = tuple(compute_drift(spec, live))
@@ -113,8 +109,9 @@ def _plan_present(
                                notes=tuple(notes))
     action = _drifted_action(on_drift, replacement)
     drifted = [diff.field for diff in diffs] + ([replacement.field] if replacement else [])
-    if action == DRIFT_LEFT:
-        notes.append(LEFT_IN_PLACE_NOTES[on_drift])
+    left_in_place = ON_DRIFT_RULES[on_drift].left_in_place
+    if action == DRIFT_LEFT and left_in_place is not None:
+        notes.append(left_in_place)
     return PlannedWorkload(
         target, live.slug, action, on_drift, ref, diffs, live=live,
         payload=patch_fields(diffs) if action == UPDATE else None,
@@ -125,7 +122,7 @@ def _plan_present(
 
 
 def plan_workload(
-    target: Target, live: Optional[Sequence[LiveWorkload]], default_on_drift: str
+    target: Target, live: Optional[Sequence[LiveWorkload]], default_on_drift: OnDrift
 ) -> PlannedWorkload:
     """One spec against its project's listing (``live`` None: the listing failed)."""
     spec = target.declared.spec
@@ -161,7 +158,7 @@ def build_plan(
     targets: Sequence[Target],
     live_by_project: Mapping[str, Sequence[LiveWorkload]],
     *,
-    on_drift: str,
+    on_drift: OnDrift,
     prune: bool,
 ) -> Plan:
     """The whole run's plan; projects missing from ``live_by_project`` were not listed."""

@@ -15,8 +15,8 @@ from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
     FAILED,
     LEFT_DRIFTED,
-    OK,
     REFUSED,
+    STATUS_OK,
     RunError,
     RunReport,
     UnmanagedResult,
@@ -157,7 +157,7 @@ def _unmanaged_lines(results: Sequence[UnmanagedResult], mode: str, paint: Paint
             what = paint("would have been deleted (--prune, listed above); not applied", RED)
         elif mode != RECONCILE:
             what = paint("will be deleted (--prune, listed above)", RED)
-        elif result.status == OK:
+        elif result.status == STATUS_OK:
             what = paint("deleted (--prune)", RED)
         elif result.status == REFUSED:
             what = paint(f"NOT deleted: {result.error}", RED)

@@ -11,9 +11,9 @@ from typing import List, Optional
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.repo_config import RepoConfig
 from inferencekey_ensure.loading.config_file import find_config
+from inferencekey_ensure.loading.file_text import parse_spec_file
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import CONFIG_SCHEMA_FILE, load_schema
-from inferencekey_ensure.loading.spec_file import parse_spec_file
 from inferencekey_ensure.validation.config_check import check_config
 
 

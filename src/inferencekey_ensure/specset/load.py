@@ -13,15 +13,12 @@ from typing import List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.repo_config import RepoConfig
-from inferencekey_ensure.domain.spec import DeclaredWorkload, SourceLocation, WorkloadSpec
+from inferencekey_ensure.domain.spec import DeclaredWorkload, WorkloadSpec
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
-from inferencekey_ensure.loading.errors import UsageError
 from inferencekey_ensure.specset.config import ConfigLoad
 from inferencekey_ensure.specset.validate import validate_paths
 from inferencekey_ensure.validation.documents import SCHEMA_HINT_KEY
 from inferencekey_ensure.validation.file_check import FoundWorkload
-
-__all__ = ["LoadResult", "UsageError", "load_workloads"]
 
 
 @dataclass
@@ -41,8 +38,7 @@ class LoadResult:
 
 def _declare(found: FoundWorkload) -> DeclaredWorkload:
     fields = {key: value for key, value in found.fields.items() if key != SCHEMA_HINT_KEY}
-    location = SourceLocation(found.display, found.node.line, found.node.column)
-    return DeclaredWorkload(WorkloadSpec(**fields), location, found.file_project)
+    return DeclaredWorkload(WorkloadSpec(**fields), found.location, found.file_project)
 
 
 def load_workloads(

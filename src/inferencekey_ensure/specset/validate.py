@@ -14,9 +14,9 @@ from typing import List, Optional, Sequence
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.repo_config import RepoConfig
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files
+from inferencekey_ensure.loading.file_text import parse_spec_file
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import load_schema
-from inferencekey_ensure.loading.spec_file import parse_spec_file
 from inferencekey_ensure.specset.config import ConfigLoad
 from inferencekey_ensure.validation.collisions import slug_collisions
 from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload
@@ -65,7 +65,7 @@ def validate_paths(
     run = ValidationRun(config=loaded_config.config)
     for spec_path in spec_paths:
         parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
-        checked = checker.check(spec_path.display, parsed, yaml_syntax=spec_path.path.suffix.lower() != ".json")
+        checked = checker.check(spec_path.display, parsed)
         run.files.append(spec_path.display)
         run.workloads += checked.workloads
         run.problems += checked.problems

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple
 
-from inferencekey_ensure.diagnostics.problem import Problem
+from inferencekey_ensure.diagnostics.problem import Problem, in_file
 from inferencekey_ensure.domain.repo_config import RepoConfig, config_from
 from inferencekey_ensure.loading.nodes import MappingNode
 from inferencekey_ensure.loading.parsed import ParsedText
+from inferencekey_ensure.validation.file_check import string_problems
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
-from inferencekey_ensure.validation.value_rules import string_problems
 
 CONFIG_RULE = "config"
 
@@ -25,9 +25,9 @@ def check_config(schema: Dict[str, Any], parsed: ParsedText, display: str) -> Tu
         problems.append(Problem(display, extra.line, extra.column, "$", "a config file holds one document", rule=CONFIG_RULE))
     root = documents[0].root if documents else None
     if root is not None:
-        found = schema_problems(SchemaChecker(schema).errors(root.value), root, display)
-        found += string_problems(root, display)
-        problems += [_as_config(problem) for problem in found]
+        found = schema_problems(SchemaChecker(schema).errors(root.value), root)
+        found += string_problems(root)
+        problems += [_as_config(problem) for problem in in_file(found, display)]
     if any(problem.is_error for problem in problems) or not isinstance(root, MappingNode):
         return RepoConfig(path=display), problems
     return config_from(root.value, display), problems

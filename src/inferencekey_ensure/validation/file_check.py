@@ -10,30 +10,72 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from inferencekey_ensure.diagnostics.problem import Problem, json_path
+from inferencekey_ensure.diagnostics.problem import Problem, in_file, json_path, problem_at
 from inferencekey_ensure.domain.platform_rules import policy_keys_from_schema
-from inferencekey_ensure.loading.nodes import MappingNode, ScalarNode
-from inferencekey_ensure.loading.parsed import ParsedText
-from inferencekey_ensure.validation.documents import workload_entries
+from inferencekey_ensure.domain.spec import SourceLocation
+from inferencekey_ensure.loading.nodes import MappingNode, Node, ScalarNode, walk
+from inferencekey_ensure.loading.parsed import YAML, ParsedText
+from inferencekey_ensure.validation.documents import WorkloadEntry, workload_entries
+from inferencekey_ensure.validation.interpolation_rule import value_interpolation
 from inferencekey_ensure.validation.schema_checker import SchemaChecker
 from inferencekey_ensure.validation.schema_messages import schema_problems
-from inferencekey_ensure.validation.value_rules import string_problems
+from inferencekey_ensure.validation.secret_rule import key_secrets, value_secret
 from inferencekey_ensure.validation.workload_rules import workload_problems
 from inferencekey_ensure.validation.yaml_traps import yaml_trap_problems
 
 
+def string_problems(root: Node) -> List[Problem]:
+    """Every credential and every environment-variable reference in ``root``.
+
+    The secret rule (keys and values) and the environment-variable rule both look at
+    every string at any depth; one walk serves both, since a walk per rule costs a
+    measurable share of ``validate`` on hundreds of files.
+    """
+    problems: List[Problem] = []
+    for node, path in walk(root):
+        if isinstance(node, ScalarNode) and isinstance(node.value, str):
+            secret = value_secret(node.value, node.line, node.column, path)
+            if secret is not None:
+                problems.append(secret)  # a credential's other findings would only repeat it
+                continue
+            reference = value_interpolation(node.value, node.line, node.column, path)
+            if reference is not None:
+                problems.append(reference)
+        elif isinstance(node, MappingNode):
+            problems += key_secrets(node, path)
+    return problems
+
+
 @dataclass(frozen=True)
 class FoundWorkload:
-    """A workload as found in a file: enough to report on it and to build its spec."""
+    """A workload as found in a file: its place in its document (``entry``) with the file stamped on it.
+
+    The one model of a workload's place: reports, collisions and the declared spec's
+    ``SourceLocation`` all read it from here.
+    """
 
     display: str
-    json_path: str
-    node: MappingNode
-    file_project: Optional[str]
+    entry: WorkloadEntry
+
+    @property
+    def node(self) -> MappingNode:
+        return self.entry.node
 
     @property
     def fields(self) -> Dict[str, Any]:
-        return self.node.value
+        return self.entry.node.value
+
+    @property
+    def file_project(self) -> Optional[str]:
+        return self.entry.file_project
+
+    @property
+    def json_path(self) -> str:
+        return json_path(self.entry.path)
+
+    @property
+    def location(self) -> SourceLocation:
+        return SourceLocation(self.display, self.entry.node.line, self.entry.node.column)
 
 
 @dataclass
@@ -53,22 +95,23 @@ class FileChecker:
         self.schema = SchemaChecker(schema)
         self.policy_keys = policy_keys_from_schema(schema)
 
-    def check(self, display: str, parsed: ParsedText, yaml_syntax: bool) -> FileCheck:
+    def check(self, display: str, parsed: ParsedText) -> FileCheck:
+        """Every check over ``parsed``'s documents; the file (``display``) is stamped here, on each finding."""
         result = FileCheck(list(parsed.problems))
         for document in parsed.documents:
             root = document.root
             if root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == ""):
                 message = "document is empty (a stray `---`?); every document must hold a workload or `workloads: [...]`"
-                result.problems.append(Problem(display, document.line, document.column, "$", message, rule="empty"))
+                result.problems += in_file([problem_at(document.line, document.column, "$", message, rule="empty")], display)
                 continue
-            found = schema_problems(self.schema.errors(root.value), root, display)
-            found += string_problems(root, display)
+            found = schema_problems(self.schema.errors(root.value), root)
+            found += string_problems(root)
             for entry in workload_entries(root):
-                found += workload_problems(entry, display, self.policy_keys)
-                result.workloads.append(FoundWorkload(display, json_path(entry.path), entry.node, entry.file_project))
-            if yaml_syntax:
+                found += workload_problems(entry, self.policy_keys)
+                result.workloads.append(FoundWorkload(display, entry))
+            if parsed.syntax == YAML:
                 reported = {(problem.line, problem.column) for problem in result.problems + found}
-                found += yaml_trap_problems(root, display, reported)
-            result.problems += found
+                found += yaml_trap_problems(root, reported)
+            result.problems += in_file(found, display)
         result.problems.sort(key=lambda problem: (problem.line, problem.column))
         return result

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence, Tuple
 
-from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path, problem_at
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%")
 _FREE_TEXT = ("command", "description")
@@ -33,7 +33,7 @@ def _advice(field: str) -> str:
     return "write the literal value instead"
 
 
-def value_interpolation(value: str, line: int, column: int, path: Tuple[PathPart, ...], display: str) -> Optional[Problem]:
+def value_interpolation(value: str, line: int, column: int, path: Tuple[PathPart, ...]) -> Optional[Problem]:
     """The problem of a string value that references an environment variable (None: it does not)."""
     if "$" not in value and "%" not in value:
         return None
@@ -47,4 +47,4 @@ def value_interpolation(value: str, line: int, column: int, path: Tuple[PathPart
         f"the platform would get the text `{match.group(0)}`; {_advice(field)}"
     )
     severity = WARNING if field in _FREE_TEXT else ERROR
-    return Problem(display, line, column, json_path(path), message, severity, "interpolation")
+    return problem_at(line, column, json_path(path), message, severity, "interpolation")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from inferencekey_ensure.diagnostics.problem import Problem, json_path
+from inferencekey_ensure.diagnostics.problem import Problem, json_path, problem_at
 from inferencekey_ensure.diagnostics.wording import closest, describe_value, did_you_mean, show_value
 from inferencekey_ensure.domain.secrets import starts_with_forbidden_prefix
 from inferencekey_ensure.loading.nodes import Node, ScalarNode, locate, node_at
@@ -173,7 +173,7 @@ def _misspelt_file_key(explained: List[_Explained]) -> bool:
     )
 
 
-def schema_problems(errors: List[SchemaError], root: Node, display: str) -> List[Problem]:
+def schema_problems(errors: List[SchemaError], root: Node) -> List[Problem]:
     """One problem per distinct finding, located in ``root`` (the document's node)."""
     explainer = _Explainer(root)
     explained = [item for error in errors for item in explainer.explain(error)]
@@ -184,7 +184,7 @@ def schema_problems(errors: List[SchemaError], root: Node, display: str) -> List
     seen = set()
     for path, at_key, message, rule in explained:
         line, column = locate(root, path, at_key=at_key)
-        problem = Problem(display, line, column, json_path(path), message, rule=rule)
+        problem = problem_at(line, column, json_path(path), message, rule=rule)
         if (problem.line, problem.column, problem.json_path, problem.message) not in seen:
             seen.add((problem.line, problem.column, problem.json_path, problem.message))
             problems.append(problem)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path, problem_at
 from inferencekey_ensure.domain.secrets import FORBIDDEN_VALUE_PREFIXES, TOKEN_PATTERN, redact_token
 from inferencekey_ensure.loading.nodes import MappingNode
 
@@ -36,20 +36,20 @@ def _finding(text: str) -> str:
     return ""
 
 
-def value_secret(value: str, line: int, column: int, path: Tuple[PathPart, ...], display: str) -> Optional[Problem]:
+def value_secret(value: str, line: int, column: int, path: Tuple[PathPart, ...]) -> Optional[Problem]:
     """The problem of a string value that holds a credential (None: it holds none)."""
     finding = _finding(value)
     if not finding:
         return None
-    return Problem(display, line, column, json_path(path), f"this value {finding}", rule="secret")
+    return problem_at(line, column, json_path(path), f"this value {finding}", rule="secret")
 
 
-def key_secrets(node: MappingNode, path: Tuple[PathPart, ...], display: str) -> List[Problem]:
+def key_secrets(node: MappingNode, path: Tuple[PathPart, ...]) -> List[Problem]:
     """One problem per key of ``node`` that holds a credential."""
     problems: List[Problem] = []
     for key, key_node in node.keys.items():
         finding = _finding(key)
         if finding:
             where = json_path(path + (key,))
-            problems.append(Problem(display, key_node.line, key_node.column, where, f"this key {finding}", rule="secret"))
+            problems.append(problem_at(key_node.line, key_node.column, where, f"this key {finding}", rule="secret"))
     return problems

@@ -13,14 +13,14 @@ from __future__ import annotations
 import shlex
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence
 
-from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path
+from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path, problem_at
 from inferencekey_ensure.diagnostics.wording import closest, show_value
 from inferencekey_ensure.domain.fields import (
     COMMAND_UNSUPPORTED_BACKENDS,
+    FIELD_NEVER,
     FIELDS,
     LLAMACPP_SERVER,
     NATIVE_BACKENDS,
-    NEVER,
     OBJECT,
     VLLM_BACKENDS,
     unsent,
@@ -35,9 +35,8 @@ from inferencekey_ensure.validation.documents import WorkloadEntry
 class _Findings:
     """Problems for one workload, each placed at one of its fields."""
 
-    def __init__(self, entry: WorkloadEntry, display: str) -> None:
+    def __init__(self, entry: WorkloadEntry) -> None:
         self.entry = entry
-        self.display = display
         self.problems: List[Problem] = []
 
     def add(self, parts: List[PathPart], message: str, rule: str, severity: str = ERROR, at_key: bool = False) -> None:
@@ -47,7 +46,7 @@ class _Findings:
                 last = index == len(parts) - 1
                 node = node.keys[part] if at_key and last else node.children[part]
         where = json_path(self.entry.path + tuple(parts))
-        self.problems.append(Problem(self.display, node.line, node.column, where, message, severity, rule))
+        self.problems.append(problem_at(node.line, node.column, where, message, severity, rule))
 
 
 def _backend_typo(fields: Dict[str, Any], found: _Findings) -> None:
@@ -145,7 +144,7 @@ def _unsent_fields(fields: Dict[str, Any], found: _Findings) -> None:
     for row in FIELDS:
         # A value of the wrong type already has its error; "not sent" would be noise on it.
         well_typed = row.type != OBJECT or isinstance(fields.get(row.spec_name), dict)
-        if row.sent == NEVER and well_typed and unsent(row, fields):
+        if row.sent == FIELD_NEVER and well_typed and unsent(row, fields):
             found.add([row.spec_name], unsent_reason(row.spec_name), "unsent", WARNING, at_key=True)
 
 
@@ -173,13 +172,13 @@ def _policy_key_typos(fields: Dict[str, Any], found: _Findings, policy_keys: Dic
             )
 
 
-def workload_problems(entry: WorkloadEntry, display: str, policy_keys: Dict[str, FrozenSet[str]]) -> List[Problem]:
+def workload_problems(entry: WorkloadEntry, policy_keys: Dict[str, FrozenSet[str]]) -> List[Problem]:
     """Every beyond-the-schema finding for one workload.
 
     ``policy_keys`` maps each execution policy to the config keys the schema
     lists for it (read from the schema, so the two cannot disagree).
     """
-    found = _Findings(entry, display)
+    found = _Findings(entry)
     fields = entry.node.value
     _backend_typo(fields, found)
     _ignored_fields(fields, found)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, List, Set, Tuple
 
-from inferencekey_ensure.diagnostics.problem import WARNING, Problem, json_path
+from inferencekey_ensure.diagnostics.problem import WARNING, Problem, json_path, problem_at
 from inferencekey_ensure.diagnostics.wording import describe_value
 from inferencekey_ensure.loading.nodes import Node, ScalarNode, walk
 
@@ -45,7 +45,7 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def yaml_trap_problems(root: Node, display: str, reported: Set[Tuple[int, int]]) -> List[Problem]:
+def yaml_trap_problems(root: Node, reported: Set[Tuple[int, int]]) -> List[Problem]:
     """A warning per ambiguous plain scalar value not already reported at its position."""
     problems: List[Problem] = []
     for node, path in walk(root):
@@ -56,5 +56,5 @@ def yaml_trap_problems(root: Node, display: str, reported: Set[Tuple[int, int]])
                     f"`{node.text}` is read as {describe_value(node.value)} here (YAML 1.1) but as "
                     f"{describe_value(modern)} by YAML 1.2 tools; quote it or write it unambiguously"
                 )
-                problems.append(Problem(display, node.line, node.column, json_path(path), message, WARNING, "yaml-1.1"))
+                problems.append(problem_at(node.line, node.column, json_path(path), message, WARNING, "yaml-1.1"))
     return problems
