@@ -74,6 +74,7 @@ def test_first_pr_preview_creates_one_comment_with_the_diff_and_endpoint_refs(ru
     assert result.outputs["has-changes"] == "true" and result.outputs["changes"] == "1"
     assert result.outputs["project-slug"] == "acme" and result.outputs["workload-slug"] == "support-bot"
     assert json.loads(result.outputs["plan"])["format_version"] == 1
+    assert Path(result.outputs["plan-file"]).read_text(encoding="utf-8") == result.outputs["plan"]
     assert "### InferenceKey ensure \u00b7 preview" in result.summary and "acme/support-bot" in result.summary
     assert "::notice file=inferencekey/chat.yaml,line=3" in result.log
     assert "::group::ik-ensure preview" in result.log

@@ -17,8 +17,8 @@ INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "gith
           "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project",
           "require-reviewed-plan", "config", "max-spend-increase", "cache-environment"]
 SETUP_INPUTS = ["cache-environment"]
-OUTPUTS = ["endpoint-refs", "plan", "has-changes", "changes", "comment-url", "project-slug", "workload-slug", "plan-digest",
-           "projects", "sarif-file"]
+OUTPUTS = ["endpoint-refs", "plan", "plan-file", "has-changes", "changes", "comment-url", "project-slug", "workload-slug",
+           "plan-digest", "projects", "sarif-file"]
 
 
 def steps() -> List[Dict[str, Any]]:

@@ -6,9 +6,9 @@ import io
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.flow.annotations import Annotation, repository_path, run_annotations
-from inferencekey_ensure.github.commands import prioritised
+from inferencekey_ensure.github.commands import plain_line, prioritised
 from inferencekey_ensure.github.comments_api import PERMISSION, SERVER, GitHubApiError
-from inferencekey_ensure.github.log import WorkflowLog, defuse
+from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.step import comment_failure
 from support.plan_fixtures import plan, workload
 
@@ -65,8 +65,8 @@ def test_plain_log_lines_cannot_be_commands_and_are_redacted() -> None:
     assert "s3cr3t-value" not in stream.getvalue() and "TailTailTail99" not in stream.getvalue()
 
 
-def test_defuse_keeps_ordinary_lines() -> None:
-    assert defuse("a :: b") == "a :: b"
+def test_plain_lines_keep_ordinary_text() -> None:
+    assert plain_line("a :: b") == "a :: b"
 
 
 def test_masking_emits_the_command_and_redacts_afterwards() -> None:
@@ -87,3 +87,11 @@ def test_the_step_log_shows_bidi_controls_as_visible_escapes() -> None:
         "model: <U+202E>exe.txt<U+202C>\n"
         "::warning title=<U+202E>eltit::drift in <U+2066>x<U+2069>\n"
     )
+
+
+def test_a_workload_of_a_project_that_could_not_be_listed_is_annotated_with_the_reason() -> None:
+    doc = plan([workload("w", action="unknown", status="failed")],
+               errors=[{"message": "network error: could not connect to https://api.example", "project": "acme"}])
+    message = run_annotations([], doc, None, "/w")[0].message
+    assert "no detail" not in message
+    assert message == "acme/w: failed: network error: could not connect to https://api.example"

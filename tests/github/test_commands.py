@@ -10,6 +10,7 @@ from inferencekey_ensure.github.commands import (
     escape_property,
     format_annotation,
     group,
+    plain_line,
     prioritised,
 )
 
@@ -50,3 +51,21 @@ def test_groups_and_masks() -> None:
     assert endgroup() == "::endgroup::"
     assert add_mask("ik_sdk_abc_def%") == ["::add-mask::ik_sdk_abc_def%25"]
     assert add_mask("line1\nline2") == ["::add-mask::line1", "::add-mask::line2"]
+
+
+def test_legacy_commands_are_broken_anywhere_in_a_line_and_in_every_part_of_an_annotation() -> None:
+    line = format_annotation(Annotation(kind="error", message="a ##[stop-commands]x", file="b ##[add-mask].yaml",
+                                        title="t ##[notice]n"))
+    assert "##[" not in line and line.startswith("::error file=")
+    assert "##[" not in plain_line("x ##[set-output name=a]b") and "##[" not in group("##[group]")
+
+
+def test_bidi_controls_and_lone_surrogates_are_shown_as_escapes_in_the_file_property() -> None:
+    line = format_annotation(Annotation(kind="warning", message="m \ud800", file="evil\u202egnp.yaml", line=1))
+    assert "\u202e" not in line and "evil<U+202E>gnp.yaml" in line
+    assert "<U+D800>" in line
+    line.encode("utf-8")
+
+
+def test_a_mask_is_of_the_secret_as_it_is() -> None:
+    assert add_mask("a##[b") == ["::add-mask::a##[b"]

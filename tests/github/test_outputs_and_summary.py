@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from inferencekey_ensure.flow.outputs import MAX_OUTPUT_BYTES, fit_plan_output
 from inferencekey_ensure.github.outputs import append_summary, format_output, write_outputs
 from support.action_harness import parse_output_file
 
@@ -46,3 +48,17 @@ def test_summary_is_appended_with_a_final_newline(tmp_path: Path) -> None:
     append_summary(summary, "# one")
     append_summary(summary, "# two\n")
     assert summary.read_text() == "# one\n# two\n"
+
+
+def test_a_plan_too_large_for_a_step_output_says_where_the_whole_plan_is() -> None:
+    plan = json.dumps({"format_version": 1, "workloads": ["x" * 1000] * 1100})
+    assert len(plan.encode()) > MAX_OUTPUT_BYTES
+    fitted = fit_plan_output({"plan": plan, "changes": "3"}, "/runner/tmp/ik-ensure-plan.json")
+    stub = json.loads(fitted["plan"])
+    assert stub["plan_file"] == "/runner/tmp/ik-ensure-plan.json" and "1 MB" in stub["omitted"]
+    assert fitted["plan-file"] == "/runner/tmp/ik-ensure-plan.json" and fitted["changes"] == "3"
+
+
+def test_a_plan_that_fits_stays_whole_and_its_file_is_named_too() -> None:
+    fitted = fit_plan_output({"plan": '{"format_version": 1}'}, "/t/p.json")
+    assert fitted == {"plan": '{"format_version": 1}', "plan-file": "/t/p.json"}

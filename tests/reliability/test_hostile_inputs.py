@@ -11,6 +11,7 @@ with a recognisable token in the environment that must never be printed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 import yaml
 
 from inferencekey_ensure.cli import exit_codes
-from support.hostile_files import write_huge_spec
+from support.hostile_files import write_huge_spec, write_many_unknown_keys
 
 from .harness import (
     PROJECT,
@@ -54,6 +55,7 @@ SECRET = "secrets in string fields"
 EMPTY_SLUG = "slugs canonicalising to empty"
 COLLISION = "slug collisions across files"
 KEYS = "hostile keys"
+RUNNER = "runner commands, bidi controls, lone surrogates, huge integers"
 
 
 def _libyaml_refuses_deep_flow() -> bool:
@@ -167,6 +169,13 @@ CASES: List[Tuple[str, str, str, str]] = [
     ("complex-key.yaml", KEYS, "5:3", "key"),
     ("newline-in-key.json", KEYS, "1:67", "schema"),
     ("control-chars-in-key.yaml", KEYS, "5:1", "schema"),
+    ("legacy-command-key.yaml", RUNNER, "5:1", "schema"),
+    ("legacy-command-in-value.yaml", RUNNER, "5:19", "schema"),
+    ("bidi-override-key.yaml", RUNNER, "5:1", "schema"),
+    ("json-lone-surrogate.json", RUNNER, "2:11", "syntax"),
+    ("integer-4000-digits.yaml", RUNNER, "7:13", "yaml-type"),
+    ("integer-5000-digits.json", RUNNER, "4:43", "syntax"),
+    ("integer-beyond-64-bits.yaml", RUNNER, "7:13", "yaml-type"),
 ]
 FORMATS = ("text", "json", "github")
 # A raw control character (other than the line feeds between lines) in output can start a
@@ -215,7 +224,7 @@ def test_the_corpus_is_every_committed_file_and_at_least_forty_of_them():
     on_disk = {item.name for item in HOSTILE.iterdir()}
     assert on_disk == listed
     assert sum(category_counts().values()) >= 40
-    assert len(category_counts()) == 15
+    assert len(category_counts()) == 16
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -253,6 +262,18 @@ def test_no_validate_format_prints_a_raw_control_character(corpus_runs, fmt):
     for path, *_ in CASES:
         result = corpus_runs[0][("validate", "--format", fmt, path)]
         assert not _RAW_CONTROL.search(result["stdout"]), (path, result["stdout"])
+
+
+def test_no_output_can_command_the_runner_or_run_long(corpus_runs):
+    """Neither syntax of workflow command (``::`` at a line's start, ``##[`` anywhere), no raw
+    bidirectional control in an annotation, and no line a number could make endless."""
+    for argv, result in corpus_runs[0].items():
+        output = result["stdout"] + result["stderr"]
+        for line in output.splitlines():
+            assert len(line) < 1_000, (argv, line[:200])
+            if "github" in argv:
+                assert "##[" not in line and "\u202e" not in line, (argv, line)
+                assert not line.startswith("::") or re.match(r"::(error|warning|notice) ", line), (argv, line)
 
 
 def test_plan_and_apply_print_no_raw_control_character_either(corpus_runs):
@@ -328,7 +349,8 @@ BAD_SPEC = "name: Chat\nslug: chat\nmodel: m\nbackend: vllm\nmodle: typo\n"
 
 @pytest.fixture(scope="module")
 def filesystem_traps(tmp_path_factory) -> Path:
-    """Symbolic-link loops and directories where files are expected."""
+    """Symbolic-link loops and directories where files are expected; links out of the
+    repository (to a file, to ``/``) and inside it; a name that is not UTF-8; 180,000 unknown keys."""
     root = tmp_path_factory.mktemp("traps")
     loops = root / "loops"
     loops.mkdir()
@@ -344,6 +366,18 @@ def filesystem_traps(tmp_path_factory) -> Path:
     (dirs / "inner.yaml").mkdir(parents=True)
     (dirs / "bad.yaml").write_text(BAD_SPEC, encoding="utf-8")
     (root / "empty-dir.yaml").mkdir()
+    (root / ".git").mkdir()  # the repository whose root the CLI keeps to
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "passwd").write_text("root:x:0:0:TARGET-CONTENT\n", encoding="utf-8")
+    links = root / "links"
+    links.mkdir()
+    (links / "out.yaml").symlink_to(outside / "passwd")
+    (links / "machine").symlink_to("/", target_is_directory=True)
+    (links / "inside.yaml").symlink_to("../dirs/bad.yaml")
+    odd = root / "odd"
+    odd.mkdir()
+    (odd / os.fsdecode(b"caf\xe9.yaml")).write_text(BAD_SPEC, encoding="utf-8")
+    write_many_unknown_keys(root / "flood")
     return root
 
 
@@ -357,6 +391,12 @@ TRAPS = [
     (["empty-dir.yaml"], exit_codes.USAGE, "no spec files (*.yaml, *.yml, *.json) found in 'empty-dir.yaml'"),
     (["no/such/spec.yaml"], exit_codes.USAGE, "path not found: 'no/such/spec.yaml'"),
     (["inferencekey/*.yaml"], exit_codes.USAGE, "no file matches 'inferencekey/*.yaml'"),
+    (["links"], 1, "links/out.yaml:1:1: $: a symbolic link to outside the workspace: not read [file]"),
+    (["links"], 1, "links/machine:1:1: $: a symbolic link to outside the workspace: not read [file]"),
+    (["links"], 1, "links/inside.yaml:5:1: $.modle: unknown field 'modle'; did you mean 'model'? [schema]"),
+    # The batch captures text, not bytes: the name's surrogate escape as Python holds it.
+    (["odd"], 1, os.fsdecode(b"odd/caf\xe9.yaml") + ":5:1: $.modle: unknown field 'modle'; did you mean 'model'? [schema]"),
+    (["flood"], 1, "flood/keys.yaml:104:1: $: 179,900 more problems in this file are not shown"),
 ]
 BAD_FLAGS = [
     ["validate", "--no-such-flag", "dirs"],
@@ -389,6 +429,8 @@ def test_links_directories_and_missing_paths_end_cleanly(trap_runs, command, arg
     assert "Traceback" not in output and SECRET_TAIL not in output
     if code == 1:
         assert output.count(says) == 1  # a file reached through a loop is read once
+    assert "TARGET-CONTENT" not in output and "elsewhere" not in output
+    assert len(output.splitlines()) < 200  # 180,000 unknown keys: the first hundred and a count
 
 
 def test_a_folder_named_like_a_spec_file_is_walked_not_read(trap_runs):

@@ -93,8 +93,12 @@ class RunnerFiles:
     def summary(self) -> Path:
         return self.root / "summary.md"
 
+    @property
+    def temp(self) -> Path:
+        return self.root / "temp"
+
     def reset(self, event: Dict[str, Any]) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.temp.mkdir(parents=True, exist_ok=True)
         self.event.write_text(json.dumps(event), encoding="utf-8")
         self.output.write_text("", encoding="utf-8")
         self.summary.write_text("", encoding="utf-8")
@@ -124,6 +128,7 @@ def action_env(
         "GITHUB_RUN_ID": "4242",
         "GITHUB_SHA": "f" * 40,
         "GITHUB_WORKSPACE": str(workspace),
+        "RUNNER_TEMP": str(files.temp),
         "INPUT_GITHUB_TOKEN": GITHUB_TOKEN,
     }
     if api_url:

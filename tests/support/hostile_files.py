@@ -21,6 +21,15 @@ def write_huge_spec(folder: Path) -> Path:
     return path
 
 
+def write_many_unknown_keys(folder: Path, keys: int = 180_000) -> Path:
+    """A valid spec followed by ``keys`` unknown keys (1.9 MB, under the size cap): ``keys.yaml``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "keys.yaml"
+    path.write_text("name: x\nslug: x\nmodel: m\nbackend: vllm\n" + "".join(f"k{i}: 1\n" for i in range(keys)),
+                    encoding="utf-8")
+    return path
+
+
 BOMB = "\n".join(
     ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     + [f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdefghi", "bcdefghij")]

@@ -7,6 +7,7 @@ is recorded, so tests can count what reached the server.
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import threading
@@ -245,3 +246,54 @@ def unaccepting_port() -> Iterator[int]:
         for filler in fillers:
             filler.close()
         listener.close()
+
+
+def trickle(raw: bytes, *, head: bytes = b"", every_s: float = 1.0) -> Step:
+    """Write ``head`` at once, then ``raw`` (status line and headers, when no head) one byte
+    every ``every_s``: a server never silent long enough for a read timeout, and never done."""
+
+    def step(handler: _Handler) -> None:
+        handler.close_connection = True
+        try:
+            handler.wfile.write(head)
+            handler.wfile.flush()
+            for byte in raw:
+                if handler.owner.released.wait(every_s):
+                    return
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+        except OSError:
+            _client_gone(handler)
+
+    return step
+
+
+def flood(head: bytes, chunk: bytes) -> Step:
+    """Write ``head``, then ``chunk`` over and over until the client goes away: an endless answer."""
+
+    def step(handler: _Handler) -> None:
+        handler.close_connection = True
+        try:
+            handler.wfile.write(head)
+            while not handler.owner.released.is_set():
+                handler.wfile.write(chunk)
+        except OSError:
+            pass
+        _client_gone(handler)
+
+    return step
+
+
+def _client_gone(handler: _Handler) -> None:
+    """The client hung up (or the server stops): what is still buffered is dropped, not flushed."""
+    handler.wfile = io.BytesIO()
+
+
+SLOW_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10001\r\n\r\n"
+CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+STREAM_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+def chunk_of(data: bytes) -> bytes:
+    """One chunk of a chunked body."""
+    return f"{len(data):x}\r\n".encode() + data + b"\r\n"

@@ -29,7 +29,7 @@ from inferencekey_ensure.github.inputs import InputError, env_name, read_inputs
 from inferencekey_ensure.github.log import WorkflowLog
 from inferencekey_ensure.github.sarif_file import write_sarif
 from inferencekey_ensure.github.step import GitHubStep
-from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, within
 from inferencekey_ensure.loading.errors import ConfigNotFound, NoSpecFiles, UsageError
 from inferencekey_ensure.report.validation_text import problem_line
 from inferencekey_ensure.specset.config import load_config
@@ -52,7 +52,7 @@ ACTION_WORDING = Wording(only_project="input `only-project`", prune="input `prun
 
 
 def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog,
-              step: GitHubStep) -> Optional[PreparedRun]:
+              step: GitHubStep, workspace: str) -> Optional[PreparedRun]:
     """Load and check the specs once; the engine gets this very result.
 
     None when the default spec folder holds no spec yet: there is nothing to plan, and the
@@ -61,7 +61,8 @@ def _validate(inputs: ActionInputs, env: Mapping[str, str], log: WorkflowLog,
     with log.group("Validate specs"):
         try:
             prepared = prepare_run(inputs.specs, project=inputs.project, env=env, only_projects=inputs.only_projects,
-                                   prune=inputs.prune, wording=ACTION_WORDING, config=load_config(inputs.config))
+                                   prune=inputs.prune, wording=ACTION_WORDING, config=load_config(inputs.config),
+                                   root=workspace)
         except NoSpecFiles as error:
             # Only the default folder, and it holds no spec yet (right after `init`), not a mistaken path.
             if not error.default_folder_only:
@@ -86,7 +87,13 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
     if refused:
         log.annotate(Annotation("error", refused, title=f"{TITLE}: bad input"))
         return exit_codes.USAGE
+    # Spec files are read only inside the checked-out repository (see loading/discovery.py).
+    workspace = env.get("GITHUB_WORKSPACE") or os.getcwd()
     if inputs.working_directory:
+        if not within(inputs.working_directory, workspace):
+            log.annotate(Annotation("error", f"input `working-directory` is outside the workspace {workspace}: "
+                                    f"{inputs.working_directory}", title=f"{TITLE}: bad input"))
+            return exit_codes.USAGE
         if not os.path.isdir(inputs.working_directory):
             log.annotate(Annotation("error", f"input `working-directory` is not a folder: {inputs.working_directory}", title=f"{TITLE}: bad input"))
             return exit_codes.USAGE
@@ -97,7 +104,7 @@ def _run(env: Mapping[str, str], log: WorkflowLog) -> int:
         return connector(inputs.base_url, engine_env, None)
 
     try:
-        prepared = _validate(inputs, env, log, step)
+        prepared = _validate(inputs, env, log, step, workspace)
         if prepared is None:
             log.annotate(Annotation("notice", f"No spec file in {DEFAULT_SPEC_DIR}/ yet: nothing to validate or plan.",
                                     title=f"{TITLE}: no specs yet"))

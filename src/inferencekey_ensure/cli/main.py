@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 from typing import Callable, Dict, List, NoReturn, Optional, Sequence
@@ -73,7 +74,16 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def _escape_unencodable_output() -> None:
+    """Text that cannot be encoded (a file name that is not UTF-8, a lone surrogate a server
+    sent) is printed as a ``\\udce9`` escape instead of ending the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    _escape_unencodable_output()
     words = list(argv) if argv is not None else sys.argv[1:]
     parser = build_parser(words)
     args = parser.parse_args(words)

@@ -3,7 +3,11 @@
 One ``httpx.Client`` per run: connections are pooled, and the object is safe to
 share between the threads of a write pool (it holds no per-request state).
 Retries follow ``retry.RetryPolicy``; errors are the typed ones of ``errors``,
-redacted with the configured token.
+redacted with the configured token. Every attempt ends by the settings' request
+deadline (or the retry budget's rest, if sooner) whatever pace the server keeps
+(``deadline``), and is not retried when it used the whole deadline; an answer is
+read only up to the size cap: a trickling or flooding server costs a bounded time
+and memory.
 
 When a failed request may be sent again
 ---------------------------------------
@@ -37,12 +41,14 @@ from __future__ import annotations
 
 import functools
 import ssl
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Generator, Iterator, List, Optional, TypeVar
+from typing import Any, Callable, Dict, Generator, Iterator, List, Optional, Tuple, TypeVar
 from urllib.parse import quote
 
 import httpx
 
+from inferencekey_ensure.controlplane.deadline import DEADLINE_PASSED, deadline_in, keep_deadlines
 from inferencekey_ensure.controlplane.errors import (
     ApiError,
     EnsureError,
@@ -54,7 +60,7 @@ from inferencekey_ensure.controlplane.errors import (
 from inferencekey_ensure.controlplane.payloads import workload_list, workload_object
 from inferencekey_ensure.controlplane.retry import Delivery, is_transient_status, may_have_been_processed
 from inferencekey_ensure.controlplane.settings import ClientSettings
-from inferencekey_ensure.controlplane.sse import SseDecoder, decode_event_objects
+from inferencekey_ensure.controlplane.sse import SseDecoder, bounded_lines, decode_event_objects, size_text
 from inferencekey_ensure.pacing import Timing, parse_retry_after
 
 T = TypeVar("T")
@@ -69,6 +75,12 @@ class _Failure:
     transient: bool
     status: Optional[int] = None
     retry_after_s: Optional[float] = None
+    # The attempt used up the request deadline: a server that slow is not asked again at once.
+    out_of_time: bool = False
+
+
+class _AnswerTooLarge(Exception):
+    """An answer (or its announced length) beyond the settings' size cap; not read further."""
 
 
 class ControlPlaneClient:
@@ -94,6 +106,7 @@ class ControlPlaneClient:
             follow_redirects=False,
             verify=_tls_context(),
         )
+        keep_deadlines(self._http, _tls_context())
 
     def close(self) -> None:
         self._http.close()
@@ -150,6 +163,7 @@ class ControlPlaneClient:
         *,
         stop: Optional[Callable[[], bool]] = None,
         read_timeout: Optional[float] = None,
+        within_s: Optional[float] = None,
     ) -> Generator[Dict[str, Any], None, None]:
         """The JSON events of one readiness stream, until it ends (cleanly or not).
 
@@ -159,54 +173,60 @@ class ControlPlaneClient:
         ends the iterator like a clean close: either way the stream is reopened
         and the server sends a snapshot of the current phase. ``stop`` is asked
         after every line, keep-alives included, so a waiter's deadline is honoured
-        on a quiet stream; ``read_timeout`` lowers the configured one for this stream.
+        on a quiet stream; ``read_timeout`` lowers the configured one for this stream;
+        ``within_s`` ends the stream (opening included) that many seconds from now whatever
+        the server sends. No line or event is kept beyond ``max_event_bytes``.
         """
         path = f"{_project_path(project)}/{_segment(slug)}/readiness-events"
         effective_read = self.settings.read_timeout
         if read_timeout is not None:
             effective_read = max(0.001, min(effective_read, read_timeout))
         opened = False
-        try:
-            with self._http.stream(
-                "GET",
-                path,
-                headers={"Accept": "text/event-stream"},
-                timeout=self._timeout(effective_read),
-            ) as response:
-                if not 200 <= response.status_code < 300:
-                    response.read()
-                    raise error_for_response(
-                        response.status_code,
-                        response.text,
-                        reason=response.reason_phrase,
-                        secrets=(self.settings.token,),
-                    )
-                opened = True
-                yield from self._events_of(response, stop)
-        except httpx.TransportError as exc:
-            if not opened:
-                raise self._transport_failure("GET", path, exc).error(1) from None
+        with ExitStack() as scope:
+            if within_s is not None:
+                scope.enter_context(deadline_in(within_s))
+            try:
+                with self._http.stream(
+                    "GET",
+                    path,
+                    headers={"Accept": "text/event-stream"},
+                    timeout=self._timeout(effective_read),
+                ) as response:
+                    if not 200 <= response.status_code < 300:
+                        raise error_for_response(
+                            response.status_code,
+                            self._read_capped(response),
+                            reason=response.reason_phrase,
+                            secrets=(self.settings.token,),
+                        )
+                    opened = True
+                    yield from self._events_of(response, stop)
+            except _AnswerTooLarge:
+                raise self._too_large("GET", path, response.status_code).error(1) from None
+            except httpx.TransportError as exc:
+                if not opened:
+                    raise self._transport_failure("GET", path, exc).error(1) from None
 
     def _events_of(
         self, response: httpx.Response, stop: Optional[Callable[[], bool]]
     ) -> Iterator[Dict[str, Any]]:
-        decoder = SseDecoder()
-        for line in response.iter_lines():
-            data = decoder.feed(line)
-            if data is not None:
-                try:
-                    events = decode_event_objects(data)
-                except ValueError as exc:
-                    raise ApiError(
-                        f"readiness stream sent an unreadable event: {exc}",
-                        code="protocol",
-                        status=response.status_code,
-                        transient=True,
-                        secrets=(self.settings.token,),
-                    ) from None
+        limit = self.settings.max_event_bytes
+        decoder = SseDecoder(max_event_chars=limit)
+        try:
+            for raw in bounded_lines(response.iter_bytes(), limit):
+                data = decoder.feed(raw.decode("utf-8", errors="replace"))
+                events = decode_event_objects(data) if data is not None else []
                 yield from events
-            if stop is not None and stop():
-                return
+                if stop is not None and stop():
+                    return
+        except ValueError as exc:
+            raise ApiError(
+                f"readiness stream sent an unreadable event: {exc}",
+                code="protocol",
+                status=response.status_code,
+                transient=True,
+                secrets=(self.settings.token,),
+            ) from None
 
     def _call(
         self,
@@ -223,24 +243,28 @@ class ControlPlaneClient:
         started = self._timing.monotonic()
         failed = 0
         while True:
+            within = min(self.settings.request_deadline,
+                         max(policy.total_budget_s - (self._timing.monotonic() - started), 0.001))
             try:
-                response = self._http.request(method, path, json=json_body)
+                response, text = self._exchange(method, path, json_body, within)
             except httpx.TransportError as exc:
-                failure = self._transport_failure(method, path, exc)
+                failure = self._transport_failure(method, path, exc, within)
+            except _AnswerTooLarge as exc:
+                failure = self._too_large(method, path, exc.args[0])
             else:
                 if 200 <= response.status_code < 300:
                     try:
-                        return decode(response.text)
+                        return decode(text)
                     except ValueError as exc:
-                        failure = self._protocol_failure(response, str(exc))
+                        failure = self._protocol_failure(response.status_code, str(exc))
                 elif gone_after_retry_is_success and failed and response.status_code == 404:
                     return decode("")
                 else:
-                    failure = self._status_failure(response)
+                    failure = self._status_failure(response, text)
             failed += 1
             if not idempotent and may_have_been_processed(failure.delivery, failure.status):
                 raise self._outcome_unknown(what or f"{method} {path}", failure)
-            if not failure.transient:
+            if not failure.transient or failure.out_of_time:
                 raise failure.error(failed)
             delay = policy.delay_before_retry(
                 failed_attempts=failed,
@@ -252,7 +276,34 @@ class ControlPlaneClient:
                 raise failure.error(failed)
             self._timing.sleep(delay)
 
-    def _status_failure(self, response: httpx.Response) -> _Failure:
+    def _exchange(
+        self, method: str, path: str, json_body: Optional[Dict[str, Any]], within_s: float
+    ) -> Tuple[httpx.Response, str]:
+        """One attempt: the answer and its body (read up to the size cap), done within ``within_s``."""
+        with deadline_in(within_s), self._http.stream(method, path, json=json_body) as response:
+            return response, self._read_capped(response)
+
+    def _read_capped(self, response: httpx.Response) -> str:
+        """The body as text; ``_AnswerTooLarge`` (with the status) once it passes the cap."""
+        cap = self.settings.max_answer_bytes
+        announced = response.headers.get("Content-Length", "")
+        if announced.isdigit() and int(announced) > cap:
+            raise _AnswerTooLarge(response.status_code)
+        chunks: List[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _AnswerTooLarge(response.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
+
+    def _too_large(self, method: str, path: str, status: int) -> _Failure:
+        cap = size_text(self.settings.max_answer_bytes)
+        return self._protocol_failure(
+            status, f"the answer to {method} {path} is larger than {cap} (the size cap); it was not read further")
+
+    def _status_failure(self, response: httpx.Response, body: str) -> _Failure:
         status = response.status_code
         transient = is_transient_status(status)
         retry_after = (
@@ -260,7 +311,7 @@ class ControlPlaneClient:
             if transient
             else None
         )
-        body, reason = response.text, response.reason_phrase
+        reason = response.reason_phrase
         return _Failure(
             delivery=Delivery.ANSWERED,
             status=status,
@@ -271,8 +322,7 @@ class ControlPlaneClient:
             ),
         )
 
-    def _protocol_failure(self, response: httpx.Response, problem: str) -> _Failure:
-        status = response.status_code
+    def _protocol_failure(self, status: int, problem: str) -> _Failure:
         return _Failure(
             delivery=Delivery.ANSWERED,
             status=status,
@@ -287,9 +337,18 @@ class ControlPlaneClient:
             ),
         )
 
-    def _transport_failure(self, method: str, path: str, exc: httpx.TransportError) -> _Failure:
+    def _transport_failure(
+        self, method: str, path: str, exc: httpx.TransportError, within_s: Optional[float] = None
+    ) -> _Failure:
         settings = self.settings
-        if isinstance(exc, httpx.ConnectTimeout):
+        out_of_time = isinstance(exc, httpx.TimeoutException) and str(exc) == DEADLINE_PASSED
+        if out_of_time:
+            # Once connected, the request may have gone out: the deadline can pass mid-write.
+            delivery = Delivery.NOT_SENT if isinstance(exc, httpx.ConnectTimeout) else Delivery.MAYBE_SENT
+            code = "timeout"
+            within = f" within {within_s:g}s" if within_s is not None else ""
+            detail = f"{method} {path} did not finish{within} (the request deadline); the server was too slow"
+        elif isinstance(exc, httpx.ConnectTimeout):
             delivery, code = Delivery.NOT_SENT, "timeout"
             detail = f"could not connect to {settings.base_url} within {settings.connect_timeout:g}s"
         elif isinstance(exc, httpx.PoolTimeout):
@@ -307,6 +366,7 @@ class ControlPlaneClient:
         return _Failure(
             delivery=delivery,
             transient=True,
+            out_of_time=out_of_time,
             error=lambda attempts: NetworkError(
                 with_attempts(detail, attempts),
                 code=code,

@@ -5,7 +5,9 @@ dropped (proxies cut idle connections, deploys restart servers) and is reopened
 after 1 s, 2 s, 4 s, then every 5 s, the official SDK's pacing; the server sends
 the current phase on every connect, so nothing is missed. Transient failures to
 open the stream are treated the same way; permanent ones (401, 403, 404) end the
-wait at once, since waiting longer cannot fix them.
+wait at once, since waiting longer cannot fix them. Each stream is given only what
+is left of the wait, whatever the server sends (a line that never ends, a body that
+trickles), and no line or event is held beyond the client's event cap.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ def _follow_one_stream(
         slug,
         stop=lambda: timing.monotonic() >= deadline,
         read_timeout=remaining,
+        within_s=remaining,
     )
     try:
         for event in stream:

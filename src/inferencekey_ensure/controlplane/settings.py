@@ -27,10 +27,18 @@ BASE_URL_ENV = "INFERENCEKEY_BASE_URL"
 HOMEPAGE = "https://github.com/inferencekey/ensure-action"
 DEFAULT_CONNECT_TIMEOUT_S = 5.0
 DEFAULT_READ_TIMEOUT_S = 30.0
+# Whatever pace a server keeps, an attempt ends by this (the retry budget bounds the attempts).
+DEFAULT_REQUEST_DEADLINE_S = 30.0
+# An answer is read only this far: a list of 20,000 workloads is about 14 MiB.
+DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024
+# One readiness line or event: a few hundred bytes in practice.
+DEFAULT_MAX_EVENT_BYTES = 1024 * 1024
 
 # Printable ASCII without spaces: anything else cannot travel in an HTTP header,
 # and httpx's complaint about an invalid header value would quote the token.
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+# Whitespace and control characters have no place in a URL (httpx refuses them later, unworded).
+_URL_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, repr=False)
@@ -43,12 +51,17 @@ class ClientSettings:
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S
     read_timeout: float = DEFAULT_READ_TIMEOUT_S
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE_S
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
 
     def __repr__(self) -> str:
         return (
             f"ClientSettings(base_url={self.base_url!r}, token={redact_token(self.token)!r}, "
             f"user_agent={self.user_agent!r}, connect_timeout={self.connect_timeout!r}, "
-            f"read_timeout={self.read_timeout!r}, retry={self.retry!r})"
+            f"read_timeout={self.read_timeout!r}, retry={self.retry!r}, "
+            f"request_deadline={self.request_deadline!r}, max_answer_bytes={self.max_answer_bytes!r}, "
+            f"max_event_bytes={self.max_event_bytes!r})"
         )
 
 
@@ -84,6 +97,12 @@ def resolve_settings(
 def _resolve_base_url(explicit: Optional[str], env: Mapping[str, str]) -> str:
     raw = (explicit or "").strip() or env.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
     url = raw.rstrip("/")
+    if _URL_UNSAFE.search(url):
+        # Shown escaped: the value may come from a workflow input and end up in a log line.
+        raise ConfigurationError(
+            f"base URL {url!r} holds a space, line break or control character",
+            fix=f"Set {BASE_URL_ENV} (or the base-url option) to a URL such as {DEFAULT_BASE_URL}.",
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(

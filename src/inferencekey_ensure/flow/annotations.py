@@ -56,12 +56,22 @@ def _fields(entry: WorkloadResult) -> str:
     return ", ".join(diff.field for diff in entry.planned.spec_diffs) or "no field listed"
 
 
-def _workload_annotation(entry: WorkloadResult, mode: str, workspace: Optional[str], cwd: str) -> Optional[Annotation]:
+def _failure_detail(entry: WorkloadResult, report: RunReport) -> str:
+    """Why a workload failed: its own error, else its project's (a listing that failed is
+    reported once, as the project's run error, not on each of its workloads)."""
+    if entry.error:
+        return entry.error
+    project = next((error.message for error in report.errors if error.project == entry.planned.project), None)
+    return project or "; ".join(entry.notes) or "no detail"
+
+
+def _workload_annotation(entry: WorkloadResult, report: RunReport, workspace: Optional[str], cwd: str) -> Optional[Annotation]:
     planned = entry.planned
+    mode = report.mode
     location = planned.declared.location
     name = f"{planned.project}/{planned.slug}"
     if entry.is_problem:
-        kind, message = "error", f"{name}: {entry.status}: {entry.error or 'no detail'}"
+        kind, message = "error", f"{name}: {entry.status}: {_failure_detail(entry, report)}"
     elif entry.is_drift:
         verb = "was reconciled" if mode == "reconcile" and entry.status == "ok" and entry.is_change else "drifted from its spec"
         kind, message = "warning", f"{name} {verb} ({entry.action}): {_fields(entry)}"
@@ -96,7 +106,7 @@ def run_annotations(
     ranked = [(_rank(a, True), a) for a in (problem_annotation(p, workspace, cwd) for p in problems)]
     if report is not None:
         for entry in report.workloads:
-            annotation = _workload_annotation(entry, report.mode, workspace, cwd)
+            annotation = _workload_annotation(entry, report, workspace, cwd)
             if annotation is not None:
                 ranked.append((_rank(annotation, False), annotation))
     return [annotation for _rank_value, annotation in sorted(ranked, key=lambda pair: pair[0])]

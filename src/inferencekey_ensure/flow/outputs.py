@@ -4,6 +4,10 @@ Later steps branch on them (``has-changes``), loop over them (``endpoint-refs``)
 call the one workload (``project-slug``/``workload-slug``) or pin the reviewed plan
 (``plan-digest``) or fan out over them (``projects``, a matrix's legs), so every output is always set, empty when it does not apply,
 never missing. Pure; writing them where the host reads them is the adapter's job.
+
+A step output holds at most 1 MB (GitHub's limit; the plan of 20,000 specs is 13.6 MB),
+so the whole plan also goes to a file (``plan-file``), and a ``plan`` too large for an
+output is replaced by a small JSON document naming that file.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from inferencekey_ensure.report.plan_json import report_to_json
 OUTPUT_NAMES = (
     "endpoint-refs",
     "plan",
+    "plan-file",
     "has-changes",
     "changes",
     "comment-url",
@@ -26,6 +31,8 @@ OUTPUT_NAMES = (
     "projects",
     "sarif-file",
 )
+# GitHub's limit for one step output (1 MB), less room for the heredoc lines around it.
+MAX_OUTPUT_BYTES = 1_000_000 - 1_000
 
 
 def step_outputs(
@@ -53,3 +60,18 @@ def step_outputs(
         outputs["project-slug"] = ref.project_slug
         outputs["workload-slug"] = ref.workload_slug
     return outputs
+
+
+def fit_plan_output(outputs: Dict[str, str], plan_file: str) -> Dict[str, str]:
+    """``outputs`` with ``plan-file`` naming the file the adapter wrote the whole plan to, and
+    a ``plan`` too large for a step output replaced by a JSON document that says where it is."""
+    fitted = {**outputs, "plan-file": plan_file}
+    size = len(outputs["plan"].encode("utf-8", "backslashreplace"))
+    if size > MAX_OUTPUT_BYTES:
+        fitted["plan"] = json.dumps({
+            "format_version": 1,
+            "omitted": f"the plan is {size / 1_000_000:.1f} MB, over GitHub's 1 MB limit for a step output; "
+                       "the whole plan is in the file plan_file names (the plan-file output)",
+            "plan_file": plan_file,
+        }, ensure_ascii=False)
+    return fitted

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from inferencekey_ensure.plan.digest import (
+    CANONICAL_ERRORS,
     CanonicalPlan,
     DigestCheck,
-    canonical_json,
+    canonical_bytes,
     plan_differences,
     plan_digest,
     writes_nothing,
@@ -59,7 +60,7 @@ def reviewed_record(reviewed: ReviewedPlan) -> str:
     """The hidden line for a reviewed plan; its canonical plan only when it fits."""
     packed = ""
     if reviewed.plan is not None:
-        packed = base64.b64encode(zlib.compress(canonical_json(reviewed.plan).encode("utf-8"), 9)).decode("ascii")
+        packed = base64.b64encode(zlib.compress(canonical_bytes(reviewed.plan), 9)).decode("ascii")
     if len(packed) > RECORD_DATA_LIMIT:
         packed = ""
     return f"<!-- ik-ensure:plan digest={reviewed.digest} data={packed} -->"
@@ -72,7 +73,7 @@ def _unpacked(data: str, digest: str) -> Optional[CanonicalPlan]:
     try:
         inflater = zlib.decompressobj()
         text = inflater.decompress(base64.b64decode(data, validate=True), _INFLATED_LIMIT)
-        plan = json.loads(text.decode("utf-8"))
+        plan = json.loads(text.decode("utf-8", CANONICAL_ERRORS))
     except (binascii.Error, zlib.error, ValueError):
         return None
     if not isinstance(plan, dict) or plan_digest(plan) != digest:

@@ -1,10 +1,10 @@
 """The step log: workflow commands, and plain text the runner must never parse as one.
 
 Plain text (plan output, readiness progress, server messages) may hold anything a
-spec or a server put there; a line starting with ``::`` would be a command. Every
-line is redacted and such a line is defused, and bidirectional control characters
-are shown as ``<U+202E>`` escapes so the log reads as the text is. Writes are
-serialised: readiness progress arrives from several threads.
+spec or a server put there; a line starting with ``::``, or holding ``##[``, would be
+a command. Every line is redacted and goes through ``commands.plain_line``, every
+annotation through ``commands.format_annotation``: one rule for all of them. Writes
+are serialised: readiness progress arrives from several threads.
 """
 
 from __future__ import annotations
@@ -21,19 +21,9 @@ from inferencekey_ensure.github.commands import (
     endgroup,
     format_annotation,
     group,
+    plain_line,
 )
-from inferencekey_ensure.report.escaping import reveal_bidi
 from inferencekey_ensure.report.event_text import event_line
-
-_DEFUSED = ":\u200b:"
-
-
-def defuse(line: str) -> str:
-    """A line the runner prints as is: a leading ``::`` gets a zero-width space inside."""
-    stripped = line.lstrip()
-    if stripped.startswith("::"):
-        return line[: len(line) - len(stripped)] + _DEFUSED + stripped[2:]
-    return line
 
 
 class WorkflowLog:
@@ -58,7 +48,7 @@ class WorkflowLog:
 
     def plain(self, text: str) -> None:
         for line in text.splitlines() or [""]:
-            self._write(defuse(reveal_bidi(self.redact(line))))
+            self._write(plain_line(self.redact(line)))
 
     def event(self, event: RunEvent) -> None:
         """A run's progress event as the same plain line the CLI prints on stderr."""
@@ -69,12 +59,12 @@ class WorkflowLog:
     def annotate(self, annotation: Annotation) -> None:
         redacted = Annotation(
             kind=annotation.kind,
-            message=reveal_bidi(self.redact(annotation.message)),
+            message=self.redact(annotation.message),
             file=self.redact(annotation.file) if annotation.file else None,
             line=annotation.line,
             column=annotation.column,
             end_line=annotation.end_line,
-            title=reveal_bidi(self.redact(annotation.title)) if annotation.title else None,
+            title=self.redact(annotation.title) if annotation.title else None,
         )
         self._write(format_annotation(redacted))
 

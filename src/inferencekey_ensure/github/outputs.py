@@ -11,12 +11,17 @@ text define outputs of its own.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Optional
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# What cannot be encoded (a lone surrogate from the platform, a file name that is not UTF-8)
+# is written as a ``\\udce9`` escape: the runner gets every output, never a crash.
+UNENCODABLE = "backslashreplace"
 
 
 def _random_delimiter() -> str:
@@ -35,7 +40,7 @@ def format_output(name: str, value: str, new_delimiter: Callable[[], str] = _ran
 
 def write_outputs(path: Path, outputs: Mapping[str, str]) -> None:
     """Append every output to the file the runner reads after the step."""
-    with path.open("a", encoding="utf-8", newline="\n") as handle:
+    with path.open("a", encoding="utf-8", errors=UNENCODABLE, newline="\n") as handle:
         for name, value in outputs.items():
             handle.write(format_output(name, value))
 
@@ -45,5 +50,16 @@ def append_summary(path: Path, markdown: str) -> None:
 
     Appending (not overwriting) keeps whatever earlier parts of the same step wrote.
     """
-    with path.open("a", encoding="utf-8", newline="\n") as handle:
+    with path.open("a", encoding="utf-8", errors=UNENCODABLE, newline="\n") as handle:
         handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+
+
+def write_plan_file(runner_temp: Optional[str], plan: str) -> str:
+    """Write the whole plan JSON to a new file in the runner's temporary folder; its path.
+
+    A file of its own per step (``mkstemp``): two uses of the action in one job keep theirs.
+    """
+    handle, path = tempfile.mkstemp(prefix="ik-ensure-plan-", suffix=".json", dir=runner_temp or None)
+    with os.fdopen(handle, "w", encoding="utf-8", errors=UNENCODABLE, newline="\n") as stream:
+        stream.write(plan)
+    return path

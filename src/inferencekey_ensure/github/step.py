@@ -19,6 +19,7 @@ from inferencekey_ensure.engine.events import RunEvent
 from inferencekey_ensure.flow.annotations import TITLE, Annotation
 from inferencekey_ensure.flow.decide import CommentPlan, HostFacts, Outcome
 from inferencekey_ensure.flow.inputs import ActionInputs
+from inferencekey_ensure.flow.outputs import fit_plan_output
 from inferencekey_ensure.flow.review import ReviewLookup, is_reconciled, read_record
 from inferencekey_ensure.flow.sticky import COMMENT_NEVER
 from inferencekey_ensure.github.commands import prioritised
@@ -26,7 +27,7 @@ from inferencekey_ensure.github.comment_sync import find_our_comment, sync_comme
 from inferencekey_ensure.github.comments_api import PERMISSION, CommentsApi, GitHubApiError, PullRequestRef
 from inferencekey_ensure.github.context import GitHubContext
 from inferencekey_ensure.github.log import WorkflowLog
-from inferencekey_ensure.github.outputs import append_summary, write_outputs
+from inferencekey_ensure.github.outputs import append_summary, write_outputs, write_plan_file
 from inferencekey_ensure.report.markdown import comment_marker
 from inferencekey_ensure.report.markdown_sections import Footer
 
@@ -154,7 +155,10 @@ class GitHubStep:
             append_summary(Path(summary_path), self.log.redact(summary))
         output_path = self.env.get("GITHUB_OUTPUT")
         if output_path:
-            write_outputs(Path(output_path), {name: self.log.redact(value) for name, value in outputs.items()})
+            redacted = {name: self.log.redact(value) for name, value in outputs.items()}
+            if redacted.get("plan"):
+                redacted = fit_plan_output(redacted, write_plan_file(self.env.get("RUNNER_TEMP"), redacted["plan"]))
+            write_outputs(Path(output_path), redacted)
 
     def _comment(self, plan: CommentPlan) -> Optional[str]:
         """Bring the sticky comment up to date with ``plan``; the URL, or None. Never raises."""

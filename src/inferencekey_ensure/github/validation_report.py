@@ -13,7 +13,7 @@ from typing import List
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.flow.annotations import Annotation
-from inferencekey_ensure.github.commands import format_annotation
+from inferencekey_ensure.github.commands import format_annotation, plain_line
 from inferencekey_ensure.report.validation_text import printable, problem_line, summary_line
 from inferencekey_ensure.specset.validate import ValidationRun
 
@@ -35,6 +35,6 @@ def render_github(run: ValidationRun, strict: bool) -> str:
     lines: List[str] = []
     for problem in run.problems:
         lines.append(annotation(problem))
-        lines.append(problem_line(problem))
-    lines.append(summary_line(run, strict))
+        lines.append(plain_line(problem_line(problem)))
+    lines.append(plain_line(summary_line(run, strict)))
     return "\n".join(lines) + "\n"

@@ -5,29 +5,96 @@ on purpose); files found inside a folder or by a glob count only with a spec
 extension. Folders are walked in sorted order so output is stable, hidden folders
 (``.git``, ``.venv``) are skipped, and a folder reached twice through symbolic
 links is walked once, so a link loop cannot make a run endless.
+
+Everything stays inside the workspace (the action's ``GITHUB_WORKSPACE``; for the
+CLI, the repository each named path lives in, else its folder): a named path
+outside it is a usage error naming the workspace; a symbolic link (file or folder)
+whose target is outside is not read, only reported where it is, with nothing of its
+target, so a pull request cannot put ``/etc/passwd`` into a comment or walk the
+machine. A walk is also bounded in spec files and in time.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Sequence, Set, Tuple
+from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from inferencekey_ensure.loading.errors import NoSpecFiles, UsageError
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_SPEC_DIR = "inferencekey"
 _GLOB_CHARS = set("*?[")
+# Far above any repository's spec files (the benchmarks use 500), far below a machine's files.
+MAX_SPEC_FILES = 20_000
+MAX_WALK_S = 60.0
+OUTSIDE = "a symbolic link to outside the workspace: not read"
 
 
 @dataclass(frozen=True)
 class SpecPath:
-    """A file to check: where to open it and how to name it in messages."""
+    """A file to check: where to open it and how to name it in messages; ``refusal`` says
+    why it must not be read (a link out of the workspace)."""
 
     path: Path
     display: str
+    refusal: Optional[str] = None
+
+
+def _holds(real_root: str, real: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def within(path: str, root: str) -> bool:
+    """Whether ``path``, through every link, is ``root`` or inside it."""
+    return _holds(os.path.realpath(root), os.path.realpath(path))
+
+
+class _Scope:
+    """The workspace one named path keeps to, and the time its search may take."""
+
+    def __init__(self, root: str, max_seconds: float) -> None:
+        self.root = os.path.realpath(root)
+        self.shown_root = root
+        self.deadline = time.monotonic() + max_seconds
+        self.max_seconds = max_seconds
+
+    def holds(self, real: str) -> bool:
+        return _holds(self.root, real)
+
+    def contains(self, path: str) -> bool:
+        """Whether what ``path`` leads to, through every link, is inside."""
+        return self.holds(os.path.realpath(path))
+
+    def check_time(self, raw: str) -> None:
+        if time.monotonic() > self.deadline:
+            raise UsageError(f"looking for spec files in {raw!r} took over {self.max_seconds:g}s; name the spec folders")
+
+
+def _fixed_part(raw: str) -> str:
+    """The folder a glob searches from (``inferencekey`` of ``inferencekey/**/*.yaml``); a path itself."""
+    if os.path.exists(raw) or not _GLOB_CHARS & set(raw):
+        return raw
+    parts = raw.split("/")
+    first_pattern = next(index for index, part in enumerate(parts) if _GLOB_CHARS & set(part))
+    return "/".join(parts[:first_pattern]) or "."
+
+
+def repository_root(path: str) -> str:
+    """The repository a path lives in (the nearest folder above with ``.git``), else its folder."""
+    absolute = os.path.abspath(path)
+    start = absolute if os.path.isdir(absolute) and not os.path.islink(absolute) else os.path.dirname(absolute)
+    folder = start
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
 
 
 def _is_spec_name(name: str) -> bool:
@@ -38,34 +105,55 @@ def _display(path: str) -> str:
     return os.path.normpath(path).replace(os.sep, "/")
 
 
-def _walk(folder: str) -> Iterator[str]:
+def _walk(folder: str, scope: _Scope) -> Iterator[Tuple[str, Optional[str]]]:
+    """(path, refusal) of every spec file under ``folder``; links out of the workspace are
+    yielded refused, never followed."""
+    if not scope.contains(folder):
+        yield folder, OUTSIDE
+        return
     seen: Set[Tuple[int, int]] = set()
     for root, dirnames, filenames in os.walk(folder, followlinks=True):
+        scope.check_time(folder)
         info = os.stat(root)
         if (info.st_dev, info.st_ino) in seen:
             dirnames[:] = []
             continue
         seen.add((info.st_dev, info.st_ino))
-        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+        kept = []
+        for name in sorted(name for name in dirnames if not name.startswith(".")):
+            if scope.contains(os.path.join(root, name)):
+                kept.append(name)
+            else:
+                yield os.path.join(root, name), OUTSIDE
+        dirnames[:] = kept
         for name in sorted(filenames):
             if _is_spec_name(name):
-                yield os.path.join(root, name)
+                path = os.path.join(root, name)
+                yield path, None if scope.contains(path) else OUTSIDE
 
 
-def _expand(raw: str) -> Iterator[str]:
+def _inside(raw: str, scope: _Scope) -> str:
+    """``raw``, when its own place (not its target) is inside the workspace."""
+    absolute = os.path.abspath(raw)
+    if not scope.holds(os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))):
+        raise UsageError(f"{raw!r} is outside the workspace {scope.shown_root}")
+    return raw
+
+
+def _expand(raw: str, scope: _Scope) -> Iterator[Tuple[str, Optional[str]]]:
     if os.path.isdir(raw):
-        yield from _walk(raw)
+        yield from _walk(_inside(raw, scope), scope)
     elif os.path.exists(raw):
-        yield raw
+        yield _inside(raw, scope), None if scope.contains(raw) else OUTSIDE
     elif _GLOB_CHARS & set(raw):
         matches = sorted(glob.glob(raw, recursive=True))
         if not matches:
             raise UsageError(f"no file matches {raw!r}")
         for match in matches:
             if os.path.isdir(match):
-                yield from _walk(match)
+                yield from _walk(_inside(match, scope), scope)
             elif _is_spec_name(match):
-                yield match
+                yield _inside(match, scope), None if scope.contains(match) else OUTSIDE
     elif os.path.lexists(raw):
         raise UsageError(f"{raw!r} is a broken symbolic link")
     else:
@@ -95,11 +183,20 @@ def describe_paths(paths: Sequence[str]) -> List[GivenPath]:
     return described
 
 
-def discover_spec_files(paths: Sequence[str], default_dir: str = DEFAULT_SPEC_DIR) -> List[SpecPath]:
+def discover_spec_files(
+    paths: Sequence[str],
+    default_dir: str = DEFAULT_SPEC_DIR,
+    *,
+    root: Optional[str] = None,
+    max_files: int = MAX_SPEC_FILES,
+    max_seconds: float = MAX_WALK_S,
+) -> List[SpecPath]:
     """Every spec file named by ``paths`` (``default_dir`` when none), each once, in order.
 
-    Raises ``UsageError`` for a path that does not exist, a glob that matches
-    nothing, or when nothing at all is found: a check of zero files proves nothing.
+    ``root`` is the workspace; None keeps each path to its repository (``repository_root``).
+    Raises ``UsageError`` for a path that does not exist or is outside the workspace, a
+    glob that matches nothing, more than ``max_files`` spec files, a search longer than
+    ``max_seconds``, or when nothing at all is found: a check of zero files proves nothing.
     """
     if not paths and not os.path.isdir(default_dir):
         raise UsageError(f"no paths given and no {default_dir!r} folder here; name the spec files or folders to check")
@@ -107,11 +204,14 @@ def discover_spec_files(paths: Sequence[str], default_dir: str = DEFAULT_SPEC_DI
     found: List[SpecPath] = []
     seen: Set[str] = set()
     for raw in named:
-        for path in _expand(raw):
+        scope = _Scope(root if root is not None else repository_root(_fixed_part(raw)), max_seconds)
+        for path, refusal in _expand(raw, scope):
             real = os.path.realpath(path)
             if real not in seen:
                 seen.add(real)
-                found.append(SpecPath(Path(path), _display(path)))
+                found.append(SpecPath(Path(path), _display(path), refusal))
+                if len(found) > max_files:
+                    raise UsageError(f"more than {max_files:,} spec files in {raw!r}; name the spec folders")
     if not found:
         listed = ", ".join(repr(raw) for raw in named)
         raise NoSpecFiles(f"no spec files ({', '.join('*' + s for s in SPEC_SUFFIXES)}) found in {listed}",

@@ -15,9 +15,16 @@ import re
 from typing import Any, List, Optional, Tuple, Union
 
 from inferencekey_ensure.diagnostics.problem import PathPart, Problem, json_path
-from inferencekey_ensure.loading.limits import MAX_DEPTH
+from inferencekey_ensure.loading.limits import MAX_DEPTH, integer_in_range, integer_refusal, too_long_for_an_integer
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
-from inferencekey_ensure.loading.parsed import JSON, ParsedText, duplicate_key, next_child_path
+from inferencekey_ensure.loading.parsed import (
+    JSON,
+    ParsedText,
+    duplicate_key,
+    has_lone_surrogate,
+    lone_surrogate_refusal,
+    next_child_path,
+)
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -85,6 +92,9 @@ class _Parser:
             except json.JSONDecodeError as error:
                 reason = error.msg[:-3] if error.msg.endswith(" at") else error.msg
                 raise _SyntaxError(f"JSON syntax error: {reason[:1].lower()}{reason[1:]}", error.pos) from None
+            if has_lone_surrogate(value):
+                self.problems.append(Problem(self.path, line, column, json_path(self.child_path()),
+                                             lone_surrogate_refusal(value), rule="syntax"))
             return ScalarNode(value, line, column, text[offset:end], False), end
         match = _NUMBER.match(text, offset)
         if match and match.end() > offset:
@@ -102,6 +112,8 @@ class _Parser:
                 if not math.isfinite(value):
                     raise ValueError(token)
                 return value
+            if too_long_for_an_integer(token) or not integer_in_range(int(token)):
+                raise _SyntaxError(integer_refusal(token), offset)
             return int(token)
         except ValueError:
             raise _SyntaxError(f"JSON number {token[:20]} is out of range", offset) from None

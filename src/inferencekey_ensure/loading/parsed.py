@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, List, Literal, Sequence, Tuple
 
@@ -55,3 +56,19 @@ def duplicate_key(display: str, parent_path: Tuple[PathPart, ...], first: Scalar
         "readers silently keep only one of the two"
     )
     return Problem(display, again.line, again.column, json_path(parent_path + (again.value,)), message, rule="duplicate-key")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half of a UTF-16 pair on its own (a ``\\ud800`` escape): no
+    character, so no UTF-8 (nor the platform's JSON) can carry it."""
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def lone_surrogate_refusal(text: str) -> str:
+    first = _LONE_SURROGATE.search(text)
+    code = f"\\u{ord(first.group(0)):04x}" if first else ""
+    return (f"{code} is a lone surrogate, not a character: no UTF-8 text (nor the platform's JSON) can hold it; "
+            "write the character itself, or both halves of its pair")

@@ -15,8 +15,11 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode as YamlScalar
 from yaml.resolver import Resolver
 
+from inferencekey_ensure.loading.limits import integer_in_range, integer_refusal, too_long_for_an_integer
+
 TAG_PREFIX = "tag:yaml.org,2002:"
 STR_TAG = TAG_PREFIX + "str"
+INT_TAG = TAG_PREFIX + "int"
 MERGE_TAG = TAG_PREFIX + "merge"
 
 _RESOLVER = Resolver()
@@ -24,7 +27,7 @@ _CONSTRUCTOR = SafeConstructor()
 _CONSTRUCTORS = {
     TAG_PREFIX + "null": _CONSTRUCTOR.construct_yaml_null,
     TAG_PREFIX + "bool": _CONSTRUCTOR.construct_yaml_bool,
-    TAG_PREFIX + "int": _CONSTRUCTOR.construct_yaml_int,
+    INT_TAG: _CONSTRUCTOR.construct_yaml_int,
     TAG_PREFIX + "float": _CONSTRUCTOR.construct_yaml_float,
 }
 
@@ -46,10 +49,14 @@ def construct(tag: str, text: str) -> Tuple[Any, Optional[str]]:
     constructor = _CONSTRUCTORS.get(tag)
     if constructor is None:
         return text, f"unsupported YAML tag {tag!r}; spec files hold plain JSON-like values"
+    if tag == INT_TAG and too_long_for_an_integer(text):
+        return text, integer_refusal(text)
     try:
         value = constructor(YamlScalar(tag, text))
     except (ValueError, KeyError, ConstructorError):
         return text, f"`{text}` is not a valid {tag[len(TAG_PREFIX):] if tag.startswith(TAG_PREFIX) else tag}"
+    if isinstance(value, int) and not isinstance(value, bool) and not integer_in_range(value):
+        return text, integer_refusal(text)
     if isinstance(value, float) and not math.isfinite(value):
         return text, f"`{text}` is not a JSON number (infinity and NaN have no JSON form); quote it"
     return value, None

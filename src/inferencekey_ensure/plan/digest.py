@@ -61,9 +61,20 @@ def canonical_json(plan: CanonicalPlan) -> str:
     return json.dumps(plan, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+# A platform value may hold a lone surrogate (JSON's ``"\\ud800"``), which strict UTF-8
+# cannot encode; this gives it its one byte form, so every plan has bytes (and a digest),
+# and a plan without one keeps its bytes. Decode with the same handler.
+CANONICAL_ERRORS = "surrogatepass"
+
+
+def canonical_bytes(plan: CanonicalPlan) -> bytes:
+    """The canonical JSON as UTF-8 (lone surrogates passed through)."""
+    return canonical_json(plan).encode("utf-8", CANONICAL_ERRORS)
+
+
 def plan_digest(plan: CanonicalPlan) -> str:
     """``sha256:<64 hex>`` of the canonical JSON."""
-    return DIGEST_PREFIX + hashlib.sha256(canonical_json(plan).encode("utf-8")).hexdigest()
+    return DIGEST_PREFIX + hashlib.sha256(canonical_bytes(plan)).hexdigest()
 
 
 def _keyed(entries: Any) -> Dict[Tuple[str, str], Dict[str, Any]]:

@@ -29,7 +29,9 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~!#])")
 _BACKTICK_RUN = re.compile(r"`+")
 _PIPE_WITH_BACKSLASHES = re.compile(r"(\\*)\|")
 # Embeddings, overrides and isolates (U+202A-E, U+2066-9): they reorder what is shown.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (a JSON "\\ud800" from a server, an undecodable file name) cannot be
+# encoded at all: written raw, they would end the run with UnicodeEncodeError.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # What GitHub turns into links after rendering, in text outside code: mentions (and
 # e-mail addresses), issue references, and the URLs GFM's autolink extension finds.
 _REFERENCE_SIGNS = re.compile(r"[@#]")
@@ -50,7 +52,8 @@ def shorten(text: str, max_chars: int) -> str:
 
 
 def reveal_bidi(text: str) -> str:
-    """Bidirectional controls as visible ``<U+202E>`` escapes, so text reads as it is stored.
+    """Bidirectional controls (and lone surrogates) as visible ``<U+202E>`` escapes, so text
+    reads as it is stored and can always be encoded.
 
     Applied before any HTML escaping, which then turns the brackets into entities
     where the context needs it; inside code the escape shows as is.

@@ -43,14 +43,15 @@ def _declare(found: FoundWorkload) -> DeclaredWorkload:
 
 def load_workloads(
     paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR,
-    config: Optional[ConfigLoad] = None, fallback: Optional[str] = None,
+    config: Optional[ConfigLoad] = None, fallback: Optional[str] = None, root: Optional[str] = None,
 ) -> LoadResult:
-    """Validate ``paths`` (``default_dir`` when empty) under ``config``'s policy and declare
-    their workloads; ``fallback`` is the project before the config's (``validate_paths``).
+    """Validate ``paths`` (``default_dir`` when empty) inside the workspace ``root`` under
+    ``config``'s policy and declare their workloads; ``fallback`` is the project before the
+    config's (``validate_paths``).
 
-    Raises ``UsageError`` for a missing path or a glob matching nothing.
+    Raises ``UsageError`` for a missing path, one outside the workspace, or a glob matching nothing.
     """
-    run = validate_paths(paths, default_dir=default_dir, config=config, fallback=fallback)
+    run = validate_paths(paths, default_dir=default_dir, config=config, fallback=fallback, root=root)
     result = LoadResult(problems=list(run.problems), files=list(run.files), config=run.config)
     result.workloads = [_declare(found) for found in run.clean_workloads]
     return result

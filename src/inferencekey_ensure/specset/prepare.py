@@ -44,12 +44,14 @@ def prepare_run(
     prune: bool,
     wording: Wording,
     config: Optional[ConfigLoad] = None,
+    root: Optional[str] = None,
 ) -> PreparedRun:
-    """Raises ``UsageError`` for a path that cannot be used or a requested project no spec declares.
+    """Raises ``UsageError`` for a path that cannot be used (outside the workspace ``root``
+    included, see ``loading.discovery``) or a requested project no spec declares.
 
     The project of specs naming none: ``project``, the environment, then ``config``'s.
     """
-    loaded = load_workloads(list(paths), config=config, fallback=fallback_project(project, env))
+    loaded = load_workloads(list(paths), config=config, fallback=fallback_project(project, env), root=root)
     fallback = fallback_project(project, env, loaded.config.project)
     if only_projects:
         loaded = only_declared(loaded, only_projects, fallback, wording.only_project)

@@ -51,19 +51,25 @@ class ValidationRun:
 def validate_paths(
     paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES,
     config: Optional[ConfigLoad] = None, fallback: Optional[str] = None, warn_unresolved: bool = False,
+    root: Optional[str] = None,
 ) -> ValidationRun:
-    """Check every spec file under ``paths``; raises ``UsageError`` for unusable paths.
+    """Check every spec file under ``paths`` inside the workspace ``root`` (see
+    ``discover_spec_files``); raises ``UsageError`` for unusable paths.
 
     ``config``'s policy is checked (its own problems reported); ``fallback`` is the project of
     specs naming none before the config's ``project`` (``--project``, the environment).
     ``warn_unresolved`` (``validate``) warns at each workload no source gives a project, which
     the plan would refuse.
     """
-    spec_paths = discover_spec_files(paths, default_dir)
+    spec_paths = discover_spec_files(paths, default_dir, root=root)
     checker = FileChecker(load_schema())
     loaded_config = config or ConfigLoad()
     run = ValidationRun(config=loaded_config.config)
     for spec_path in spec_paths:
+        if spec_path.refusal is not None:
+            run.files.append(spec_path.display)
+            run.problems.append(Problem(spec_path.display, 1, 1, "$", spec_path.refusal, rule="file"))
+            continue
         parsed = parse_spec_file(spec_path.path, spec_path.display, max_bytes)
         checked = checker.check(spec_path.display, parsed)
         run.files.append(spec_path.display)

@@ -2,7 +2,9 @@
 
 The schema, the secret rule, the environment-variable rule, the per-workload rules
 and (for YAML) the 1.1-vs-1.2 traps run on every document; a problem already reported at a position is not
-reported again by a later, vaguer check.
+reported again by a later, vaguer check. A file shows at most ``MAX_PROBLEMS_PER_FILE``
+problems, then one that counts the rest: 180,000 unknown keys (under the size cap) are
+answered in seconds, in a hundred lines, and only as many schema errors are explained.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from inferencekey_ensure.validation.schema_messages import schema_problems
 from inferencekey_ensure.validation.secret_rule import key_secrets, value_secret
 from inferencekey_ensure.validation.workload_rules import workload_problems
 from inferencekey_ensure.validation.yaml_traps import yaml_trap_problems
+
+MAX_PROBLEMS_PER_FILE = 100
 
 
 def string_problems(root: Node) -> List[Problem]:
@@ -98,13 +102,16 @@ class FileChecker:
     def check(self, display: str, parsed: ParsedText) -> FileCheck:
         """Every check over ``parsed``'s documents; the file (``display``) is stamped here, on each finding."""
         result = FileCheck(list(parsed.problems))
+        unexplained = 0
         for document in parsed.documents:
             root = document.root
             if root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == ""):
                 message = "document is empty (a stray `---`?); every document must hold a workload or `workloads: [...]`"
                 result.problems += in_file([problem_at(document.line, document.column, "$", message, rule="empty")], display)
                 continue
-            found = schema_problems(self.schema.errors(root.value), root)
+            errors = self.schema.errors(root.value)
+            unexplained += max(len(errors) - MAX_PROBLEMS_PER_FILE, 0)
+            found = schema_problems(errors[:MAX_PROBLEMS_PER_FILE], root)
             found += string_problems(root)
             for entry in workload_entries(root):
                 found += workload_problems(entry, self.policy_keys)
@@ -114,4 +121,11 @@ class FileChecker:
                 found += yaml_trap_problems(root, reported)
             result.problems += in_file(found, display)
         result.problems.sort(key=lambda problem: (problem.line, problem.column))
+        hidden = len(result.problems) - MAX_PROBLEMS_PER_FILE + unexplained
+        if hidden > 0:
+            del result.problems[MAX_PROBLEMS_PER_FILE:]
+            last = result.problems[-1]
+            message = (f"{hidden:,} more problems in this file are not shown (only the first "
+                       f"{MAX_PROBLEMS_PER_FILE}); fix these and run again")
+            result.problems.append(Problem(display, last.line, last.column, "$", message, rule="file"))
         return result
