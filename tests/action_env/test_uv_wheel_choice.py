@@ -12,6 +12,8 @@ NAMES = [
     "uv-1.0.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
     "uv-1.0.0-py3-none-musllinux_1_1_x86_64.whl",
     "uv-1.0.0-py3-none-win_amd64.whl",
+    "uv-1.0.0-py3-none-win_arm64.whl",
+    "uv-1.0.0-py3-none-win32.whl",
 ]
 WHEELS = [UvWheel("0" * 64, name, "https://files.example/" + name) for name in NAMES]
 
@@ -36,6 +38,12 @@ def test_macos_tells_apple_silicon_from_intel() -> None:
     assert chosen("darwin", "x86_64", "") == NAMES[0]
 
 
-def test_no_wheel_for_an_unknown_cpu_or_windows_means_pip() -> None:
+def test_windows_takes_the_wheel_of_its_cpu() -> None:
+    assert chosen("win32", "AMD64", "") == NAMES[6]
+    assert chosen("win32", "ARM64", "") == NAMES[7]
+    assert chosen("win32", "x86", "") == NAMES[8]
+
+
+def test_no_wheel_for_an_unknown_cpu_means_pip() -> None:
     assert chosen("linux", "riscv64", "glibc") == ""
-    assert chosen("win32", "AMD64", "") == ""
+    assert chosen("win32", "IA64", "") == ""

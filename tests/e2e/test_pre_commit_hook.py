@@ -1,9 +1,9 @@
 """The pre-commit hook: the manifest, its entry point, and the real ``try-repo``.
 
 ``pre-commit try-repo`` installs this checkout into an isolated environment with
-pip, which needs the package index (as CI's own install does). The entry-point
-test runs the hook the way pre-commit would, but offline, so the manifest is
-covered even where no index can be reached.
+pip, from the tests' loopback package index (``support/package_index.py``: the
+hook's dependencies and its build backend, hash-checked, cached outside the
+repository). The entry-point test runs the hook the way pre-commit would.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from support.package_index import PackageIndex
 from support.validation import EXAMPLES, MINIMAL, REPO, write
 
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 HOOK_IDS = [hook["id"] for hook in MANIFEST]
-_INDEX_UNREACHABLE = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|No matching distribution")
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -83,31 +83,26 @@ def test_the_hook_entry_passes_valid_specs_and_fails_with_located_errors(user_re
     assert "inferencekey/broken.yaml:4:10: $.backend: 'vlm' is not a known backend; did you mean 'vllm'?" in failed.stdout
 
 
-def _try_repo(user_repo: Path, hook_id: str, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+def _try_repo(user_repo: Path, hook_id: str, home: Path, index: PackageIndex) -> subprocess.CompletedProcess:
+    env = {**os.environ, **index.pip_env(), "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     env.pop("GITHUB_ACTIONS", None)
     _git(user_repo, "add", "-A")
-    completed = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook_id, "--all-files"],
         cwd=user_repo, env=env, capture_output=True, text=True, timeout=900,
     )
-    log = home / "pre-commit.log"
-    details = completed.stdout + completed.stderr + (log.read_text(errors="replace") if log.exists() else "")
-    if completed.returncode not in (0, 1) and _INDEX_UNREACHABLE.search(details):
-        pytest.skip("pre-commit could not install the hook: the package index is unreachable")
-    return completed
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="try-repo needs this checkout to be a git repository")
-def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request):
+def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request, package_index):
     # One hook environment per checkout state, reused across runs of the suite.
     home = Path(request.config.cache.mkdir("pre-commit-home"))
-    passed = _try_repo(user_repo, "inferencekey-validate", home)
+    passed = _try_repo(user_repo, "inferencekey-validate", home, package_index)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"validate InferenceKey workload specs\.+Passed", passed.stdout)
     write(user_repo, "inferencekey/broken.yaml", MINIMAL + "vllm_version: 0.10\n")
-    failed = _try_repo(user_repo, "inferencekey-validate", home)
+    failed = _try_repo(user_repo, "inferencekey-validate", home, package_index)
     assert failed.returncode == 1
     assert re.search(r"validate InferenceKey workload specs\.+Failed", failed.stdout)
     assert (
@@ -118,11 +113,11 @@ def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="try-repo needs this checkout to be a git repository")
-def test_pre_commit_holds_the_repository_policy_at_the_offending_line(user_repo, request):
+def test_pre_commit_holds_the_repository_policy_at_the_offending_line(user_repo, request, package_index):
     home = Path(request.config.cache.mkdir("pre-commit-home"))
     write(user_repo, ".ik-ensure.yaml", "policy:\n  allowed_backends: [ollama]\n  require_fields: [gpu_resource_id]\n"
                                         "  advisory: [require_fields]\n")
-    failed = _try_repo(user_repo, "inferencekey-validate", home)
+    failed = _try_repo(user_repo, "inferencekey-validate", home, package_index)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     lines = failed.stdout.splitlines()
     assert any(line.startswith("inferencekey/chat.yaml:") and line.endswith("[policy/allowed_backends]")

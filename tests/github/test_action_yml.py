@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any, Dict, List
@@ -15,8 +16,8 @@ from inferencekey_ensure.github.inputs import env_name
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",
           "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project",
-          "require-reviewed-plan", "config", "max-spend-increase", "cache-environment"]
-SETUP_INPUTS = ["cache-environment"]
+          "require-reviewed-plan", "config", "max-spend-increase", "cache-environment", "index-url"]
+SETUP_INPUTS = ["cache-environment", "index-url"]
 OUTPUTS = ["endpoint-refs", "plan", "plan-file", "has-changes", "changes", "comment-url", "project-slug", "workload-slug",
            "plan-digest", "projects", "sarif-file"]
 
@@ -61,6 +62,8 @@ def test_every_input_reaches_the_cli_through_env_under_the_name_it_reads() -> No
 def run_setup(tmp_path: Path, path: str) -> subprocess.CompletedProcess:
     script = tmp_path / "setup.sh"
     script.write_text(steps()[0]["run"])
+    (tmp_path / "action").mkdir()
+    shutil.copy2(Path(__file__).resolve().parents[2] / "action" / "find-python.sh", tmp_path / "action")
     env = {"PATH": path, "GITHUB_ACTION_PATH": str(tmp_path), "GITHUB_OUTPUT": str(tmp_path / "out"),
            "RUNNER_TEMP": str(tmp_path)}
     return subprocess.run(["/bin/bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
@@ -71,15 +74,15 @@ def test_setup_fails_clearly_without_python3(tmp_path: Path) -> None:
     empty.mkdir()
     result = run_setup(tmp_path, str(empty))
     assert result.returncode == 1
-    assert result.stdout.startswith("::error title=ik-ensure needs Python::python3 was not found")
+    assert result.stdout.startswith("::error title=ik-ensure needs Python::No python3, python or py -3 runs")
 
 
 def test_setup_fails_clearly_with_python_older_than_3_9(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "python3"
-    fake.write_text('#!/bin/sh\ncase "$*" in *version_info*) exit 1;; *python_version*) echo 3.8.18;; esac\n')
+    fake.write_text("#!/bin/sh\necho 3.8.18\nexit 3\n")
     fake.chmod(0o755)
     result = run_setup(tmp_path, str(bin_dir))
     assert result.returncode == 1
-    assert re.search(r"^::error title=ik-ensure needs Python 3\.9\+::python3 on this runner is 3\.8\.18", result.stdout)
+    assert re.search(r"^::error title=ik-ensure needs Python 3\.9\+::On this runner python3 is 3\.8\.18", result.stdout)

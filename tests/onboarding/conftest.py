@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from support.fixtures import emulator, platform  # noqa: F401 - fixtures, found by name
+from support.fixtures import emulator, package_index, platform  # noqa: F401 - fixtures, found by name
 
 

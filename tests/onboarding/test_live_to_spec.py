@@ -7,7 +7,7 @@ from typing import Any, Dict
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inferencekey_ensure.domain.drift import compute_drift, replacement_diff, same_json
@@ -17,7 +17,6 @@ from inferencekey_ensure.onboarding.live_to_spec import live_to_spec
 from inferencekey_ensure.onboarding.spec_files import spec_file_text
 from inferencekey_ensure.onboarding.yaml_text import mapping_document, scalar
 from inferencekey_ensure.specset.load import load_workloads
-from inferencekey_ensure.validation.interpolation_rule import value_interpolation
 from support.strategies import spec_fields
 
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
@@ -28,12 +27,6 @@ _JSON = st.recursive(
 )
 
 
-def _reads_a_variable(fields: Dict[str, Any]) -> bool:
-    """A value such as ``$A`` that validate flags as an environment-variable reference (issue 8)."""
-    return any(isinstance(value, str) and value_interpolation(value, 1, 1, (name,)) is not None
-               for name, value in fields.items())
-
-
 def _live(fields: Dict[str, Any]) -> Any:
     return normalise_live({"id": "w-1", **create_body(WorkloadSpec(**fields))})
 
@@ -41,7 +34,6 @@ def _live(fields: Dict[str, Any]) -> Any:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fields=spec_fields())
 def test_the_imported_file_loads_to_a_spec_with_the_same_wire_body_and_no_drift(fields, tmp_path):
-    assume(not _reads_a_variable(fields))
     live = _live(fields)
     imported = live_to_spec(live, "acme")
     assert imported.notes == [] and imported.complete

@@ -124,10 +124,13 @@ def seed(server: EmulatorServer, workloads: Sequence[Dict[str, Any]]) -> None:
 
 
 def engine_apply(server: EmulatorServer, folder: Path, *, mode: str = RECONCILE,
-                 retry: RetryPolicy = FAST_RETRY, **request: Any) -> RunReport:
-    """One ``apply`` (or ``plan``) through the real engine, client and loopback HTTP."""
+                 retry: RetryPolicy = FAST_RETRY, timeout_s: Optional[float] = None, **request: Any) -> RunReport:
+    """One ``apply`` (or ``plan``) through the real engine, client and loopback HTTP.
+
+    ``timeout_s`` is the client's connect and read timeout (the defaults when None).
+    """
     env = {TOKEN_ENV: TOKEN, BASE_URL_ENV: server.url}
-    settings = resolve_settings(server.url, env, retry=retry)
+    settings = resolve_settings(server.url, env, retry=retry, connect_timeout=timeout_s, read_timeout=timeout_s)
     with ControlPlaneClient(settings) as client:
         return run(RunRequest(mode=mode, env=env, **request), load_workloads([str(folder)]), already_open(client))
 

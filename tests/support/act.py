@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,11 +11,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List
 
+from .loopback import closed_port
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ACT = Path(sys.executable).parent / "act"
-# What a failed install from the package index says: such a run is skipped, not failed.
-INSTALL_FAILED = ("Could not find a version", "No matching distribution", "Failed to establish a new connection",
-                  "Network is unreachable", "Temporary failure in name resolution")
+
+
+def offline_env() -> Dict[str, str]:
+    """act's environment, its jobs' included: every HTTP(S) request not to 127.0.0.1 goes to a dead proxy.
+
+    The jobs install from the tests' loopback index (``index-url``) and talk to the
+    loopback emulator and fake GitHub; anything else they tried would fail the run.
+    """
+    dead = f"http://127.0.0.1:{closed_port()}"
+    env = {name: value for name, value in os.environ.items() if name.lower() not in ("no_proxy", "all_proxy")}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env[name] = env[name.lower()] = dead
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    return env
 
 
 @dataclass

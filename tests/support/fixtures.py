@@ -14,6 +14,7 @@ from inferencekey_ensure.plan.model import Target
 
 from .emulator import TOKEN, start_emulator
 from .engine import make_live, make_spec, make_target
+from .package_index import PackageIndex, every_file
 
 
 @pytest.fixture
@@ -47,3 +48,10 @@ def platform(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Emula
     monkeypatch.setenv(BASE_URL_ENV, emulator.url)
     monkeypatch.delenv("INFERENCEKEY_PROJECT", raising=False)
     return emulator
+
+
+@pytest.fixture(scope="session")
+def package_index() -> Iterator[PackageIndex]:
+    """Every wheel the action and the pre-commit hook install, served from 127.0.0.1 (see package_index)."""
+    with PackageIndex(every_file()) as index:
+        yield index

@@ -23,8 +23,10 @@ OPTIONAL_FIELDS = ("description", "command", "vllm_version", "task_type", "worke
                    "gpu_resource_id", "config")
 
 # Cheap draws: small pools plus a little free Unicode text where any string goes.
-# Nothing drawn may look like a credential (specs refuse those; another suite covers it).
-_free_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
+# Nothing drawn may look like a credential or an environment-variable reference
+# (`$A`, `${A}`, `%A%`): validate refuses both (other suites cover them), and these
+# strategies make only specs it accepts.
+_free_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="$%"), max_size=8)
 non_blank = st.one_of(
     st.sampled_from(["Chat", "Support bot", "Émbed ✓", "x", " padded ", "Line\nbreak", "0"]),
     _free_text.filter(lambda text: text.strip() != "" and not text.startswith("ik_")),

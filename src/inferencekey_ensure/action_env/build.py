@@ -4,7 +4,16 @@ uv is fetched as one wheel pinned by sha256 in ``action/uv-wheels.lock`` and
 only its binary is unpacked; it installs with ``--require-hashes``, binary wheels
 only and no dependency resolution, and reads no configuration file or ``UV_*``
 variable from the job (a workspace's ``uv.toml`` cannot change what it does).
-pip, the fallback, gets the same flags.
+pip, the fallback, gets the same flags and no ``pip.conf`` or ``PIP_*``. Both
+download from one index (``index.py``); a file whose hash is not the locked one
+stops the build (``TamperedWheel``), it never falls back to another installer.
+
+Every process started here runs isolated from the job's Python settings:
+``-I`` where it is a Python, an environment without ``PYTHONPATH``,
+``PYTHONHOME``, ``PYTHONSTARTUP``, ``PYTHONUSERBASE`` (nor any other
+``PYTHON*``), the user site off, and this job's own work folder (outside the
+workspace) as its current folder. pip is never run as ``pip --python``: that
+re-runs pip under the target interpreter without ``-I``.
 """
 
 from __future__ import annotations
@@ -12,42 +21,61 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
-import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
 
+from inferencekey_ensure.action_env import index
 from inferencekey_ensure.action_env.locks import UvWheel
 from inferencekey_ensure.action_env.record import parse_record
 from inferencekey_ensure.action_env.verify import record_hash, site_packages, venv_python
 from inferencekey_ensure.domain.errors import IkEnsureError
 
-DOWNLOAD_TIMEOUT_S = 60
+COMPILE_TIMEOUT_S = 300
 _LOCKED_INSTALL = ["--no-deps", "--require-hashes", "--only-binary", ":all:"]
+# What uv and pip say when a downloaded file is not the one the lock names.
+_HASH_MISMATCH = re.compile(r"hash mismatch|do not match the hashes", re.IGNORECASE)
+
+
+# A private mirror's certificate authority is the job's to give; it decides nothing about what is installed.
+_KEPT = frozenset({"PIP_CERT", "PIP_CLIENT_CERT"})
 
 
 class BuildError(IkEnsureError):
     """A step of the build failed; the message says which and what to do."""
 
 
-def create_venv(folder: Path) -> Path:
-    done = subprocess.run([sys.executable, "-I", "-m", "venv", "--without-pip", str(folder)],
-                          capture_output=True, text=True)
+class TamperedWheel(BuildError):
+    """The index served a file whose sha256 is not the locked one: nothing from it may run."""
+
+
+def child_env(base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The job's environment without anything that changes what a Python or an installer loads."""
+    base = os.environ if base is None else base
+    env = {name: value for name, value in base.items()
+           if not name.upper().startswith(("PYTHON", "PIP_", "UV_")) or name.upper() in _KEPT}
+    env.update({"PYTHONNOUSERSITE": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INPUT": "1"})
+    return env
+
+
+def create_venv(folder: Path, work: Path) -> Path:
+    done = _run([sys.executable, "-I", "-m", "venv", "--without-pip", str(folder)], work)
     if done.returncode != 0:
         raise BuildError("python3 -m venv failed. On Debian or Ubuntu runners install the python3-venv package, "
                          "or add actions/setup-python before this action.")
     return venv_python(folder)
 
 
-def fetch_uv(wheel: UvWheel, work: Path) -> Path:
-    """Download the pinned uv wheel, check its hash, unpack only the ``uv`` binary."""
-    with urllib.request.urlopen(wheel.url, timeout=DOWNLOAD_TIMEOUT_S) as response:  # noqa: S310 - https URL from the lock
-        data = response.read()
+def fetch_uv(wheel: UvWheel, work: Path, index_url: str = index.DEFAULT_INDEX_URL) -> Path:
+    """Download the pinned uv wheel from the index, check its hash, unpack only the ``uv`` binary."""
+    data = index.download(index.locked_file_url(index_url, "uv", wheel.filename, wheel.url))
     actual = hashlib.sha256(data).hexdigest()
     if actual != wheel.sha256:
-        raise BuildError(f"{wheel.filename} has sha256 {actual}, the lock says {wheel.sha256}")
+        raise TamperedWheel(f"{wheel.filename} from {index.shown(index_url)} has sha256 {actual}, "
+                            f"but action/uv-wheels.lock says {wheel.sha256}: it was not installed, nothing ran")
     binary = "uv.exe" if os.name == "nt" else "uv"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         member = next(name for name in archive.namelist() if name.endswith("/scripts/" + binary))
@@ -57,35 +85,71 @@ def fetch_uv(wheel: UvWheel, work: Path) -> Path:
     return target
 
 
-def _uv_env(work: Path) -> Dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("UV_")}
-    env.update({"UV_CACHE_DIR": str(work / "uv-cache"), "UV_PYTHON_DOWNLOADS": "never"})
-    return env
+def _run(command: List[str], work: Path, extra: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=str(work), env={**child_env(), **(extra or {})}, capture_output=True,
+                          text=True)
 
 
-def _run(command: List[str], work: Path, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=str(work), env=env, capture_output=True, text=True)
+def _failed(installer: str, done: subprocess.CompletedProcess[str], index_url: str) -> BuildError:
+    detail = (done.stdout + done.stderr).strip()[-2000:]
+    if _HASH_MISMATCH.search(detail):
+        return TamperedWheel(f"{index.shown(index_url)} served a file whose sha256 is not the one "
+                             f"action/requirements.lock names; nothing was installed and nothing ran. "
+                             f"{installer} said: {detail}")
+    return BuildError(f"{installer} could not install the locked wheels from {index.shown(index_url)}: {detail}")
 
 
-def install_with_uv(uv: Path, python: Path, lock: Path, work: Path) -> None:
+def install_with_uv(uv: Path, python: Path, lock: Path, work: Path, index_url: str = index.DEFAULT_INDEX_URL) -> None:
     done = _run([str(uv), "pip", "install", "--quiet", "--no-config", "--python", str(python),
-                 *_LOCKED_INSTALL, "-r", str(lock)], work, _uv_env(work))
+                 "--index-url", index_url, *_LOCKED_INSTALL, "-r", str(lock)], work,
+                {"UV_CACHE_DIR": str(work / "uv-cache"), "UV_PYTHON_DOWNLOADS": "never"})
     if done.returncode != 0:
-        raise BuildError("uv could not install the locked wheels: " + done.stderr.strip()[-2000:])
+        raise _failed("uv", done, index_url)
 
 
-def install_with_pip(python: Path, lock: Path, work: Path) -> None:
-    """pip of this interpreter (22.3+ can install into another venv), else one bootstrapped into the venv."""
-    host = [sys.executable, "-I", "-m", "pip", "--python", str(python)]
+def install_with_pip(python: Path, lock: Path, work: Path, index_url: str = index.DEFAULT_INDEX_URL) -> None:
+    """pip of this interpreter into the venv (``--prefix``), else a pip bootstrapped into the venv.
+
+    The venv is made from this same interpreter, so this pip picks the wheels the
+    venv's Python needs and lays them out as the venv does, without ``pip --python`` (what this
+    Python has installed itself is not looked at).
+    """
+    host = [sys.executable, "-I", "-m", "pip"]
     if _run(host + ["--version"], work).returncode == 0:
-        pip = host
+        pip, into = host, ["--prefix", str(python.parents[1]), "--ignore-installed", "--no-warn-script-location"]
     else:
         _run([str(python), "-I", "-m", "ensurepip", "--default-pip"], work)
-        pip = [str(python), "-I", "-m", "pip"]
+        pip, into = [str(python), "-I", "-m", "pip"], []
     done = _run(pip + ["install", "--quiet", "--disable-pip-version-check", "--no-input", "--no-compile",
-                       *_LOCKED_INSTALL, "-r", str(lock)], work)
+                       "--no-cache-dir", "--index-url", index_url, *into, *_LOCKED_INSTALL, "-r", str(lock)], work)
     if done.returncode != 0:
-        raise BuildError("pip could not install the locked wheels: " + done.stderr.strip()[-2000:])
+        raise _failed("pip", done, index_url)
+
+
+def start_compiling(folder: Path, python: Path, work: Path) -> Optional["subprocess.Popen[bytes]"]:
+    """Start writing bytecode for every module under ``folder``, on all cores, in the background.
+
+    A fresh runner has none, neither for the action's own code (just checked
+    out) nor for the wheels just installed, and the run step would compile what
+    it imports one module after another. Started while the wheels download, this
+    costs the job almost nothing. It only saves time, so a failure is ignored
+    (the run step then compiles, or runs from source if it cannot write).
+    """
+    try:
+        return subprocess.Popen([str(python), "-I", "-m", "compileall", "-q", "-j", "0", str(folder)], cwd=str(work),
+                                env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def finish_compiling(process: Optional["subprocess.Popen[bytes]"]) -> None:
+    if process is None:
+        return
+    try:
+        process.wait(timeout=COMPILE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def compile_and_record(env: Path) -> None:
@@ -98,7 +162,7 @@ def compile_and_record(env: Path) -> None:
     root = site_packages(env)
     if root is None:
         raise BuildError(f"{env} has no single site-packages folder")
-    done = _run([str(python), "-I", "-m", "compileall", "-q", str(root)], env)
+    done = _run([str(python), "-I", "-m", "compileall", "-q", "-j", "0", str(root)], env)
     if done.returncode != 0:
         raise BuildError("compiling the environment failed: " + (done.stdout + done.stderr).strip()[-2000:])
     tag = sys.implementation.cache_tag

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Iterable, List
 
 from inferencekey_ensure.action_env.interpreter import Interpreter
-from inferencekey_ensure.action_env.locks import REQUIREMENTS_LOCK, UV_WHEELS_LOCK
+from inferencekey_ensure.action_env.locks import PYLOCK, REQUIREMENTS_LOCK, UV_WHEELS_LOCK
 
 _BUILDER = Path("src", "inferencekey_ensure", "action_env")
 
 
 def keyed_files(action_root: Path) -> List[Path]:
     builder = sorted((action_root / _BUILDER).glob("*.py"))
-    fixed = [action_root / REQUIREMENTS_LOCK, action_root / UV_WHEELS_LOCK, action_root / "action" / "launch.py"]
+    fixed = [action_root / REQUIREMENTS_LOCK, action_root / PYLOCK, action_root / UV_WHEELS_LOCK,
+             action_root / "action" / "launch.py"]
     return fixed + builder
 
 

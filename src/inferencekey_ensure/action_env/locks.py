@@ -13,9 +13,11 @@ from pathlib import PurePath
 from typing import List, Optional, Sequence
 
 REQUIREMENTS_LOCK = PurePath("action", "requirements.lock")
+PYLOCK = PurePath("action", "pylock.toml")
 UV_WHEELS_LOCK = PurePath("action", "uv-wheels.lock")
 
 _MACHINE_ALIASES = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64"}
+_WINDOWS_TAGS = {"amd64": "win_amd64", "x86_64": "win_amd64", "arm64": "win_arm64", "x86": "win32"}
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,13 @@ def uv_wheel_for(wheels: Sequence[UvWheel], system: str, machine: str, libc: str
 
     macOS names Apple silicon ``arm64`` where Linux says ``aarch64``; a Linux
     without glibc is taken to be musl. The oldest glibc baseline is preferred.
+    Windows says ``AMD64``, ``ARM64`` or ``x86``.
     """
     machine = machine.lower()
+    if system == "win32":
+        tag = _WINDOWS_TAGS.get(machine)
+        fitting = [wheel for wheel in wheels if tag in wheel.platform_tags]
+        return fitting[0] if fitting else None
     if system == "darwin":
         wanted = ("macosx_", "_arm64" if machine in ("arm64", "aarch64") else "_" + _MACHINE_ALIASES.get(machine, machine))
     elif system.startswith("linux"):
