@@ -10,6 +10,7 @@ import cmarkgfm
 import httpx
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig
 from support.action_harness import (
     GITHUB_TOKEN,
@@ -92,7 +93,7 @@ def test_a_second_push_edits_the_same_comment(run_action: Runner, github: FakeGi
     assert [c["id"] for c in comments] == [first["id"]]
     assert '- "llama3:8b"\n+ "llama3:70b"' in str(comments[0]["body"])
     assert len(github.requests_of("POST")) == 1 and len(github.requests_of("PATCH")) == 1
-    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "model_name" in result.log
+    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "drifted from its spec (update): model\n" in result.log
 
 
 def test_reconcile_changes_the_platform_and_the_next_preview_says_no_changes(run_action: Runner, github: FakeGitHub,
@@ -209,15 +210,15 @@ def test_comment_never_makes_no_github_request(run_action: Runner, github: FakeG
     assert github.requests == []
 
 
-def test_bad_inputs_exit_2_naming_the_input(run_action: Runner) -> None:
+def test_bad_inputs_are_usage_errors_naming_the_input(run_action: Runner) -> None:
     result = run_action(mode="deploy")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `mode` must be one of preview, reconcile" in result.log
 
 
 def test_a_missing_spec_path_is_a_usage_error(run_action: Runner) -> None:
     result = run_action(specs="nowhere/")
-    assert result.code == 2 and "input `specs`" in result.log
+    assert result.code == exit_codes.USAGE and "input `specs`" in result.log
     assert result.outputs["has-changes"] == "false"
 
 
@@ -274,7 +275,7 @@ def test_reconcile_logs_each_write_as_it_completes(run_action: Runner) -> None:
 
 def test_prune_over_a_spec_file_is_refused_before_any_request(run_action: Runner, emulator: EmulatorServer) -> None:
     result = run_action(mode="reconcile", prune="true", specs="inferencekey/chat.yaml")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `prune` refused" in result.log and "project(s) acme" in result.log
     assert "inferencekey/chat.yaml (a file)" in result.log
     assert emulator.request_log == []
@@ -285,7 +286,7 @@ def test_prune_over_a_sub_folder_of_the_spec_root_is_refused_before_any_request(
     (workspace / "inferencekey" / "team-a").mkdir()
     (workspace / "inferencekey" / "chat.yaml").rename(workspace / "inferencekey" / "team-a" / "chat.yaml")
     result = run_action(mode="reconcile", prune="true", specs="inferencekey/team-a/")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `prune` refused" in result.log
     assert "inferencekey/team-a/ (a sub-folder of the spec root" in result.log
     assert emulator.request_log == []
@@ -558,7 +559,7 @@ def test_under_the_requirement_a_preview_without_changes_still_records_its_plan(
 
 def test_the_requirement_cannot_go_without_the_comment(run_action: Runner) -> None:
     result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", comment="never")
-    assert result.code == 2 and "require-reviewed-plan" in result.log
+    assert result.code == exit_codes.USAGE and "require-reviewed-plan" in result.log
 
 
 def test_invalid_specs_on_the_merged_commit_tell_the_pr_the_reconcile_failed(run_action: Runner, github: FakeGitHub,
@@ -623,7 +624,7 @@ def test_invalid_specs_list_no_projects(run_action: Runner, workspace: Path, sdk
 
 def test_a_usage_error_still_sets_the_projects_output(run_action: Runner) -> None:
     result = run_action(specs="nowhere/")
-    assert result.code == 2 and result.outputs["projects"] == "[]"
+    assert result.code == exit_codes.USAGE and result.outputs["projects"] == "[]"
 
 
 @pytest.mark.parametrize("mode", ["preview", "reconcile"])
@@ -642,7 +643,7 @@ def test_a_spec_folder_with_no_spec_yet_lists_no_projects_and_requests_nothing(r
 def test_another_folder_with_no_spec_is_still_a_usage_error(run_action: Runner, workspace: Path) -> None:
     (workspace / "empty").mkdir()
     result = run_action(specs="empty/")
-    assert result.code == 2 and "no spec files" in result.log and result.outputs["projects"] == "[]"
+    assert result.code == exit_codes.USAGE and "no spec files" in result.log and result.outputs["projects"] == "[]"
 
 
 def _fleet(workspace: Path, emulator: EmulatorServer) -> None:
@@ -723,4 +724,4 @@ def test_every_run_that_validated_writes_sarif_and_names_it_in_sarif_file(run_ac
 
 def test_a_missing_config_file_is_an_input_error(run_action: Runner) -> None:
     result = run_action(config="nope.yaml")
-    assert result.code == 2 and "input `config`: config file not found: nope.yaml" in result.log
+    assert result.code == exit_codes.USAGE and "input `config`: config file not found: nope.yaml" in result.log
