@@ -18,6 +18,7 @@ fails until the lock matches ``pyproject.toml`` again.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -56,6 +57,11 @@ def uv_wheel_lines(version: str) -> List[str]:
 
 
 def main() -> int:
+    if shutil.which("uv") is None:
+        print(f"{COMMAND}: uv is not on PATH; it resolves the locks and its own release is the one locked. "
+              "Install it (pip install uv, or pipx install uv) and run this again; nothing was changed.",
+              file=sys.stderr)
+        return 2
     compile_lock(REQUIREMENTS)
     compile_lock(PYLOCK)
     version = uv_version()

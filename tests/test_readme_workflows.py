@@ -3,7 +3,7 @@
 Every ```yaml block of the README or a page of docs/ that has an ``on:`` is a workflow. zizmor
 (offline, default persona) may report nothing on them or on action.yml but the
 tag pin of this action itself (users pin it to the release they choose);
-check-jsonschema's vendored GitHub schemas accept them.
+actionlint passes them and init's, and check-jsonschema's vendored GitHub schemas accept them.
 """
 
 from __future__ import annotations
@@ -67,6 +67,19 @@ def test_zizmor_finds_nothing_but_the_tag_pin_of_this_action(workflow_files: Lis
     assert len(findings) == len(workflow_files)
 
 
+def test_actionlint_passes_every_workflow_a_user_may_copy(tmp_path: Path) -> None:
+    # The README's and docs/'s complete workflows, and both shapes init writes.
+    paths = []
+    for name, workflow_text in _all_workflow_texts().items():
+        path = tmp_path / f"{name.replace(':', '-')}.yml"
+        path.write_text(workflow_text, encoding="utf-8")
+        paths.append(path)
+    done = subprocess.run([str(BIN / "actionlint"), *map(str, paths)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(paths) == len(workflow_texts()) + 4
+
+
 @pytest.mark.parametrize("schema,kind", [("vendor.github-workflows", "workflows"), ("vendor.github-actions", "action")])
 def test_check_jsonschema_accepts_the_workflows_and_the_action(workflow_files: List[Path], schema: str,
                                                                kind: str) -> None:
@@ -110,13 +123,17 @@ def test_no_workflow_uses_pull_request_target_and_the_readme_warns_against_it() 
     assert "**Never run a workflow on `pull_request_target` that checks out the pull request's code**" in README
 
 
-def _all_workflows() -> Dict[str, Dict[str, Any]]:
+def _all_workflow_texts() -> Dict[str, str]:
     """Every workflow a user may copy: the README's, docs/'s and the ones init writes (both shapes)."""
-    found = {f"page-{index}": yaml.safe_load(text) for index, text in enumerate(workflow_texts())}
+    found = {f"page-{index}": text for index, text in enumerate(workflow_texts())}
     for matrix in (False, True):
         for path, text in init_workflows("main", matrix).items():
-            found[f"init{'-matrix' if matrix else ''}:{path.name}"] = yaml.safe_load(text)
+            found[f"init{'-matrix' if matrix else ''}:{path.name}"] = text
     return found
+
+
+def _all_workflows() -> Dict[str, Dict[str, Any]]:
+    return {name: yaml.safe_load(text) for name, text in _all_workflow_texts().items()}
 
 
 def test_one_secret_and_environment_naming_everywhere() -> None:

@@ -10,6 +10,7 @@ import cmarkgfm
 import httpx
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig
 from support.action_harness import (
     GITHUB_TOKEN,
@@ -92,7 +93,7 @@ def test_a_second_push_edits_the_same_comment(run_action: Runner, github: FakeGi
     assert [c["id"] for c in comments] == [first["id"]]
     assert '- "llama3:8b"\n+ "llama3:70b"' in str(comments[0]["body"])
     assert len(github.requests_of("POST")) == 1 and len(github.requests_of("PATCH")) == 1
-    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "model_name" in result.log
+    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "drifted from its spec (update): model\n" in result.log
 
 
 def test_reconcile_changes_the_platform_and_the_next_preview_says_no_changes(run_action: Runner, github: FakeGitHub,
@@ -127,7 +128,9 @@ def test_no_sdk_token_only_validates_and_says_how_to_set_it_up(run_action: Runne
     result = run_action(sdk_token=None, event_name="push")
     assert result.code == 0
     assert emulator.request_log == []
-    assert "no InferenceKey SDK token" in result.summary and "secrets.INFERENCEKEY_SDK_TOKEN" in result.summary
+    assert "no InferenceKey SDK token" in result.summary
+    # A preview reads with the read-only token the workflows name; the write token is the reconcile's.
+    assert "`sdk-token: ${{ secrets.INFERENCEKEY_SDK_READ_TOKEN }}` in a preview" in result.summary
 
 
 def test_invalid_specs_fail_with_located_annotations_and_no_request(run_action: Runner, workspace: Path,
@@ -211,15 +214,15 @@ def test_comment_never_writes_nothing_to_github_and_only_lists_the_prs_files(run
     assert [(request.method, request.path) for request in github.requests] == [("GET", f"/repos/{REPOSITORY}/pulls/7/files")]
 
 
-def test_bad_inputs_exit_2_naming_the_input(run_action: Runner) -> None:
+def test_bad_inputs_are_usage_errors_naming_the_input(run_action: Runner) -> None:
     result = run_action(mode="deploy")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `mode` must be one of preview, reconcile" in result.log
 
 
 def test_a_missing_spec_path_is_a_usage_error(run_action: Runner) -> None:
     result = run_action(specs="nowhere/")
-    assert result.code == 2 and "input `specs`" in result.log
+    assert result.code == exit_codes.USAGE and "input `specs`" in result.log
     assert result.outputs["has-changes"] == "false"
 
 
@@ -276,7 +279,7 @@ def test_reconcile_logs_each_write_as_it_completes(run_action: Runner) -> None:
 
 def test_prune_over_a_spec_file_is_refused_before_any_request(run_action: Runner, emulator: EmulatorServer) -> None:
     result = run_action(mode="reconcile", prune="true", specs="inferencekey/chat.yaml")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `prune` refused" in result.log and "project(s) acme" in result.log
     assert "inferencekey/chat.yaml (a file)" in result.log
     assert emulator.request_log == []
@@ -287,7 +290,7 @@ def test_prune_over_a_sub_folder_of_the_spec_root_is_refused_before_any_request(
     (workspace / "inferencekey" / "team-a").mkdir()
     (workspace / "inferencekey" / "chat.yaml").rename(workspace / "inferencekey" / "team-a" / "chat.yaml")
     result = run_action(mode="reconcile", prune="true", specs="inferencekey/team-a/")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `prune` refused" in result.log
     assert "inferencekey/team-a/ (a sub-folder of the spec root" in result.log
     assert emulator.request_log == []
@@ -560,7 +563,7 @@ def test_under_the_requirement_a_preview_without_changes_still_records_its_plan(
 
 def test_the_requirement_cannot_go_without_the_comment(run_action: Runner) -> None:
     result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", comment="never")
-    assert result.code == 2 and "require-reviewed-plan" in result.log
+    assert result.code == exit_codes.USAGE and "require-reviewed-plan" in result.log
 
 
 def test_invalid_specs_on_the_merged_commit_tell_the_pr_the_reconcile_failed(run_action: Runner, github: FakeGitHub,
@@ -627,7 +630,7 @@ def test_invalid_specs_list_no_projects(run_action: Runner, workspace: Path, sdk
 
 def test_a_usage_error_still_sets_the_projects_output(run_action: Runner) -> None:
     result = run_action(specs="nowhere/")
-    assert result.code == 2 and result.outputs["projects"] == "[]"
+    assert result.code == exit_codes.USAGE and result.outputs["projects"] == "[]"
 
 
 @pytest.mark.parametrize("mode", ["preview", "reconcile"])
@@ -646,7 +649,7 @@ def test_a_spec_folder_with_no_spec_yet_lists_no_projects_and_requests_nothing(r
 def test_another_folder_with_no_spec_is_still_a_usage_error(run_action: Runner, workspace: Path) -> None:
     (workspace / "empty").mkdir()
     result = run_action(specs="empty/")
-    assert result.code == 2 and "no spec files" in result.log and result.outputs["projects"] == "[]"
+    assert result.code == exit_codes.USAGE and "no spec files" in result.log and result.outputs["projects"] == "[]"
 
 
 def _fleet(workspace: Path, emulator: EmulatorServer) -> None:
@@ -727,4 +730,4 @@ def test_every_run_that_validated_writes_sarif_and_names_it_in_sarif_file(run_ac
 
 def test_a_missing_config_file_is_an_input_error(run_action: Runner) -> None:
     result = run_action(config="nope.yaml")
-    assert result.code == 2 and "input `config`: config file not found: nope.yaml" in result.log
+    assert result.code == exit_codes.USAGE and "input `config`: config file not found: nope.yaml" in result.log

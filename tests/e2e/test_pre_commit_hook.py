@@ -46,7 +46,7 @@ def user_repo(tmp_path):
 def test_the_manifest_declares_a_serial_python_hook_named_as_documented():
     assert HOOK_IDS == ["inferencekey-validate"]
     for hook in MANIFEST:
-        assert hook["entry"] == "ik-ensure validate" and hook["language"] == "python"
+        assert hook["entry"] == "ik-ensure validate --siblings" and hook["language"] == "python"
         assert hook["pass_filenames"] is True and hook["require_serial"] is True
 
 
@@ -109,6 +109,59 @@ def test_pre_commit_try_repo_runs_the_real_hook(user_repo, request, package_inde
         'inferencekey/broken.yaml:5:15: $.vllm_version: `0.10` is read as the number 0.1 (YAML 1.1), '
         'not a string; quote it: "0.10" [coercion]'
     ) in failed.stdout
+
+
+def _snapshot_of_this_checkout(tmp_path: Path) -> tuple:
+    """This checkout, uncommitted changes included, as a one-commit repository and its rev.
+
+    A normal commit runs hooks from a ``repo:`` at a ``rev:``; fixed dates make the rev
+    depend on the files alone, so the hook environment is built once per checkout state.
+    """
+    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    snapshot = tmp_path / "hook-repo"
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    fixed = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+             "GIT_AUTHOR_NAME": "snapshot", "GIT_AUTHOR_EMAIL": "snapshot@example.com",
+             "GIT_COMMITTER_NAME": "snapshot", "GIT_COMMITTER_EMAIL": "snapshot@example.com"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "snapshot"]):
+        subprocess.run(["git", *args], cwd=snapshot, env=fixed, check=True, capture_output=True, timeout=60)
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=snapshot, capture_output=True, text=True, check=True).stdout.strip()
+    return snapshot, rev
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="the hook repository is made from this git checkout")
+def test_a_normal_commit_fails_a_staged_slug_colliding_with_a_committed_file(user_repo, tmp_path, request,
+                                                                              package_index):
+    snapshot, rev = _snapshot_of_this_checkout(tmp_path)
+    write(user_repo, ".pre-commit-config.yaml",
+          f"repos:\n  - repo: {snapshot.as_posix()}\n    rev: {rev}\n    hooks:\n      - id: inferencekey-validate\n")
+    env = {**os.environ, **package_index.pip_env(), "PRE_COMMIT_HOME": str(request.config.cache.mkdir("pre-commit-home")),
+           "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_ACTIONS", None)
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=user_repo, env=env, check=True, capture_output=True)
+    _git(user_repo, "add", "-A")
+    first = subprocess.run(["git", "commit", "-m", "specs"], cwd=user_repo, env=env, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    # Only the new file is staged: pre-commit names it alone, chat.yaml stays committed and unstaged.
+    colliding = (EXAMPLES / "vllm-chat.yaml").read_text(encoding="utf-8").replace("name: ", "name: Copy of ", 1)
+    write(user_repo, "inferencekey/team/copy.yaml", colliding)
+    _git(user_repo, "add", "inferencekey/team/copy.yaml")
+    failed = subprocess.run(["git", "commit", "-m", "copy"], cwd=user_repo, env=env, capture_output=True, text=True, timeout=900)
+    output = failed.stdout + failed.stderr  # git shows a hook's output on stderr
+    assert failed.returncode == 1, output
+    assert re.search(r"validate InferenceKey workload specs\.+Failed", output)
+    (line,) = [line for line in output.splitlines() if "[slug-collision]" in line]
+    assert line.startswith("inferencekey/team/copy.yaml:") and "by the workload at inferencekey/chat.yaml:" in line
+    assert "1 file, 1 workload: 1 error" in output
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=user_repo, capture_output=True, text=True, check=True).stdout
+    assert log.split() == ["specs"]
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -42,3 +43,30 @@ def test_the_local_emulator_listens_on_loopback_and_stops_with_the_block(tmp_pat
 
     with http_client(local.url, local.token) as client, pytest.raises(httpx.TransportError):
         client.get(workloads_path())
+
+
+def test_the_local_state_folder_ignores_itself_in_git(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    with local_emulator(tmp_path / ".inferencekey" / "local-state.json") as local, \
+            http_client(local.url, local.token) as client:
+        client.post(workloads_path(), json=create_body())
+
+    assert (tmp_path / ".inferencekey" / "local-state.json").is_file()
+    listed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True).stdout
+    assert listed == ""
+
+
+def test_a_gitignore_already_in_the_state_folder_is_left_as_it_is(tmp_path: Path) -> None:
+    ignore = tmp_path / ".inferencekey" / ".gitignore"
+    ignore.parent.mkdir()
+    ignore.write_text("local-state.json\n", encoding="utf-8")
+    with local_emulator(tmp_path / ".inferencekey" / "local-state.json"):
+        pass
+    assert ignore.read_text(encoding="utf-8") == "local-state.json\n"
+
+
+def test_a_state_file_elsewhere_gets_no_gitignore(tmp_path: Path) -> None:
+    with local_emulator(tmp_path / "local.json"):
+        pass
+    assert not (tmp_path / ".gitignore").exists()

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Sequence
 import pytest
 import yaml
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.onboarding.workflow_templates import ACTION_REF
 from support.action_harness import PR_NUMBER, REPOSITORY, RunnerFiles, action_env, pull_request_event
@@ -260,7 +261,7 @@ def test_specs_naming_no_project_are_located_errors_and_nothing_is_written(repo,
 def test_outside_a_repository_root_it_is_a_usage_error(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, stderr = cli(capsys, "init")
-    assert code == 2 and "not the root of a git repository" in stderr
+    assert code == exit_codes.USAGE and "not the root of a git repository" in stderr
     assert list(tmp_path.iterdir()) == []
 
 

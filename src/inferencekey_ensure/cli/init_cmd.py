@@ -2,7 +2,7 @@
 
 Exit codes: 0 set up (or already set up: nothing changed), 1 the existing specs or
 pre-commit config could not be read safely, or a spec names no project (the
-workflows would have no job for it; nothing is written), 2 usage (not a git
+workflows would have no job for it; nothing is written), 64 usage (not a git
 repository root).
 """
 
@@ -60,14 +60,6 @@ def _read(path: Path) -> Optional[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _init(args)
-    except OSError as exc:  # a folder that cannot be written: one line, not a traceback
-        print(f"ik-ensure init: error: {exc}", file=sys.stderr)
-        return exit_codes.FAILURE
-
-
-def _init(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.engine.projects import declared_projects, no_project
     from inferencekey_ensure.loading.errors import UsageError

@@ -1,7 +1,8 @@
 """``ik-ensure validate [PATHS...]``: check spec files, offline, at commit time.
 
-Exit codes: 0 valid (warnings allowed unless ``--strict``), 1 invalid, 2 when the
-run could not check anything (a missing path, a bad flag, a broken install).
+Exit codes (``cli/exit_codes.py``): 0 valid (warnings allowed unless ``--strict``), 1
+invalid; a run that could not check anything (a missing path, a bad flag) is a usage
+error, raised as ``UsageError`` to the last-resort handler of ``cli/main.py``.
 Everything beyond argument parsing is imported when the command runs, so other
 subcommands do not pay for it and this one pays for nothing else.
 """
@@ -49,6 +50,10 @@ def register(subparsers: Any) -> None:
                         "INFERENCEKEY_PROJECT, else `project` in the config)")
     parser.add_argument("--only-project", action="append", default=[], metavar="P",
                         help="check only the files holding specs of project P (repeatable)")
+    parser.add_argument("--siblings", action="store_true",
+                        help="also read the other spec files of each named file's spec root (its nearest folder "
+                             "named inferencekey) and fail a slug the named files share with them; the "
+                             "pre-commit hook sets it, since pre-commit names only the staged files")
     parser.set_defaults(func=run)
 
 
@@ -56,27 +61,6 @@ def _format(requested: Any) -> str:
     if requested:
         return str(requested)
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def run(args: argparse.Namespace) -> int:
-    from inferencekey_ensure.domain.secrets import redact_text
-    from inferencekey_ensure.loading.errors import InstallationError, UsageError
-
-    try:
-        return _validate(args)
-    except (UsageError, InstallationError) as error:
-        print(f"ik-ensure validate: error: {redact_text(str(error))}", file=sys.stderr)
-        return exit_codes.USAGE
-    except BrokenPipeError:
-        # The reader went away (``| head``); nothing left to say to it.
-        sys.stderr.close()
-        return exit_codes.FAILURE
-    except Exception as error:  # noqa: BLE001 - the contract is "never a traceback"
-        print(
-            f"ik-ensure validate: internal error ({type(error).__name__}: {redact_text(str(error))}); please report it",
-            file=sys.stderr,
-        )
-        return exit_codes.USAGE
 
 
 def _repository_place() -> Tuple[str, str]:
@@ -93,13 +77,14 @@ def _repository_place() -> Tuple[str, str]:
     return ("" if root == here else here.relative_to(root).as_posix()), root.as_posix()
 
 
-def _validate(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.spec import fallback_project
     from inferencekey_ensure.specset.config import load_config
     from inferencekey_ensure.specset.validate import validate_paths
 
     explicit = fallback_project(args.project, os.environ)
-    result = validate_paths(args.paths, config=load_config(args.config), fallback=explicit, warn_unresolved=True)
+    result = validate_paths(args.paths, config=load_config(args.config), fallback=explicit, warn_unresolved=True,
+                            siblings=args.siblings)
     if args.only_project:
         from inferencekey_ensure.specset.project_filter import only_found, requested_projects
 

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.flow.changed_projects import ChangedFile, ChangedFiles
 from inferencekey_ensure.github.context import graphql_url_for
 from inferencekey_ensure.pacing import Timing, exponential_backoff_s, parse_retry_after
@@ -50,7 +51,7 @@ BAD_RESPONSE = "bad-response"
 CLIENT = "client"
 
 
-class GitHubApiError(Exception):
+class GitHubApiError(IkEnsureError):
     """A comment request that failed for good; ``kind`` says why (see the constants above)."""
 
     def __init__(self, message: str, *, kind: str, status: Optional[int] = None) -> None:

@@ -4,7 +4,9 @@ Named files are taken whatever their extension (pre-commit and users choose them
 on purpose); files found inside a folder or by a glob count only with a spec
 extension. Folders are walked in sorted order so output is stable, hidden folders
 (``.git``, ``.venv``) are skipped, and a folder reached twice through symbolic
-links is walked once, so a link loop cannot make a run endless.
+links is walked once, so a link loop cannot make a run endless. A spec root is a
+folder named like the default one (``inferencekey``): the files of one root are
+checked together for slug collisions, even when only some of them are named.
 
 Everything stays inside the workspace (the action's ``GITHUB_WORKSPACE``; for the
 CLI, the repository each named path lives in, else its folder): a named path
@@ -217,3 +219,49 @@ def discover_spec_files(
         raise NoSpecFiles(f"no spec files ({', '.join('*' + s for s in SPEC_SUFFIXES)}) found in {listed}",
                           [os.path.normpath(raw) for raw in named] == [os.path.normpath(default_dir)])
     return found
+
+
+def enclosing_root(real: str, root_name: str) -> Optional[str]:
+    """The nearest folder above ``real`` named ``root_name`` (a spec root it lies inside), else None."""
+    parent = os.path.dirname(real)
+    while parent != os.path.dirname(parent):
+        if os.path.basename(parent) == root_name:
+            return parent
+        parent = os.path.dirname(parent)
+    return None
+
+
+def _as_given(folder: str) -> str:
+    """``folder`` relative to the working directory when it lies below it, so messages name it as the user would."""
+    try:
+        relative = os.path.relpath(folder)
+    except ValueError:  # another drive on Windows
+        return folder
+    return folder if relative.startswith(os.pardir) else relative
+
+
+def sibling_spec_files(
+    named: Sequence[SpecPath], root_name: str = DEFAULT_SPEC_DIR, *, root: Optional[str] = None,
+) -> List[SpecPath]:
+    """The spec files of the named files' spec roots that were not named themselves.
+
+    pre-commit names only the staged files; a committed file of the same root still
+    shares its projects' slugs, and CI reads it. A file inside no folder called
+    ``root_name`` has no root, so no siblings. The walk keeps to the workspace ``root``
+    (None: the spec root's repository) and its bounds; a link out of it is not read.
+    """
+    seen = {os.path.realpath(spec.path) for spec in named}
+    roots: List[str] = []
+    for spec in named:
+        spec_root = enclosing_root(os.path.abspath(spec.path), root_name)
+        if spec_root is not None and spec_root not in roots:
+            roots.append(spec_root)
+    siblings: List[SpecPath] = []
+    for spec_root in roots:
+        scope = _Scope(root if root is not None else repository_root(spec_root), MAX_WALK_S)
+        for path, refusal in _walk(_as_given(spec_root), scope):
+            real = os.path.realpath(path)
+            if refusal is None and real not in seen:
+                seen.add(real)
+                siblings.append(SpecPath(Path(path), _display(path)))
+    return siblings

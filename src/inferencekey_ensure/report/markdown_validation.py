@@ -28,9 +28,11 @@ _EXPLANATIONS = {
         "To set it up safely:",
         "1. Create an SDK token for the one project these specs target. Never use a data-plane key "
         "(`ik_live_...`); ik-ensure refuses it.",
-        "2. Store it as an encrypted Actions secret, e.g. `INFERENCEKEY_SDK_TOKEN` (for the reconcile job, "
-        "an environment secret behind required reviewers).",
-        "3. Pass it to the action: `sdk-token: ${{ secrets.INFERENCEKEY_SDK_TOKEN }}`. "
+        "2. Store it as an encrypted Actions secret: a read-only token as `INFERENCEKEY_SDK_READ_TOKEN` for "
+        "previews and drift checks; the write token as `INFERENCEKEY_SDK_TOKEN` only for the reconcile job, "
+        "an environment secret behind required reviewers.",
+        "3. Pass it to the action: `sdk-token: ${{ secrets.INFERENCEKEY_SDK_READ_TOKEN }}` in a preview "
+        "(`${{ secrets.INFERENCEKEY_SDK_TOKEN }}` in the reconcile). "
         "The action masks it in the log before anything else runs.",
     ],
     FORK: [

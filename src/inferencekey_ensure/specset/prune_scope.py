@@ -16,17 +16,7 @@ from __future__ import annotations
 import os
 from typing import List, Optional, Sequence
 
-from inferencekey_ensure.loading.discovery import GivenPath
-
-
-def enclosing_root(real: str, root_name: str) -> Optional[str]:
-    """The nearest folder above ``real`` named ``root_name`` (a spec root it lies inside), else None."""
-    parent = os.path.dirname(real)
-    while parent != os.path.dirname(parent):
-        if os.path.basename(parent) == root_name:
-            return parent
-        parent = os.path.dirname(parent)
-    return None
+from inferencekey_ensure.loading.discovery import GivenPath, enclosing_root
 
 
 def partial_paths(given: Sequence[GivenPath], root_name: str) -> List[GivenPath]:

@@ -8,18 +8,19 @@ because the validator runs on every commit.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import Problem
 from inferencekey_ensure.domain.repo_config import RepoConfig
-from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files
+from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR, discover_spec_files, sibling_spec_files
 from inferencekey_ensure.loading.file_text import parse_spec_file
 from inferencekey_ensure.loading.limits import DEFAULT_MAX_BYTES
 from inferencekey_ensure.loading.schema_resource import load_schema
 from inferencekey_ensure.specset.config import ConfigLoad
 from inferencekey_ensure.validation.collisions import slug_collisions
-from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload
+from inferencekey_ensure.validation.file_check import FileChecker, FoundWorkload, workloads_only
 from inferencekey_ensure.validation.policy import policy_problems
 from inferencekey_ensure.validation.project_rule import unresolved_project_problems
 
@@ -51,7 +52,7 @@ class ValidationRun:
 def validate_paths(
     paths: Sequence[str], *, default_dir: str = DEFAULT_SPEC_DIR, max_bytes: int = DEFAULT_MAX_BYTES,
     config: Optional[ConfigLoad] = None, fallback: Optional[str] = None, warn_unresolved: bool = False,
-    root: Optional[str] = None,
+    root: Optional[str] = None, siblings: bool = False,
 ) -> ValidationRun:
     """Check every spec file under ``paths`` inside the workspace ``root`` (see
     ``discover_spec_files``); raises ``UsageError`` for unusable paths.
@@ -59,11 +60,17 @@ def validate_paths(
     ``config``'s policy is checked (its own problems reported); ``fallback`` is the project of
     specs naming none before the config's ``project`` (``--project``, the environment).
     ``warn_unresolved`` (``validate``) warns at each workload no source gives a project, which
-    the plan would refuse.
+    the plan would refuse. With ``siblings``, the other spec files of the named files' spec
+    roots are read too, for slug collisions only: a named file colliding with one of them
+    fails, naming both, as a run over the whole root would; their own problems are theirs.
     """
     spec_paths = discover_spec_files(paths, default_dir, root=root)
     checker = FileChecker(load_schema())
     loaded_config = config or ConfigLoad()
+    # Siblings first, so a collision is reported at the named file and names the sibling.
+    context: List[FoundWorkload] = []
+    for spec_path in sibling_spec_files(spec_paths, os.path.basename(default_dir), root=root) if siblings else []:
+        context += workloads_only(spec_path.display, parse_spec_file(spec_path.path, spec_path.display, max_bytes))
     run = ValidationRun(config=loaded_config.config)
     for spec_path in spec_paths:
         if spec_path.refusal is not None:
@@ -77,8 +84,10 @@ def validate_paths(
         run.problems += checked.problems
         if checked.ok:
             run.clean_workloads += checked.workloads
+    named = set(run.files)
     project = fallback or run.config.project
-    across = slug_collisions(run.workloads) + policy_problems(run.workloads, run.config.policy, project)
+    across = [problem for problem in slug_collisions(context + run.workloads) if problem.path in named]
+    across += policy_problems(run.workloads, run.config.policy, project)
     if warn_unresolved:
         across += unresolved_project_problems(run.workloads, project, run.config.path)
     run.problems += across + loaded_config.problems

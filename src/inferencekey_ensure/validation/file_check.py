@@ -104,8 +104,8 @@ class FileChecker:
         result = FileCheck(list(parsed.problems))
         unexplained = 0
         for document in parsed.documents:
-            root = document.root
-            if root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == ""):
+            root = _content(document.root)
+            if root is None:
                 message = "document is empty (a stray `---`?); every document must hold a workload or `workloads: [...]`"
                 result.problems += in_file([problem_at(document.line, document.column, "$", message, rule="empty")], display)
                 continue
@@ -129,3 +129,16 @@ class FileChecker:
                        f"{MAX_PROBLEMS_PER_FILE}); fix these and run again")
             result.problems.append(Problem(display, last.line, last.column, "$", message, rule="file"))
         return result
+
+
+def workloads_only(display: str, parsed: ParsedText) -> List[FoundWorkload]:
+    """The workloads ``check`` would find, without checking them: all a cross-file check of
+    files not under review needs (their own problems are not reported)."""
+    roots = [_content(document.root) for document in parsed.documents]
+    return [FoundWorkload(display, entry) for root in roots if root is not None for entry in workload_entries(root)]
+
+
+def _content(root: Optional[Node]) -> Optional[Node]:
+    """The document's root, or None for an empty document (nothing, or a bare ``---``)."""
+    empty = root is None or (isinstance(root, ScalarNode) and root.value is None and root.text == "")
+    return None if empty else root
