@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.emulator import FaultConfig, TokenGrant
 from support.action_harness import GITHUB_TOKEN, RunnerFiles, action_env, pull_request_event, write_spec
 from support.fake_github import FakeGitHub
@@ -130,7 +131,7 @@ def _cli_jobs(root: Path, servers: Dict[str, Any]) -> List[Tuple[str, List[str],
         ("bad base URL scheme", ["plan", ok], env("ftp://127.0.0.1/api"), 1),
         ("unreachable base URL", ["plan", "--json", ok], env(f"http://127.0.0.1:{closed_port()}"), 1),
         ("token in the base URL", ["plan", ok], env(f"http://{TOKEN}@127.0.0.1:1"), 1),
-        ("token as a flag", ["apply", ok, "--token", TOKEN], env("ok"), 2),
+        ("token as a flag", ["apply", ok, "--token", TOKEN], env("ok"), exit_codes.USAGE),
     ]
     return jobs
 
