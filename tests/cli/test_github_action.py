@@ -189,10 +189,12 @@ def test_a_reconcile_that_may_not_read_pull_requests_gives_the_permissions_fix_n
 
 
 def test_a_github_api_failure_warns_but_never_fails_the_job(run_action: Runner, github: FakeGitHub) -> None:
-    github.fail(Fault("GET", 404, message="Not Found"))
+    github.fail(Fault("GET", 404, times=2, message="Not Found"))  # the PR's files, then its comments
     result = run_action()
     assert result.code == 0
     assert "Could not write the pull-request comment" in result.log
+    assert "could not list the pull request's files" in result.log
+    assert json.loads(result.outputs["changed-projects"]) == ["acme"]  # unknown: every project
 
 
 def test_a_rate_limit_that_never_lifts_warns_and_the_result_still_follows_the_plan(run_action: Runner,
@@ -201,13 +203,15 @@ def test_a_rate_limit_that_never_lifts_warns_and_the_result_still_follows_the_pl
     result = run_action(fail_on_drift="true")
     assert result.code == 1 and "fail-on-drift is set" in result.log
     assert "rate limited by GitHub (HTTP 403); gave up after 4 attempts" in result.log
-    assert len(github.requests_of("GET")) == 4 and github.requests_of("POST") == []
+    # Four tries at the PR's files, four at its comments; nothing posted.
+    assert len(github.requests_of("GET")) == 8 and github.requests_of("POST") == []
     assert result.outputs["has-changes"] == "true"
 
 
-def test_comment_never_makes_no_github_request(run_action: Runner, github: FakeGitHub) -> None:
+def test_comment_never_writes_nothing_to_github_and_only_lists_the_prs_files(run_action: Runner,
+                                                                             github: FakeGitHub) -> None:
     assert run_action(comment="never").code == 0
-    assert github.requests == []
+    assert [(request.method, request.path) for request in github.requests] == [("GET", f"/repos/{REPOSITORY}/pulls/7/files")]
 
 
 def test_bad_inputs_are_usage_errors_naming_the_input(run_action: Runner) -> None:
@@ -585,7 +589,7 @@ def test_the_projects_output_lists_the_one_project_of_a_preview(run_action: Runn
     assert result.outputs["projects"] == '["acme"]'
 
 
-def test_a_validate_only_run_lists_every_project_sorted_without_any_request(run_action: Runner, workspace: Path,
+def test_a_validate_only_run_lists_every_project_sorted_without_a_platform_request(run_action: Runner, workspace: Path,
                                                                              emulator: EmulatorServer,
                                                                              github: FakeGitHub) -> None:
     _spec_in(workspace, "zeta.yaml", "project: zeta\nname: Z\nslug: z\nmodel: m/m\nbackend: vllm\n")
@@ -593,7 +597,9 @@ def test_a_validate_only_run_lists_every_project_sorted_without_any_request(run_
     result = run_action(sdk_token=None, comment="never")
     assert result.code == 0, result.log
     assert json.loads(result.outputs["projects"]) == ["acme", "beta", "zeta"]
-    assert emulator.request_log == [] and github.requests == []
+    # GitHub is only asked which files the pull request changes (none here, so no project).
+    assert emulator.request_log == [] and [request.method for request in github.requests] == ["GET"]
+    assert result.outputs["changed-projects"] == "[]"
     assert result.outputs["plan"] == "" and result.outputs["endpoint-refs"] == "[]"
 
 

@@ -23,9 +23,10 @@ DEFAULT_BRANCH = "main"
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "init", help=f"add the preview/reconcile workflows, the pre-commit hook and {DEFAULT_SPEC_DIR}/",
+        "init", help=f"add the preview/reconcile/drift workflows, the pre-commit hook and {DEFAULT_SPEC_DIR}/",
         description="Set a repository up for InferenceKey specs: .github/workflows/ (preview on "
-        "pull requests, reconcile on push to the default branch), the inferencekey-validate "
+        "pull requests, reconcile on push to the default branch, a nightly drift check kept in an "
+        "issue), the inferencekey-validate "
         f"pre-commit hook and the {DEFAULT_SPEC_DIR}/ folder. Never overwrites anything.",
     )
     parser.add_argument("--dir", default=".", help="the repository root (default: the current folder)")
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         RepositoryState,
         plan_scaffold,
     )
-    from inferencekey_ensure.onboarding.workflow_templates import PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
+    from inferencekey_ensure.onboarding.workflow_templates import DRIFT_FILE, PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
     from inferencekey_ensure.report.validation_text import printable, problem_line
     from inferencekey_ensure.specset.load import load_workloads
 
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"ik-ensure init: error: {PRE_COMMIT_CONFIG}: {exc}; nothing was written", file=sys.stderr)
         return exit_codes.FAILURE
-    candidates = [WORKFLOW_DIR / PREVIEW_FILE, WORKFLOW_DIR / RECONCILE_FILE]
+    candidates = [WORKFLOW_DIR / PREVIEW_FILE, WORKFLOW_DIR / RECONCILE_FILE, WORKFLOW_DIR / DRIFT_FILE]
     state = RepositoryState(
         existing=[path for path in candidates if (root / path).exists()],
         pre_commit_text=pre_commit_text,

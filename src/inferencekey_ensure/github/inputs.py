@@ -139,4 +139,5 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         require_reviewed_plan=require_reviewed_plan,
         config=_text(env, "config"),
         max_spend_increase=_usd(env, "max-spend-increase"),
+        drift_issue=_flag(env, "drift-issue"),
     )
