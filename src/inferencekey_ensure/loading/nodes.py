@@ -134,11 +134,16 @@ def walk(root: Node) -> Iterator[Tuple[Node, Tuple[PathPart, ...]]]:
     pending: List[Tuple[Node, Tuple[PathPart, ...]]] = [(root, ())]
     while pending:
         node, path = pending.pop()
-        if id(node) in visited:
+        seen = id(node)
+        if seen in visited:
             continue
-        visited.add(id(node))
+        visited.add(seen)
         yield node, path
         if isinstance(node, MappingNode):
-            pending.extend((child, path + (key,)) for key, child in reversed(list(node.children.items())))
+            children = [(child, path + (key,)) for key, child in node.children.items()]
         elif isinstance(node, SequenceNode):
-            pending.extend((item, path + (index,)) for index, item in reversed(list(enumerate(node.items))))
+            children = [(item, path + (index,)) for index, item in enumerate(node.items)]
+        else:
+            continue
+        children.reverse()  # popped from the end: the first child is visited first
+        pending += children

@@ -10,7 +10,7 @@ a bounded amount of work instead of exhausting memory.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import yaml
 from yaml.events import (
@@ -30,7 +30,7 @@ from inferencekey_ensure.diagnostics.wording import describe_value
 from inferencekey_ensure.loading.limits import ALIAS_BUDGET, MAX_DEPTH
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
 from inferencekey_ensure.loading.parsed import ParsedText, duplicate_key, line_and_column, next_child_path
-from inferencekey_ensure.loading.scalars import MERGE_TAG, construct, resolve_tag
+from inferencekey_ensure.loading.scalars import MERGE_TAG, read_scalar
 from inferencekey_ensure.loading.yaml_syntax import plain_syntax_error
 
 _EventSource = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -108,10 +108,11 @@ class _Builder:
     # -- events ---------------------------------------------------------------------
     def feed(self, event: Event) -> None:
         if isinstance(event, ScalarEvent):
-            if self.awaiting_key() and resolve_tag(event.tag, event.value, event.implicit) == MERGE_TAG:
+            tag, value, refusal = read_scalar(event.tag, event.value, event.implicit)
+            if tag == MERGE_TAG and self.awaiting_key():
                 self.stack[-1].pending = _Merge
             else:
-                self.attach(self.scalar(event), event.anchor)
+                self.attach(self.scalar(event, value, refusal), event.anchor)
         elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
             self.open(event)
         elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
@@ -125,14 +126,11 @@ class _Builder:
         elif isinstance(event, DocumentEndEvent):
             self.documents.append(Document(self.root, *self.document_start))
 
-    def scalar(self, event: ScalarEvent) -> ScalarNode:
+    def scalar(self, event: ScalarEvent, value: Any, refusal: Optional[str]) -> ScalarNode:
         line, column = _start(event)
-        text = event.value
-        tag = resolve_tag(event.tag, text, event.implicit)
-        value, refusal = construct(tag, text)
         if refusal:
             self.report(line, column, self.child_path(), refusal, "yaml-type")
-        return ScalarNode(value, line, column, text, event.tag is None and bool(event.implicit[0]))
+        return ScalarNode(value, line, column, event.value, event.tag is None and bool(event.implicit[0]))
 
     def alias(self, event: AliasEvent) -> Node:
         line, column = _start(event)
