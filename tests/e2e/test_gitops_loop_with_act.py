@@ -46,7 +46,7 @@ on: [pull_request, merge_group]
 permissions:
   contents: read
   pull-requests: write
-""" + action_job("preview", {"require-reviewed-plan": 'true'}, then="""\
+""" + action_job("preview", {"require-reviewed-plan": "true"}, then="""\
       - env:
           PROJECTS: ${{{{ steps.ik.outputs.projects }}}}
           CHANGED: ${{{{ steps.ik.outputs.changed-projects }}}}
@@ -58,7 +58,7 @@ on: schedule
 permissions:
   contents: read
   issues: write
-""" + action_job("drift", {"fail-on-drift": 'true', "drift-issue": 'true'}, then="""\
+""" + action_job("drift", {"fail-on-drift": "true", "drift-issue": "true"}, then="""\
       - if: always()
         env:
           ISSUE: ${{{{ steps.ik.outputs.drift-issue-url }}}}
