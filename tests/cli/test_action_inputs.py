@@ -11,38 +11,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.action_harness import GITHUB_TOKEN, Runner, RunnerFiles, write_spec
+from support.action_fixtures import action_emulator, action_github, action_runner, action_workspace  # noqa: F401 - fixtures
+from support.action_harness import Runner, RunnerFiles, write_spec
 from support.fake_github import FakeGitHub
-
-
-@pytest.fixture()
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
-        yield server
-
-
-@pytest.fixture()
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=GITHUB_TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture()
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    write_spec(root)
-    return root
-
-
-@pytest.fixture()
-def run_action(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path,
-               emulator: EmulatorServer, github: FakeGitHub) -> Runner:
-    return Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
 
 
 def _drift(run_action: Runner, workspace: Path) -> None:
@@ -51,24 +26,19 @@ def _drift(run_action: Runner, workspace: Path) -> None:
     write_spec(workspace, model="llama3:70b")
 
 
-def test_on_drift_fail_refuses_the_drift_and_patches_nothing(run_action: Runner, workspace: Path,
-                                                             emulator: EmulatorServer) -> None:
+@pytest.mark.parametrize("on_drift, code, action", [
+    pytest.param("fail", 1, "drift-refused", id="fail-refuses-and-fails"),
+    pytest.param("warn", 0, "drift-left", id="warn-leaves-it-and-passes"),
+])
+def test_on_drift_fail_or_warn_patches_nothing_and_says_so_in_the_plan(
+    run_action: Runner, workspace: Path, emulator: EmulatorServer, on_drift: str, code: int, action: str,
+) -> None:
     _drift(run_action, workspace)
-    result = run_action(mode="reconcile", on_drift="fail")
-    assert result.code == 1, result.log
+    result = run_action(mode="reconcile", on_drift=on_drift)
+    assert result.code == code, result.log
     assert [w["model_name"] for w in emulator.workloads("acme")] == ["llama3:8b"]
     plan = json.loads(result.outputs["plan"])
-    assert [(w["action"], w["on_drift"]) for w in plan["workloads"]] == [("drift-refused", "fail")]
-
-
-def test_on_drift_warn_leaves_the_drift_in_place_and_passes(run_action: Runner, workspace: Path,
-                                                            emulator: EmulatorServer) -> None:
-    _drift(run_action, workspace)
-    result = run_action(mode="reconcile", on_drift="warn")
-    assert result.code == 0, result.log
-    assert [w["model_name"] for w in emulator.workloads("acme")] == ["llama3:8b"]
-    plan = json.loads(result.outputs["plan"])
-    assert [(w["action"], w["on_drift"]) for w in plan["workloads"]] == [("drift-left", "warn")]
+    assert [(w["action"], w["on_drift"]) for w in plan["workloads"]] == [(action, on_drift)]
 
 
 def test_without_on_drift_the_drift_is_patched(run_action: Runner, workspace: Path, emulator: EmulatorServer) -> None:

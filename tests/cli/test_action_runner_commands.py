@@ -7,14 +7,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.action_harness import GITHUB_TOKEN, Runner, RunnerFiles
-from support.fake_github import FakeGitHub
+from inferencekey_ensure.emulator import EmulatorServer
+from support.action_fixtures import action_emulator, action_github, action_runner  # noqa: F401 - fixtures
+from support.action_harness import Runner
 
 LEGACY = "##[stop-commands]x"
 # The commands the action itself writes; any other line starting with ``::`` came from text.
@@ -33,29 +32,11 @@ workloads:
 
 
 @pytest.fixture()
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
-        yield server
-
-
-@pytest.fixture()
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=GITHUB_TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture()
 def workspace(tmp_path: Path) -> Path:
     folder = tmp_path / "repo" / "inferencekey"
     folder.mkdir(parents=True)
     (folder / f"a {LEGACY}.yaml").write_text(HOSTILE_SPEC, encoding="utf-8")
     return folder.parent
-
-
-@pytest.fixture()
-def run_action(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path,
-               emulator: EmulatorServer, github: FakeGitHub) -> Runner:
-    return Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
 
 
 def assert_commands_only_ours(log: str) -> None:

@@ -8,27 +8,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, SDK_TOKEN, SPEC, Runner, RunnerFiles
+from inferencekey_ensure.emulator import EmulatorServer
+from support.action_fixtures import action_emulator, action_github, action_runner  # noqa: F401 - fixtures
+from support.action_harness import PR_NUMBER, REPOSITORY, SDK_TOKEN, SPEC, Runner
 from support.fake_github import FakeGitHub
 
 LATIN1_NAME = os.fsdecode(b"caf\xe9.yaml")  # as Python sees a non-UTF-8 name: with a surrogate escape
-
-
-@pytest.fixture()
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
-        yield server
-
-
-@pytest.fixture()
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=GITHUB_TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture()
@@ -48,10 +36,9 @@ def seeded(emulator: EmulatorServer) -> EmulatorServer:
 
 
 def test_platform_values_and_file_names_that_cannot_be_encoded_still_give_every_output(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path,
-    seeded: EmulatorServer, github: FakeGitHub,
+    run_action: Runner, seeded: EmulatorServer, github: FakeGitHub,
 ) -> None:
-    result = Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), seeded, github)()
+    result = run_action()
     assert result.code == 0, result.log
     assert "internal error" not in result.log
     assert "<U+D800>" in result.log and "caf" in result.log

@@ -4,36 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, List
 
 import pytest
 
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, Runner, RunnerFiles
+from support.action_fixtures import action_emulator, action_github, action_runner  # noqa: F401 - fixtures
+from support.action_harness import PR_NUMBER, REPOSITORY, Runner
 from support.fake_github import PULL_FILES_CAP, FakeGitHub
 
 
 @pytest.fixture()
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
-        yield server
-
-
-@pytest.fixture()
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=GITHUB_TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture()
-def run_action(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-               emulator: EmulatorServer, github: FakeGitHub) -> Runner:
-    workspace = tmp_path / "repo"
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
     for project in ("acme", "beta"):
-        path = workspace / "inferencekey" / f"{project}.yaml"
+        path = root / "inferencekey" / f"{project}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"project: {project}\nname: {project}\nslug: {project}-bot\nmodel: m/m\nbackend: vllm\n")
-    return Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
+    return root
 
 
 def _files(count: int) -> List[Dict[str, str]]:

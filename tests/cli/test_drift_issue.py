@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
-
 import httpx
 import pytest
 
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
+from inferencekey_ensure.emulator import EmulatorServer
 from inferencekey_ensure.flow.drift_issue import drift_marker
-from support.action_harness import GITHUB_TOKEN, REPOSITORY, SDK_TOKEN, Runner, RunnerFiles, write_spec
+from support.action_fixtures import action_emulator, action_github, action_runner, action_workspace  # noqa: F401 - fixtures
+from support.action_harness import REPOSITORY, SDK_TOKEN, Runner
 from support.fake_github import GITHUB_ACTIONS, Account, FakeGitHub, Fault
 
 MARKER = drift_marker("default")
 
 
 @pytest.fixture()
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
-        yield server
-
-
-@pytest.fixture()
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=GITHUB_TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture()
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    write_spec(root)
-    return root
-
-
-@pytest.fixture()
-def nightly(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path,
-            emulator: EmulatorServer, github: FakeGitHub) -> Runner:
-    return Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
+def nightly(run_action: Runner) -> Runner:
+    """The action, run on the schedule's events by these tests."""
+    return run_action
 
 
 def test_drift_opens_one_issue_and_the_same_drift_writes_nothing(nightly: Runner, github: FakeGitHub) -> None:

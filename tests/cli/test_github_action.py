@@ -4,54 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, List
 
 import cmarkgfm
 import httpx
 import pytest
 
 from inferencekey_ensure.cli import exit_codes
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig
-from support.action_harness import (
-    GITHUB_TOKEN,
-    PR_NUMBER,
-    REPOSITORY,
-    SDK_SECRET_TAIL,
-    SDK_TOKEN,
-    Runner,
-    RunnerFiles,
-    write_spec,
-)
+from inferencekey_ensure.emulator import EmulatorServer, FaultConfig
+from support.action_fixtures import action_emulator, action_github, action_runner, action_workspace  # noqa: F401 - fixtures
+from support.action_harness import GITHUB_TOKEN, PR_NUMBER, REPOSITORY, SDK_SECRET_TAIL, SDK_TOKEN, Runner, write_spec
 from support.fake_github import GRAPHQL, SECONDARY_RATE_LIMIT_MESSAGE, Account, FakeGitHub, Fault
 from support.fleet import HEADLINE as FLEET_HEADLINE
 from support.fleet import seed_fleet, write_fleet_specs
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
-
-
-@pytest.fixture()
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
-        yield server
-
-
-@pytest.fixture()
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=GITHUB_TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture()
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    write_spec(root)
-    return root
-
-
-@pytest.fixture()
-def run_action(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path,
-               emulator: EmulatorServer, github: FakeGitHub) -> Runner:
-    return Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
 
 
 def our_comments(github: FakeGitHub) -> List[Dict[str, object]]:

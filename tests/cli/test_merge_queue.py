@@ -3,47 +3,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
-
 import httpx
-import pytest
 
-from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
+from inferencekey_ensure.emulator import EmulatorServer
 from inferencekey_ensure.flow.review import read_record
-from support.action_harness import (
-    GITHUB_TOKEN,
-    PR_NUMBER,
-    REPOSITORY,
-    SDK_TOKEN,
-    Runner,
-    RunnerFiles,
-    merge_group_event,
-    write_spec,
-)
+from support.action_fixtures import action_emulator, action_github, action_runner, action_workspace  # noqa: F401 - fixtures
+from support.action_harness import PR_NUMBER, REPOSITORY, SDK_TOKEN, Runner, merge_group_event
 from support.fake_github import FakeGitHub, Fault
 
 MARKER = "<!-- ik-ensure:comment-key=default -->"
-
-
-@pytest.fixture()
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as server:
-        yield server
-
-
-@pytest.fixture()
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub(token=GITHUB_TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture()
-def run_action(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-               emulator: EmulatorServer, github: FakeGitHub) -> Runner:
-    workspace = tmp_path / "repo"
-    write_spec(workspace)
-    return Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
 
 
 def _our_comment(github: FakeGitHub) -> str:

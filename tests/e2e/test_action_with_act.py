@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.act import ACT, ActRun, copy_action, git, run_act
+from support.act import ACT, ActRun, action_job, copy_action, git, run_act
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -43,23 +43,14 @@ on: pull_request
 permissions:
   contents: read
   pull-requests: write
-jobs:
-  preview:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - id: ik
-        uses: ./
-        with:
-          index-url: {index}
-          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
+""" + action_job("preview", {}, then="""\
       - name: Use the outputs
         env:
           REFS: ${{{{ steps.ik.outputs.endpoint-refs }}}}
           HAS_CHANGES: ${{{{ steps.ik.outputs.has-changes }}}}
           COMMENT_URL: ${{{{ steps.ik.outputs.comment-url }}}}
         run: echo "later step saw refs=$REFS has-changes=$HAS_CHANGES comment=$COMMENT_URL"
-"""
+""")
 
 RECONCILE_WORKFLOW = """\
 on:
@@ -257,18 +248,7 @@ on: pull_request
 permissions:
   contents: read
   pull-requests: write
-jobs:
-  preview:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - id: ik
-        uses: ./
-        with:
-          comment-key: guardrails
-          max-spend-increase: "1"
-          index-url: {index}
-          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
+""" + action_job("preview", {"comment-key": "guardrails", "max-spend-increase": '"1"'}, then="""\
       - name: Read the SARIF file
         if: ${{{{ always() }}}}
         env:
@@ -276,7 +256,7 @@ jobs:
         run: >-
           python3 -c "import json, os; d = json.load(open(os.environ['SARIF']));
           print('sarif rules', sorted({{r['ruleId'] for r in d['runs'][0]['results']}}))"
-"""
+""")
 GPU_SPEC = """\
 project: acme
 name: GPU chat

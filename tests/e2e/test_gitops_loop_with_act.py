@@ -24,7 +24,7 @@ from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from inferencekey_ensure.emulator.auth import ANY_PROJECT, TokenGrant
 from inferencekey_ensure.flow.drift_issue import drift_marker
 from inferencekey_ensure.flow.review import read_record
-from support.act import ACT, ActRun, copy_action, git, run_act
+from support.act import ACT, ActRun, action_job, copy_action, git, run_act
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -46,45 +46,24 @@ on: [pull_request, merge_group]
 permissions:
   contents: read
   pull-requests: write
-jobs:
-  preview:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - id: ik
-        uses: ./
-        with:
-          require-reviewed-plan: true
-          index-url: {index}
-          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
+""" + action_job("preview", {"require-reviewed-plan": "true"}, then="""\
       - env:
           PROJECTS: ${{{{ steps.ik.outputs.projects }}}}
           CHANGED: ${{{{ steps.ik.outputs.changed-projects }}}}
         run: echo "projects=$PROJECTS changed=$CHANGED"
-"""
+""")
 
 NIGHTLY_WORKFLOW = """\
 on: schedule
 permissions:
   contents: read
   issues: write
-jobs:
-  drift:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - id: ik
-        uses: ./
-        with:
-          fail-on-drift: true
-          drift-issue: true
-          index-url: {index}
-          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}
+""" + action_job("drift", {"fail-on-drift": "true", "drift-issue": "true"}, then="""\
       - if: always()
         env:
           ISSUE: ${{{{ steps.ik.outputs.drift-issue-url }}}}
         run: echo "drift issue=$ISSUE"
-"""
+""")
 
 
 def spec(project: str, slug: str, model: str = "llama3:8b") -> str:

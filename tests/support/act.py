@@ -93,3 +93,14 @@ def run_act(repo: Path, event: str, workflow: str, payload: Dict[str, Any], *, w
         command += ["-s", f"{name}={value}"]
     completed = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=900, env=offline_env())
     return ActRun.parse(completed)
+
+
+def action_job(name: str, inputs: Dict[str, str], then: str = "") -> str:
+    """The ``jobs:`` of a workflow template (``str.format`` it with ``index=``): job ``name`` checks out
+    the repository and runs this action as ``./`` (step id ``ik``) with ``inputs`` (raw YAML values),
+    the tests' loopback package index and the SDK token secret, then the steps in ``then`` (YAML)."""
+    lines = ["jobs:", f"  {name}:", "    runs-on: ubuntu-latest", "    steps:", "      - uses: actions/checkout@v4",
+             "      - id: ik", "        uses: ./", "        with:"]
+    lines += [f"          {input_name}: {value}" for input_name, value in inputs.items()]
+    lines += ["          index-url: {index}", "          sdk-token: ${{{{ secrets.INFERENCEKEY_SDK_TOKEN }}}}"]
+    return "\n".join(lines) + "\n" + then
