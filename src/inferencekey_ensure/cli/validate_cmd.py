@@ -32,7 +32,8 @@ def register(subparsers: Any) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help=f"spec files, folders (searched for *.yaml, *.yml, *.json) or globs; default: {DEFAULT_SPEC_DIR}/",
+        help=f"spec files, folders (searched for *.yaml, *.yml, *.json) or globs; default: {DEFAULT_SPEC_DIR}/; "
+        f"a named .ik-ensure.yaml is checked as the config, with {DEFAULT_SPEC_DIR}/ under it",
     )
     parser.add_argument(
         "--format",
@@ -51,8 +52,9 @@ def register(subparsers: Any) -> None:
                         help="check only the files holding specs of project P (repeatable)")
     parser.add_argument("--siblings", action="store_true",
                         help="also read the other spec files of each named file's spec root (its nearest folder "
-                             "named inferencekey) and fail a slug the named files share with them; the "
-                             "pre-commit hook sets it, since pre-commit names only the staged files")
+                             "named inferencekey) and fail a slug the named files share with them, or a project "
+                             "ceiling their workloads take over the limit with them; the pre-commit hook sets it, "
+                             "since pre-commit names only the staged files")
     parser.set_defaults(func=run)
 
 
