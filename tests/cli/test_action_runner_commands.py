@@ -11,6 +11,7 @@ from typing import Iterator
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from support.action_harness import GITHUB_TOKEN, Runner, RunnerFiles
 from support.fake_github import FakeGitHub
@@ -98,7 +99,7 @@ def test_specs_and_working_directory_outside_the_workspace_are_input_errors(
     run_action: Runner, workspace: Path, inputs: dict
 ) -> None:
     result = run_action(**inputs)
-    assert result.code == 2, result.log
+    assert result.code == exit_codes.USAGE, result.log
     assert f"outside the workspace {workspace}" in result.log and "internal error" not in result.log
 
 

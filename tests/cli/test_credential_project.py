@@ -1,4 +1,4 @@
-"""A token given where a project belongs is refused (exit 2) and never printed or stored.
+"""A token given where a project belongs is refused (exit 64, usage) and never printed or stored.
 
 ``--project``, ``INFERENCEKEY_PROJECT`` and the action's ``project`` input name a
 project; a token pasted there would otherwise be echoed in plans, in ``projects``
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from support.action_harness import GITHUB_TOKEN, Runner, RunnerFiles, write_spec
 from support.cli import run_cli as cli
@@ -31,7 +32,7 @@ def specs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _refused(code: int, out: str, err: str, source: str) -> None:
-    assert code == 2
+    assert code == exit_codes.USAGE
     assert SECRET not in out + err
     assert f"{source} looks like a credential" in err
 
@@ -69,7 +70,7 @@ def test_the_action_refuses_a_credential_as_its_project_with_an_error_annotation
             result: Any = run(environment={"INFERENCEKEY_PROJECT": CREDENTIALS[0]})
         else:
             result = run(project=CREDENTIALS[0])
-        assert result.code == 2
+        assert result.code == exit_codes.USAGE
         assert SECRET not in result.log + result.summary + "".join(result.outputs.values())
         assert f"::error title=ik-ensure%3A bad input::{source} looks like a credential" in result.log
         assert emulator.request_log == []

@@ -12,6 +12,7 @@ from typing import List
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.emulator_cmd import config_from_args
 from inferencekey_ensure.cli.main import build_parser, main
 from inferencekey_ensure.emulator import EmulatorConfig, FaultConfig, TokenGrant
@@ -80,7 +81,7 @@ def test_bad_flags_are_usage_errors_that_never_print_a_token(
     with pytest.raises(SystemExit) as exit_info:
         main(["emulator", *argv])
 
-    assert exit_info.value.code == 2
+    assert exit_info.value.code == exit_codes.USAGE
     output = capsys.readouterr()
     for secret in ("acmesecretvalue0001", "datasecretvalue0001"):
         assert secret not in output.out + output.err
@@ -89,7 +90,7 @@ def test_bad_flags_are_usage_errors_that_never_print_a_token(
 def test_one_token_granted_twice_differently_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["emulator", "--port", "0", "--token", f"{TOKEN}=acme", "--token", f"{TOKEN}=beta"])
 
-    assert code == 2
+    assert code == exit_codes.USAGE
     err = capsys.readouterr().err
     assert "given twice" in err and "acmesecretvalue0001" not in err
 

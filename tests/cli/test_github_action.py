@@ -10,6 +10,7 @@ import cmarkgfm
 import httpx
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer, FaultConfig
 from support.action_harness import (
     GITHUB_TOKEN,
@@ -92,7 +93,7 @@ def test_a_second_push_edits_the_same_comment(run_action: Runner, github: FakeGi
     assert [c["id"] for c in comments] == [first["id"]]
     assert '- "llama3:8b"\n+ "llama3:70b"' in str(comments[0]["body"])
     assert len(github.requests_of("POST")) == 1 and len(github.requests_of("PATCH")) == 1
-    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "model_name" in result.log
+    assert "::warning file=inferencekey/chat.yaml,line=3" in result.log and "drifted from its spec (update): model\n" in result.log
 
 
 def test_reconcile_changes_the_platform_and_the_next_preview_says_no_changes(run_action: Runner, github: FakeGitHub,
@@ -188,10 +189,12 @@ def test_a_reconcile_that_may_not_read_pull_requests_gives_the_permissions_fix_n
 
 
 def test_a_github_api_failure_warns_but_never_fails_the_job(run_action: Runner, github: FakeGitHub) -> None:
-    github.fail(Fault("GET", 404, message="Not Found"))
+    github.fail(Fault("GET", 404, times=2, message="Not Found"))  # the PR's files, then its comments
     result = run_action()
     assert result.code == 0
     assert "Could not write the pull-request comment" in result.log
+    assert "could not list the pull request's files" in result.log
+    assert json.loads(result.outputs["changed-projects"]) == ["acme"]  # unknown: every project
 
 
 def test_a_rate_limit_that_never_lifts_warns_and_the_result_still_follows_the_plan(run_action: Runner,
@@ -200,24 +203,26 @@ def test_a_rate_limit_that_never_lifts_warns_and_the_result_still_follows_the_pl
     result = run_action(fail_on_drift="true")
     assert result.code == 1 and "fail-on-drift is set" in result.log
     assert "rate limited by GitHub (HTTP 403); gave up after 4 attempts" in result.log
-    assert len(github.requests_of("GET")) == 4 and github.requests_of("POST") == []
+    # Four tries at the PR's files, four at its comments; nothing posted.
+    assert len(github.requests_of("GET")) == 8 and github.requests_of("POST") == []
     assert result.outputs["has-changes"] == "true"
 
 
-def test_comment_never_makes_no_github_request(run_action: Runner, github: FakeGitHub) -> None:
+def test_comment_never_writes_nothing_to_github_and_only_lists_the_prs_files(run_action: Runner,
+                                                                             github: FakeGitHub) -> None:
     assert run_action(comment="never").code == 0
-    assert github.requests == []
+    assert [(request.method, request.path) for request in github.requests] == [("GET", f"/repos/{REPOSITORY}/pulls/7/files")]
 
 
-def test_bad_inputs_exit_2_naming_the_input(run_action: Runner) -> None:
+def test_bad_inputs_are_usage_errors_naming_the_input(run_action: Runner) -> None:
     result = run_action(mode="deploy")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `mode` must be one of preview, reconcile" in result.log
 
 
 def test_a_missing_spec_path_is_a_usage_error(run_action: Runner) -> None:
     result = run_action(specs="nowhere/")
-    assert result.code == 2 and "input `specs`" in result.log
+    assert result.code == exit_codes.USAGE and "input `specs`" in result.log
     assert result.outputs["has-changes"] == "false"
 
 
@@ -274,7 +279,7 @@ def test_reconcile_logs_each_write_as_it_completes(run_action: Runner) -> None:
 
 def test_prune_over_a_spec_file_is_refused_before_any_request(run_action: Runner, emulator: EmulatorServer) -> None:
     result = run_action(mode="reconcile", prune="true", specs="inferencekey/chat.yaml")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `prune` refused" in result.log and "project(s) acme" in result.log
     assert "inferencekey/chat.yaml (a file)" in result.log
     assert emulator.request_log == []
@@ -285,7 +290,7 @@ def test_prune_over_a_sub_folder_of_the_spec_root_is_refused_before_any_request(
     (workspace / "inferencekey" / "team-a").mkdir()
     (workspace / "inferencekey" / "chat.yaml").rename(workspace / "inferencekey" / "team-a" / "chat.yaml")
     result = run_action(mode="reconcile", prune="true", specs="inferencekey/team-a/")
-    assert result.code == 2
+    assert result.code == exit_codes.USAGE
     assert "input `prune` refused" in result.log
     assert "inferencekey/team-a/ (a sub-folder of the spec root" in result.log
     assert emulator.request_log == []
@@ -558,7 +563,7 @@ def test_under_the_requirement_a_preview_without_changes_still_records_its_plan(
 
 def test_the_requirement_cannot_go_without_the_comment(run_action: Runner) -> None:
     result = run_action(event_name="push", mode="reconcile", require_reviewed_plan="true", comment="never")
-    assert result.code == 2 and "require-reviewed-plan" in result.log
+    assert result.code == exit_codes.USAGE and "require-reviewed-plan" in result.log
 
 
 def test_invalid_specs_on_the_merged_commit_tell_the_pr_the_reconcile_failed(run_action: Runner, github: FakeGitHub,
@@ -584,7 +589,7 @@ def test_the_projects_output_lists_the_one_project_of_a_preview(run_action: Runn
     assert result.outputs["projects"] == '["acme"]'
 
 
-def test_a_validate_only_run_lists_every_project_sorted_without_any_request(run_action: Runner, workspace: Path,
+def test_a_validate_only_run_lists_every_project_sorted_without_a_platform_request(run_action: Runner, workspace: Path,
                                                                              emulator: EmulatorServer,
                                                                              github: FakeGitHub) -> None:
     _spec_in(workspace, "zeta.yaml", "project: zeta\nname: Z\nslug: z\nmodel: m/m\nbackend: vllm\n")
@@ -592,7 +597,9 @@ def test_a_validate_only_run_lists_every_project_sorted_without_any_request(run_
     result = run_action(sdk_token=None, comment="never")
     assert result.code == 0, result.log
     assert json.loads(result.outputs["projects"]) == ["acme", "beta", "zeta"]
-    assert emulator.request_log == [] and github.requests == []
+    # GitHub is only asked which files the pull request changes (none here, so no project).
+    assert emulator.request_log == [] and [request.method for request in github.requests] == ["GET"]
+    assert result.outputs["changed-projects"] == "[]"
     assert result.outputs["plan"] == "" and result.outputs["endpoint-refs"] == "[]"
 
 
@@ -623,7 +630,7 @@ def test_invalid_specs_list_no_projects(run_action: Runner, workspace: Path, sdk
 
 def test_a_usage_error_still_sets_the_projects_output(run_action: Runner) -> None:
     result = run_action(specs="nowhere/")
-    assert result.code == 2 and result.outputs["projects"] == "[]"
+    assert result.code == exit_codes.USAGE and result.outputs["projects"] == "[]"
 
 
 @pytest.mark.parametrize("mode", ["preview", "reconcile"])
@@ -642,7 +649,7 @@ def test_a_spec_folder_with_no_spec_yet_lists_no_projects_and_requests_nothing(r
 def test_another_folder_with_no_spec_is_still_a_usage_error(run_action: Runner, workspace: Path) -> None:
     (workspace / "empty").mkdir()
     result = run_action(specs="empty/")
-    assert result.code == 2 and "no spec files" in result.log and result.outputs["projects"] == "[]"
+    assert result.code == exit_codes.USAGE and "no spec files" in result.log and result.outputs["projects"] == "[]"
 
 
 def _fleet(workspace: Path, emulator: EmulatorServer) -> None:
@@ -723,4 +730,4 @@ def test_every_run_that_validated_writes_sarif_and_names_it_in_sarif_file(run_ac
 
 def test_a_missing_config_file_is_an_input_error(run_action: Runner) -> None:
     result = run_action(config="nope.yaml")
-    assert result.code == 2 and "input `config`: config file not found: nope.yaml" in result.log
+    assert result.code == exit_codes.USAGE and "input `config`: config file not found: nope.yaml" in result.log

@@ -9,6 +9,7 @@ from typing import Any, List
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
 from inferencekey_ensure.github.inputs import read_inputs
@@ -69,7 +70,7 @@ def test_a_project_no_spec_declares_is_a_usage_error_naming_the_declared_ones(pl
     monkeypatch.setenv("INFERENCEKEY_PROJECT", "delta")  # none.yaml's project
     specs = _specs(tmp_path / "specs")
     code, stdout, stderr = cli(capsys, command, specs, "--only-project", "acme", "--only-project", "gama")
-    assert code == 2 and stdout == ""
+    assert code == exit_codes.USAGE and stdout == ""
     assert "--only-project gama: no spec declares it" in stderr
     assert "the specs declare: acme, beta, delta" in stderr
     assert _paths(platform) == []
@@ -121,7 +122,7 @@ def test_the_action_refuses_an_only_project_no_spec_declares(tmp_path, capsys, m
     with EmulatorServer(EmulatorConfig(readiness_step_s=0)) as emulator, FakeGitHub(token=GITHUB_TOKEN) as github:
         run = Runner(monkeypatch, capsys, workspace, RunnerFiles(tmp_path / "runner"), emulator, github)
         result: Any = run(only_project="acmee")
-        assert result.code == 2
+        assert result.code == exit_codes.USAGE
         assert "input `only-project` acmee: no spec declares it; the specs declare: acme" in result.log
         assert _paths(emulator) == []
 

@@ -8,6 +8,7 @@ from typing import List
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from support.cli import run_cli
@@ -19,7 +20,7 @@ SECRET_TAIL = "engine0test0secret0value"
 def test_plan_then_apply_then_plan_shows_no_changes(platform, tmp_path, capsys):
     specs = write_specs(tmp_path, [BOT, EMBED])
     code, out, _ = run_cli(capsys, "plan", specs, "--detailed-exitcode")
-    assert code == 2
+    assert code == exit_codes.CHANGES_PENDING
     assert "+ acme/support-bot  will be created" in out
     assert "EndpointRefs:" in out
     assert run_cli(capsys, "plan", specs)[0] == 0
@@ -71,12 +72,12 @@ def test_an_invalid_spec_exits_1_with_its_location_and_sends_nothing(platform, t
     ["plan", "--local", "--base-url", "http://127.0.0.1:9"],
     ["plan", "no/such/path.yaml"],
 ])
-def test_usage_mistakes_exit_2(platform, capsys, argv: List[str]):
+def test_usage_mistakes_exit_with_the_usage_code(platform, capsys, argv: List[str]):
     try:
         code = main(argv)
     except SystemExit as exc:
         code = exc.code
-    assert code == 2
+    assert code == exit_codes.USAGE
     assert "Traceback" not in capsys.readouterr().err
 
 

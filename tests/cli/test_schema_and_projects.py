@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from support.cli import run_cli as cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +65,7 @@ def test_invalid_specs_are_located_errors_and_exit_1(tmp_path, capsys):
 
 def test_a_missing_path_is_a_usage_error(tmp_path, capsys):
     code, stdout, stderr = cli(capsys, "projects", "--json", tmp_path / "nope")
-    assert code == 2 and stdout == "" and "ik-ensure projects: error:" in stderr
+    assert code == exit_codes.USAGE and stdout == "" and "ik-ensure projects: error:" in stderr
 
 
 @pytest.mark.parametrize("command", ["import", "init", "schema", "projects"])
@@ -85,4 +86,4 @@ def test_an_empty_default_folder_lists_no_projects(tmp_path, capsys, monkeypatch
     (tmp_path / "inferencekey").mkdir()
     (tmp_path / "inferencekey" / ".gitkeep").write_text("", encoding="utf-8")
     assert cli(capsys, "projects", "--json")[:2] == (0, "[]\n")
-    assert cli(capsys, "projects", "--json", "inferencekey")[0] == 2  # an explicit path must hold specs
+    assert cli(capsys, "projects", "--json", "inferencekey")[0] == exit_codes.USAGE  # an explicit path must hold specs

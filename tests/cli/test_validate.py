@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from support.cli import run_cli
 from support.validation import EXAMPLES, MINIMAL, write
 
@@ -103,12 +104,12 @@ def test_a_file_name_with_a_line_break_cannot_inject_a_workflow_command(tmp_path
 @pytest.mark.parametrize("args", [["--format", "xml"], ["--bogus"]])
 def test_a_bad_flag_is_a_usage_error(capsys, args):
     code, out, err = run_cli(capsys, "validate", *args, str(EXAMPLES))
-    assert code == 2 and out == "" and "usage:" in err
+    assert code == exit_codes.USAGE and out == "" and "usage:" in err
 
 
 def test_the_installed_command_never_prints_a_traceback(tmp_path):
     write(tmp_path, "bad.yaml", "a: [1,\n")
-    for args, expected in (([str(tmp_path)], 1), ([str(tmp_path / "missing")], 2), ([str(EXAMPLES)], 0)):
+    for args, expected in (([str(tmp_path)], 1), ([str(tmp_path / "missing")], exit_codes.USAGE), ([str(EXAMPLES)], 0)):
         completed = subprocess.run(
             [sys.executable, "-m", "inferencekey_ensure", "validate", *args], capture_output=True, text=True, timeout=120
         )

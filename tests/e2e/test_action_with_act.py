@@ -13,7 +13,6 @@ in order.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -22,7 +21,7 @@ import httpx
 import pytest
 
 from inferencekey_ensure.emulator import EmulatorConfig, EmulatorServer
-from support.act import ACT, ActRun, copy_action, git, offline_env
+from support.act import ACT, ActRun, copy_action, git, run_act
 from support.action_harness import (
     GITHUB_TOKEN,
     PR_NUMBER,
@@ -126,20 +125,10 @@ class ActWorld:
         return git(self.repo, "rev-parse", "HEAD")
 
     def act(self, event: str, workflow: str, payload: Dict[str, Any], *, with_token: bool = True) -> ActRun:
-        event_file = self.root / f"{event}.json"
-        event_file.write_text(json.dumps(payload))
-        command = [
-            str(ACT), event, "-W", f".github/workflows/{workflow}", "-e", str(event_file),
-            "-P", "ubuntu-latest=-self-hosted", "--action-cache-path", str(self.cache), "--no-cache-server",
-            "--json", "--env", f"GITHUB_API_URL={self.github.url}", "--env", f"GITHUB_GRAPHQL_URL={self.github.graphql_url}",
-            "--env", f"INFERENCEKEY_BASE_URL={self.emulator.url}",
-            "-s", f"GITHUB_TOKEN={GITHUB_TOKEN}",
-        ]
-        if with_token:
-            command += ["-s", f"INFERENCEKEY_SDK_TOKEN={SDK_TOKEN}"]
-        completed = subprocess.run(command, cwd=self.repo, capture_output=True, text=True, timeout=900,
-                                   env=offline_env())
-        run = ActRun.parse(completed)
+        run = run_act(self.repo, event, workflow, payload, workdir=self.root, cache=self.cache,
+                      env={"GITHUB_API_URL": self.github.url, "GITHUB_GRAPHQL_URL": self.github.graphql_url,
+                           "INFERENCEKEY_BASE_URL": self.emulator.url},
+                      secrets={"GITHUB_TOKEN": GITHUB_TOKEN, **({"INFERENCEKEY_SDK_TOKEN": SDK_TOKEN} if with_token else {})})
         self.transcripts += run.summaries + [run.output]
         return run
 

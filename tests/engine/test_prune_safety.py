@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
 from inferencekey_ensure.emulator import FaultConfig
@@ -50,7 +51,7 @@ def test_prune_over_part_of_the_spec_set_is_refused_before_any_request(project, 
                                                                       path):
     capsys.readouterr()
     code, out, err = run_cli(capsys, "apply", "--prune", path)
-    assert code == 2
+    assert code == exit_codes.USAGE
     assert out == ""
     assert "--prune refused" in err and "project(s) acme" in err
     assert path in err and "Give the spec root (inferencekey/)" in err
@@ -61,7 +62,7 @@ def test_prune_over_part_of_the_spec_set_is_refused_before_any_request(project, 
 def test_plan_with_prune_over_a_file_is_refused_too(project, emulator, capsys):
     capsys.readouterr()
     code, _, err = run_cli(capsys, "plan", "--prune", "inferencekey/chat.json")
-    assert code == 2 and "--prune refused" in err
+    assert code == exit_codes.USAGE and "--prune refused" in err
     assert emulator.request_log == []
 
 
@@ -69,7 +70,7 @@ def test_prune_from_inside_a_sub_folder_of_the_spec_root_is_refused(project, emu
     monkeypatch.chdir(project / "inferencekey" / "team")
     capsys.readouterr()
     code, _, err = run_cli(capsys, "apply", "--prune", ".")
-    assert code == 2
+    assert code == exit_codes.USAGE
     assert "--prune refused" in err and ". (a sub-folder of the spec root" in err
     assert emulator.request_log == []
     assert sorted(by_slug(emulator)) == ["helper", "support-bot", "team-bot"]
@@ -81,7 +82,7 @@ def test_prune_over_a_sub_folder_of_another_repositorys_spec_root_is_refused(pro
     write_specs(other, [BOT], name="chat.json")
     capsys.readouterr()
     code, _, err = run_cli(capsys, "plan", "--prune", str(other))
-    assert code == 2 and "--prune refused" in err and "a sub-folder of the spec root" in err
+    assert code == exit_codes.USAGE and "--prune refused" in err and "a sub-folder of the spec root" in err
     assert emulator.request_log == []
 
 
@@ -107,7 +108,7 @@ def test_the_spec_root_is_a_complete_set_and_prunes(project, emulator, capsys, g
 
 def test_prune_limit_needs_prune(project, capsys):
     code, _, err = run_cli(capsys, "apply", "--prune-limit", "5")
-    assert code == 2 and "--prune-limit needs --prune" in err
+    assert code == exit_codes.USAGE and "--prune-limit needs --prune" in err
 
 
 def test_more_deletions_than_the_limit_are_refused_before_any_write_listing_them(project, emulator,

@@ -16,10 +16,10 @@ from inferencekey_ensure.github.inputs import env_name
 ACTION = yaml.safe_load((Path(__file__).resolve().parents[2] / "action.yml").read_text(encoding="utf-8"))
 INPUTS = ["specs", "mode", "on-drift", "project", "sdk-token", "base-url", "github-token", "comment", "comment-key",
           "fail-on-drift", "wait", "wait-timeout", "prune", "prune-limit", "working-directory", "only-project",
-          "require-reviewed-plan", "config", "max-spend-increase", "cache-environment", "index-url"]
+          "require-reviewed-plan", "config", "max-spend-increase", "drift-issue", "cache-environment", "index-url"]
 SETUP_INPUTS = ["cache-environment", "index-url"]
 OUTPUTS = ["endpoint-refs", "plan", "plan-file", "has-changes", "changes", "comment-url", "project-slug", "workload-slug",
-           "plan-digest", "projects", "sarif-file"]
+           "plan-digest", "projects", "changed-projects", "sarif-file", "drift-issue-url"]
 
 
 def steps() -> List[Dict[str, Any]]:

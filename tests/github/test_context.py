@@ -83,3 +83,19 @@ def test_the_graphql_url_is_the_runners_else_the_one_that_goes_with_the_api_url(
     assert context_from({}, {}).graphql_url == "https://api.github.com/graphql"
     given = {**ENV, "GITHUB_GRAPHQL_URL": "https://ghes.example/api/graphql/"}
     assert context_from(given, event).graphql_url == "https://ghes.example/api/graphql"
+
+
+def test_a_merge_group_names_its_head_commit_and_the_queued_pull_request() -> None:
+    event = {"merge_group": {"head_sha": "queue123456789", "base_sha": "base1",
+                             "head_ref": "refs/heads/gh-readonly-queue/release/v2/pr-42-0a1b2c3d"}}
+    context = context_from({**ENV, "GITHUB_EVENT_NAME": "merge_group"}, event)
+    assert context.is_merge_group and not context.is_pull_request
+    assert context.pr_number == 42 and context.sha == "queue123456789"
+    unnamed = context_from({**ENV, "GITHUB_EVENT_NAME": "merge_group"}, {"merge_group": {"head_ref": "refs/heads/x"}})
+    assert unnamed.pr_number is None and unnamed.sha == "merge0000000000"
+
+
+def test_a_pull_requests_base_commit_is_kept_for_reading_removed_files() -> None:
+    event = pr_event({"full_name": "acme/infra"})
+    event["pull_request"]["base"]["sha"] = "base0000000000"
+    assert context_from(ENV, event).base_sha == "base0000000000"

@@ -35,12 +35,14 @@ def test_every_input_is_read_from_its_variable() -> None:
         env_name("wait-timeout"): "90.5",
         env_name("prune"): "false",
         env_name("working-directory"): "infra",
+        env_name("drift-issue"): "true",
     }
     inputs = read_inputs(env)
     assert inputs.specs == ("inferencekey/", "more/*.yaml")
     assert (inputs.mode, inputs.on_drift, inputs.project, inputs.sdk_token) == ("reconcile", "warn", "acme", "ik_sdk_x_y")
     assert (inputs.comment, inputs.comment_key, inputs.fail_on_drift, inputs.wait) == ("always", "production/eu", True, True)
     assert (inputs.wait_timeout_s, inputs.prune, inputs.working_directory) == (90.5, False, "infra")
+    assert inputs.drift_issue is True
     assert inputs.secrets == ["ik_sdk_x_y", "ghs_x"]
 
 
@@ -59,6 +61,7 @@ def test_repr_never_shows_a_token() -> None:
         ("comment", "sometimes", "input `comment` must be one of on-change, always, never"),
         ("on-drift", "explode", "input `on-drift` must be one of"),
         ("fail-on-drift", "maybe", "input `fail-on-drift` must be true or false"),
+        ("drift-issue", "weekly", "input `drift-issue` must be true or false"),
         ("wait-timeout", "soon", "input `wait-timeout` must be a number of seconds"),
         ("wait-timeout", "-1", "must be more than 0 seconds"),
         ("wait-timeout", "nan", "must be more than 0 seconds"),

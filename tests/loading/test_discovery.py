@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.loading.discovery import discover_spec_files
 from inferencekey_ensure.loading.errors import UsageError
 from support.cli import run_cli
@@ -32,7 +33,7 @@ def test_no_paths_means_every_spec_under_inferencekey_in_sorted_order(tree):
 def test_no_paths_and_no_inferencekey_folder_is_a_usage_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(capsys, "validate")
-    assert code == 2 and out == ""
+    assert code == exit_codes.USAGE and out == ""
     assert "no 'inferencekey' folder here" in err and "Traceback" not in err
 
 
@@ -60,7 +61,7 @@ def test_a_missing_path_or_empty_glob_is_a_usage_error(tree, capsys, path, fragm
     with pytest.raises(UsageError, match=r"not found|no file matches"):
         discover_spec_files([path])
     code, out, err = run_cli(capsys, "validate", "inferencekey", path)
-    assert code == 2 and fragment in err and out == ""
+    assert code == exit_codes.USAGE and fragment in err and out == ""
 
 
 def test_a_folder_without_spec_files_is_a_usage_error(tmp_path):

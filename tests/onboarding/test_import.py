@@ -57,7 +57,7 @@ SHAPES: List[Dict[str, Any]] = [
     {"slug": "pinned", "backend": "llamacpp", "worker_id": "1:20", "gpu_resource_id": "0x1F",
      "config": {"command": "llama-server -m /m.gguf --host 0.0.0.0:8080 # x"}},
     {"slug": "versioned", "backend": "vllm", "task_type": "embedding",
-     "config": {"command": "vllm serve x --port 8000", "vllm_version": "0.10"}},
+     "config": {"command": "vllm serve org/model-7B --port 8000", "vllm_version": "0.10"}},
     {"slug": "empty-description", "backend": "ollama", "description": ""},
 ]
 

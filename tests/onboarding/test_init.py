@@ -9,20 +9,23 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 import pytest
 import yaml
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.onboarding.workflow_templates import ACTION_REF
-from support.action_harness import RunnerFiles, action_env, pull_request_event
+from support.action_harness import PR_NUMBER, REPOSITORY, RunnerFiles, action_env, pull_request_event
 from support.cli import run_cli as cli
+from support.fake_github import FakeGitHub
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 WORKFLOWS = Path(".github") / "workflows"
 PREVIEW, RECONCILE = WORKFLOWS / "inferencekey-preview.yml", WORKFLOWS / "inferencekey-reconcile.yml"
+DRIFT = WORKFLOWS / "inferencekey-drift.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 
 
@@ -58,10 +61,10 @@ def _write_spec(root: Path, name: str, project: str, slug: str) -> None:
     path.write_text(f"project: {project}\nname: {slug}\nslug: {slug}\nmodel: m/m\nbackend: vllm\n", encoding="utf-8")
 
 
-def test_init_adds_both_workflows_the_hook_and_the_spec_folder(repo, capsys):
+def test_init_adds_the_three_workflows_the_hook_and_the_spec_folder(repo, capsys):
     code, stdout, _ = cli(capsys, "init")
     assert code == 0
-    assert sorted(_snapshot(repo)) == sorted([str(PREVIEW), str(RECONCILE), ".pre-commit-config.yaml",
+    assert sorted(_snapshot(repo)) == sorted([str(PREVIEW), str(RECONCILE), str(DRIFT), ".pre-commit-config.yaml",
                                               str(Path("inferencekey") / ".gitkeep")])
     assert f"created {PREVIEW}" in stdout and "added the inferencekey-validate hook" not in stdout
     reconcile = yaml.safe_load((repo / RECONCILE).read_text(encoding="utf-8"))
@@ -103,7 +106,7 @@ def _pinning_of_this_action_only(findings: List[Dict[str, Any]]) -> bool:
 @pytest.mark.parametrize("matrix", [False, True], ids=["single-project", "matrix"])
 def test_the_workflows_pass_zizmor_but_for_this_actions_own_pinning(repo, capsys, matrix):
     assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
-    findings = _findings([repo / PREVIEW, repo / RECONCILE])
+    findings = _findings([repo / PREVIEW, repo / RECONCILE, repo / DRIFT])
     assert findings and _pinning_of_this_action_only(findings), json.dumps(findings, indent=1)[:4000]
 
 
@@ -112,7 +115,7 @@ def test_the_workflows_pass_the_vendored_github_workflow_schema(repo, capsys, ma
     assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
     completed = subprocess.run(
         [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-         str(repo / PREVIEW), str(repo / RECONCILE)],
+         str(repo / PREVIEW), str(repo / RECONCILE), str(repo / DRIFT)],
         capture_output=True, text=True, timeout=300,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -150,23 +153,42 @@ def test_the_workflows_are_hardened(repo, capsys, matrix):
     assert "INFERENCEKEY_SDK_TOKEN }}" not in preview_text  # the write token stays behind the environment
 
 
+@pytest.mark.parametrize("matrix", [False, True], ids=["single-project", "matrix"])
+def test_the_nightly_drift_workflow_keeps_its_drift_in_an_issue_with_a_read_only_token(repo, capsys, matrix):
+    assert cli(capsys, "init", *(["--matrix"] if matrix else []))[0] == 0
+    drift = yaml.safe_load((repo / DRIFT).read_text(encoding="utf-8"))
+    assert set(drift[True]) == {"schedule", "workflow_dispatch"} and drift["permissions"] == {}
+    job = drift["jobs"]["drift"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    [action] = [step for step in job["steps"] if step.get("uses") == ACTION_REF]
+    assert action["with"]["drift-issue"] is True and action["with"]["fail-on-drift"] is True
+    assert action["with"]["sdk-token"] == "${{ secrets.INFERENCEKEY_SDK_READ_TOKEN }}"
+    if matrix:
+        # Every project every night: a schedule has no changed files.
+        assert drift["jobs"]["projects"]["outputs"]["projects"].endswith(".outputs.projects }}")
+        assert action["with"]["comment-key"] == "${{ matrix.project }}"
+
+
 def _run_the_step(step: Dict[str, Any], root: Path, monkeypatch: pytest.MonkeyPatch,
-                  capsys: pytest.CaptureFixture[str]) -> Dict[str, str]:
-    """The action's step run in-process as a runner would (no network: no token, no comment); its outputs."""
+                  capsys: pytest.CaptureFixture[str], changed: Sequence[str] = ()) -> Dict[str, str]:
+    """The action's step run in-process as a runner would on a pull request changing ``changed``
+    (no control plane: no token; GitHub is the loopback fake); its outputs."""
     files = RunnerFiles(root.parent / "runner")
     files.reset(pull_request_event())
     inputs = {name.replace("-", "_"): str(value) for name, value in step.get("with", {}).items()}
-    env = action_env(files, root, sdk_token=None, **inputs)
-    for name in list(os.environ):
-        if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
-            monkeypatch.delenv(name)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    assert main(["github-action"]) == 0, capsys.readouterr().out
+    with FakeGitHub() as github:
+        github.change_files(REPOSITORY, PR_NUMBER, [{"filename": path, "status": "modified"} for path in changed])
+        env = action_env(files, root, sdk_token=None, api_url=github.url, **inputs)
+        for name in list(os.environ):
+            if name.startswith(("GITHUB_", "INPUT_", "INFERENCEKEY_")):
+                monkeypatch.delenv(name)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert main(["github-action"]) == 0, capsys.readouterr().out
     return files.outputs()
 
 
-def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output(repo, capsys, monkeypatch):
+def test_specs_in_several_projects_get_a_matrix_over_the_projects_a_pr_touches_and_all_on_push(repo, capsys, monkeypatch):
     _write_spec(repo, "a.yaml", "acme", "a")
     _write_spec(repo, "b.yaml", "beta", "b")
     code, stdout, _ = cli(capsys, "init")
@@ -189,10 +211,15 @@ def test_specs_in_several_projects_get_a_matrix_over_the_actions_projects_output
         assert all("run" not in step for step in projects["steps"])
         # Validate only (no token, no control-plane request), no comment, the same specs as the legs.
         assert listing["with"] == {"comment": "never"} and "specs" not in action["with"]
-        assert projects["outputs"]["projects"] == "${{ steps.%s.outputs.projects }}" % listing["id"]
-        assert projects["permissions"] == {"contents": "read"}
+        # A pull request's legs are the projects it touches; a push reconciles every project.
+        output = "changed-projects" if job_name == "preview" else "projects"
+        assert projects["outputs"]["projects"] == "${{ steps.%s.outputs.%s }}" % (listing["id"], output)
+        assert projects["permissions"] == (
+            {"contents": "read", "pull-requests": "read"} if job_name == "preview" else {"contents": "read"})
         # The projects job's step, run as the action, gives the matrix those workflows expand.
-        assert json.loads(_run_the_step(listing, repo, monkeypatch, capsys)["projects"]) == ["acme", "beta"]
+        outputs = _run_the_step(listing, repo, monkeypatch, capsys, changed=["inferencekey/b.yaml"])
+        assert json.loads(outputs["projects"]) == ["acme", "beta"]
+        assert json.loads(outputs["changed-projects"]) == ["beta"]
 
 
 def test_right_after_init_the_matrix_lists_no_projects_and_its_legs_are_skipped(repo, capsys, monkeypatch):
@@ -234,7 +261,7 @@ def test_specs_naming_no_project_are_located_errors_and_nothing_is_written(repo,
 def test_outside_a_repository_root_it_is_a_usage_error(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, stderr = cli(capsys, "init")
-    assert code == 2 and "not the root of a git repository" in stderr
+    assert code == exit_codes.USAGE and "not the root of a git repository" in stderr
     assert list(tmp_path.iterdir()) == []
 
 

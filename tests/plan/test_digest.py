@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterator, List
 import httpx
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.argtypes import plan_digest_arg
 from inferencekey_ensure.cli.main import main
 from inferencekey_ensure.controlplane.settings import BASE_URL_ENV, TOKEN_ENV
@@ -256,6 +257,6 @@ def test_apply_expect_digest_refuses_a_malformed_digest_as_a_usage_error(platfor
     folder = spec_folder(tmp_path / "specs", {"a.yaml": AS_LIST})
     with pytest.raises(SystemExit) as exit_info:
         main(["apply", str(folder), "--expect-digest", "abc"])
-    assert exit_info.value.code == 2
+    assert exit_info.value.code == exit_codes.USAGE
     assert "sha256:<64 hex digits>" in capsys.readouterr().err
     assert platform.request_log == []

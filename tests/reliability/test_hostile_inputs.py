@@ -1,4 +1,4 @@
-"""Hostile and broken input: a located error, exit 1 (2 only for usage), no traceback,
+"""Hostile and broken input: a located error, exit 1 (64 only for usage), no traceback,
 no request to the platform, bounded memory; for ``validate``, ``plan`` and ``apply``.
 
 The committed corpus lives in ``hostile/`` (one file per case, the slug collision
@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 import yaml
 
+from inferencekey_ensure.cli import exit_codes
 from support.hostile_files import write_huge_spec, write_many_unknown_keys
 
 from .harness import (
@@ -76,10 +77,10 @@ DEEP_FLOW_YAML_VERDICT = ("5:1008", "syntax") if _libyaml_refuses_deep_flow() el
 
 # (path under hostile/, category, where the error must point, the rule it must carry)
 CASES: List[Tuple[str, str, str, str]] = [
-    ("yaml-unclosed-flow.yaml", MALFORMED_YAML, "4:8", "syntax"),
-    ("yaml-bad-indentation.yaml", MALFORMED_YAML, "2:7", "syntax"),
+    ("yaml-unclosed-flow.yaml", MALFORMED_YAML, "3:8", "syntax"),  # where the `[` opened
+    ("yaml-bad-indentation.yaml", MALFORMED_YAML, "2:3", "syntax"),  # the indented key
     ("yaml-tab-indentation.yaml", MALFORMED_YAML, "2:1", "syntax"),
-    ("yaml-unclosed-quote.yaml", MALFORMED_YAML, "5:1", "syntax"),
+    ("yaml-unclosed-quote.yaml", MALFORMED_YAML, "1:7", "syntax"),  # where the quote opened
     ("yaml-mapping-in-scalar.yaml", MALFORMED_YAML, "1:11", "syntax"),
     ("yaml-python-tag.yaml", MALFORMED_YAML, "5:14", "yaml-type"),
     ("yaml-second-document-invalid.yaml", MALFORMED_YAML, "6:1", "schema"),
@@ -336,7 +337,7 @@ def test_ten_thousand_workloads_plan_with_one_list_request(ten_thousand):
             ("GET", f"/api/projects/{PROJECT}/workloads")]
     finally:
         server.stop()
-    assert child.code == 2, child.stderr
+    assert child.code == exit_codes.CHANGES_PENDING, child.stderr
     document = json.loads(child.stdout)
     assert document["summary"]["create"] == TEN_THOUSAND
     assert len({workload["slug"] for workload in document["workloads"]}) == TEN_THOUSAND
@@ -386,10 +387,10 @@ TRAPS = [
     (["loops"], 1, "loops/ping.yaml:1:1: $: cannot read file: Too many levels of symbolic links [file]"),
     (["tree"], 1, "tree/sub/bad.yaml:5:1: $.modle: unknown field 'modle'; did you mean 'model'? [schema]"),
     (["dirs"], 1, "dirs/bad.yaml:5:1: $.modle: unknown field 'modle'; did you mean 'model'? [schema]"),
-    (["loops/loop.yaml"], 2, "'loops/loop.yaml' is a broken symbolic link"),
-    (["empty-dir.yaml"], 2, "no spec files (*.yaml, *.yml, *.json) found in 'empty-dir.yaml'"),
-    (["no/such/spec.yaml"], 2, "path not found: 'no/such/spec.yaml'"),
-    (["inferencekey/*.yaml"], 2, "no file matches 'inferencekey/*.yaml'"),
+    (["loops/loop.yaml"], exit_codes.USAGE, "'loops/loop.yaml' is a broken symbolic link"),
+    (["empty-dir.yaml"], exit_codes.USAGE, "no spec files (*.yaml, *.yml, *.json) found in 'empty-dir.yaml'"),
+    (["no/such/spec.yaml"], exit_codes.USAGE, "path not found: 'no/such/spec.yaml'"),
+    (["inferencekey/*.yaml"], exit_codes.USAGE, "no file matches 'inferencekey/*.yaml'"),
     (["links"], 1, "links/out.yaml:1:1: $: a symbolic link to outside the workspace: not read [file]"),
     (["links"], 1, "links/machine:1:1: $: a symbolic link to outside the workspace: not read [file]"),
     (["links"], 1, "links/inside.yaml:5:1: $.modle: unknown field 'modle'; did you mean 'model'? [schema]"),
@@ -441,7 +442,7 @@ def test_a_folder_named_like_a_spec_file_is_walked_not_read(trap_runs):
 def test_a_bad_flag_is_a_usage_error_that_leaks_nothing(trap_runs, argv):
     result = trap_runs[0][tuple(argv)]
     output = result["stdout"] + result["stderr"]
-    assert result["code"] == 2, output
+    assert result["code"] == exit_codes.USAGE, output
     assert "Traceback" not in output and SECRET_TAIL not in output
     assert "error" in result["stderr"]
 

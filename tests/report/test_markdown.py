@@ -68,7 +68,7 @@ def test_table_lists_workload_action_fields_and_endpoint_ref() -> None:
     cells = table_cells(rows[2])
     assert "Support bot" in cells[1] and "`inferencekey/chat.yaml:3`" in cells[1]
     assert "update" in cells[2]
-    assert "`model_name`" in cells[3]
+    assert "`model`" in cells[3] and "model_name" not in cells[3]  # the spec's word, not the wire's
     assert "`acme/support-bot`" in cells[4]
 
 
@@ -76,13 +76,20 @@ def test_each_changed_workload_gets_a_collapsible_diff_with_live_minus_and_desir
     body = comment(plan([workload("support-bot"), workload("same", action="no-change")]))
     assert body.count("<details>") == 1
     assert "<summary><code>support-bot</code> \u00b7 update \u00b7 1 field</summary>" in body
-    assert '```diff\n@@ model_name @@\n- "llama3:8b"\n+ "llama3:70b"\n```' in body
+    assert '```diff\n@@ model @@\n- "llama3:8b"\n+ "llama3:70b"\n```' in body
+
+
+def test_a_policy_config_change_shows_the_policy_keys_that_changed() -> None:
+    diffs = [{"field": "execution_policy_config", "live": {"replicas": 1, "x": 1}, "desired": {"replicas": 2, "x": 1}}]
+    body = comment(plan([workload("scaled", diffs=diffs)]))
+    assert '```diff\n@@ execution_policy_config.replicas @@\n- 1\n+ 2\n```' in body
+    assert '"x"' not in body
 
 
 def test_nested_values_diff_line_by_line_with_context() -> None:
-    diffs = [{"field": "execution_policy_config", "live": {"replicas": 1, "x": 1}, "desired": {"replicas": 2, "x": 1}}]
+    diffs = [{"field": "execution_policy_config", "live": None, "desired": {"replicas": 2, "x": 1}}]
     body = comment(plan([workload("scaled", diffs=diffs)]))
-    assert '-   "replicas": 1,\n+   "replicas": 2,\n    "x": 1' in body
+    assert '- null\n+ {\n+   "replicas": 2,\n+   "x": 1\n+ }' in body
 
 
 def test_a_create_shows_only_the_desired_side_since_nothing_is_live() -> None:
@@ -91,7 +98,7 @@ def test_a_create_shows_only_the_desired_side_since_nothing_is_live() -> None:
     for mode in ("preview", "reconcile"):
         created = replace(workload("bot", action="create", diffs=diffs), exists=mode == "reconcile")
         body = comment(plan([created], mode=mode))
-        assert '```diff\n@@ name @@\n+ "Bot"\n@@ config @@\n+ {\n+   "command": "vllm serve m"\n+ }\n```' in body
+        assert '```diff\n@@ name @@\n+ "Bot"\n@@ command @@\n+ "vllm serve m"\n```' in body
         assert "- null" not in body
 
 

@@ -99,7 +99,7 @@ def test_a_preview_shows_its_deletions_first_and_plainly():
 def test_the_text_plan_shows_minus_live_and_plus_desired_and_the_endpoint_table():
     text = render_plan(preview_report(prune=True))
     assert "+ acme/support-bot  will be created  inferencekey/app.yaml:3:3" in text
-    assert '    - model_name: "old/model"\n    + model_name: "new/model"' in text
+    assert '    - model: "old/model"\n    + model: "new/model"' in text  # the spec's word, not model_name
     assert "= acme/steady  no change" in text
     assert "! acme/legacy  needs replacement" in text
     assert '    + task_type: "embedding"  (cannot be changed in place)' in text
@@ -124,7 +124,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color():
 def test_warn_prints_a_warning_the_sdk_never_prints():
     warnings = drift_warnings(preview_report(on_drift="warn"))
     assert warnings == [
-        "warning: acme/summarizer (inferencekey/app.yaml:9:3) drifted from spec: model_name; "
+        "warning: acme/summarizer (inferencekey/app.yaml:9:3) drifted from spec: model; "
         "on_drift=warn left it in place",
         "warning: acme/legacy (inferencekey/app.yaml:21:3) drifted from spec: task_type; "
         "on_drift=warn left it in place",

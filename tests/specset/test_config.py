@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.loading.config_file import find_config
 from support.cli import run_cli
 from support.validation import MINIMAL, write
@@ -55,7 +56,7 @@ def test_config_names_another_file_and_a_missing_one_is_a_usage_error(repo: Path
     write(repo, "inferencekey/chat.yaml", MINIMAL)
     assert run_cli(capsys, "projects", "--config", "ci/ik.yaml")[1] == "named\n"
     code, _, err = run_cli(capsys, "validate", "--config", "ci/none.yaml")
-    assert code == 2 and "config file not found: ci/none.yaml" in err
+    assert code == exit_codes.USAGE and "config file not found: ci/none.yaml" in err
 
 
 def test_config_errors_are_located_like_spec_errors_and_fail(repo: Path, capsys) -> None:

@@ -77,3 +77,19 @@ def git(repo: Path, *args: str) -> str:
         env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
              "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
     return completed.stdout.strip()
+
+
+def run_act(repo: Path, event: str, workflow: str, payload: Dict[str, Any], *, workdir: Path, cache: Path,
+            env: Dict[str, str], secrets: Dict[str, str]) -> ActRun:
+    """One workflow of ``repo`` run by act in host mode on ``event`` with ``payload``, offline but for
+    127.0.0.1 (``offline_env``)."""
+    event_file = workdir / f"{event}.json"
+    event_file.write_text(json.dumps(payload))
+    command = [str(ACT), event, "-W", f".github/workflows/{workflow}", "-e", str(event_file),
+               "-P", "ubuntu-latest=-self-hosted", "--action-cache-path", str(cache), "--no-cache-server", "--json"]
+    for name, value in env.items():
+        command += ["--env", f"{name}={value}"]
+    for name, value in secrets.items():
+        command += ["-s", f"{name}={value}"]
+    completed = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=900, env=offline_env())
+    return ActRun.parse(completed)

@@ -55,6 +55,16 @@ def pull_request_event(fork: bool = False) -> Dict[str, Any]:
     }
 
 
+def merge_group_event(number: int = PR_NUMBER, head_sha: str = "e" * 40) -> Dict[str, Any]:
+    """A merge queue's ``checks_requested`` for pull request ``number``'s entry."""
+    return {
+        "action": "checks_requested",
+        "merge_group": {"head_sha": head_sha, "head_ref": f"refs/heads/gh-readonly-queue/main/pr-{number}-{HEAD_SHA}",
+                        "base_sha": "b" * 40, "base_ref": "refs/heads/main"},
+        "repository": {"full_name": REPOSITORY},
+    }
+
+
 def parse_output_file(text: str) -> Dict[str, str]:
     """Read ``$GITHUB_OUTPUT`` as the runner does (``name<<DELIM`` ... ``DELIM``)."""
     values: Dict[str, str] = {}
@@ -160,9 +170,12 @@ class Runner:
         self.emulator, self.github = emulator, github
 
     def __call__(self, *, fork: bool = False, event_name: str = "pull_request",
-                 environment: Optional[Dict[str, str]] = None, **inputs: str) -> Result:
-        """``environment``: more variables for the step, as a workflow's ``env:`` would give them."""
-        self.files.reset(pull_request_event(fork=fork) if event_name.startswith("pull_request") else {"ref": "refs/heads/main"})
+                 environment: Optional[Dict[str, str]] = None, event: Optional[Dict[str, Any]] = None,
+                 **inputs: str) -> Result:
+        """``environment``: more variables for the step, as a workflow's ``env:`` would give them;
+        ``event``: the payload, when not the pull request's (or a push's) of ``event_name``."""
+        default = pull_request_event(fork=fork) if event_name.startswith("pull_request") else {"ref": "refs/heads/main"}
+        self.files.reset(event if event is not None else default)
         env = action_env(self.files, self.workspace, event_name=event_name, api_url=self.github.url,
                          base_url=self.emulator.url, **inputs)
         for name in list(os.environ):

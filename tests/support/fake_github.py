@@ -2,7 +2,9 @@
 
 Real HTTP (stdlib ``http.server`` in a thread) so the adapter's headers, pagination
 and retries are exercised for real. It serves list (paginated with ``Link``
-headers, like GitHub), create and update over REST, and at ``/graphql`` the two
+headers, like GitHub), create and update over REST, a pull request's changed files
+(paginated, at most 3,000 as GitHub lists them), issues (list with ``state`` and
+``creator``, pull requests among them as GitHub lists them; open; edit), and at ``/graphql`` the two
 queries the action asks: ``viewer { login }`` and ``nodes(ids:)`` with
 ``isMinimized``. Each token has an identity (an ``Account``): comments it creates
 are authored by it, and the viewer query answers with its login as GraphQL does
@@ -18,7 +20,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .loopback import LoopbackHandler, LoopbackServer
 
@@ -27,6 +29,10 @@ NO_PERMISSION_MESSAGE = "Resource not accessible by integration"
 GRAPHQL_PATH = "/graphql"
 # The pseudo-method under which GraphQL requests are recorded and can be made to fail.
 GRAPHQL = "GRAPHQL"
+# GitHub lists at most this many files of a pull request, whatever it changed.
+PULL_FILES_CAP = 3000
+# Issue numbers start here, apart from the pull requests the tests use.
+FIRST_ISSUE = 100
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,10 @@ class FakeGitHub(LoopbackServer):
         # GraphQL errors to answer the next GraphQL requests with (HTTP 200, as GitHub does).
         self.graphql_errors: List[Dict[str, Any]] = []
         self.faults: List[Fault] = []
+        # Changed files per (repository, pull request), as GET /repos/{repo}/pulls/{n}/files lists them.
+        self.pull_files: Dict[Tuple[str, int], List[Dict[str, Any]]] = {}
+        # Issues per repository, oldest first, each with ``pull_request`` when it is one.
+        self.issues: Dict[str, List[Dict[str, Any]]] = {}
         self.read_only = False
         # Where pagination links point; None means this server (set it to test a hostile link).
         self.link_base: Optional[str] = None
@@ -125,6 +135,26 @@ class FakeGitHub(LoopbackServer):
                 "number": number, "state": "open", "merged_at": None, "merge_commit_sha": "0" * 40,
             })
 
+    def change_files(self, repository: str, number: int, files: List[Dict[str, Any]]) -> None:
+        """PR ``number`` changes ``files`` (``filename``, ``status``, ``previous_filename``)."""
+        with self._lock:
+            self.pull_files[(repository, number)] = [dict(entry) for entry in files]
+
+    def seed_issue(self, repository: str, title: str, body: str, author: Account = SOMEONE, *,
+                   state: str = "open", pull_request: bool = False) -> Dict[str, Any]:
+        """An issue (or, with ``pull_request``, a pull request as the issue list shows it) already there."""
+        with self._lock:
+            issue = self._store_issue(repository, title, body, author)
+            issue["state"] = state
+            if pull_request:
+                issue["pull_request"] = {"url": f"{self.url}/repos/{repository}/pulls/{issue['number']}"}
+            return dict(issue)
+
+    def issues_of(self, repository: str) -> List[Dict[str, Any]]:
+        """The repository's issues (pull requests left out), oldest first."""
+        with self._lock:
+            return [dict(issue) for issue in self.issues.get(repository, []) if "pull_request" not in issue]
+
     def minimize(self, comment_id: int) -> None:
         """Hide a comment as a moderator would; REST still lists it, GraphQL says ``isMinimized``."""
         with self._lock:
@@ -154,6 +184,35 @@ class FakeGitHub(LoopbackServer):
         }
         self.comments.setdefault((repository, number), []).append(comment)
         return comment
+
+    def _store_issue(self, repository: str, title: str, body: str, author: Account) -> Dict[str, Any]:
+        issues = self.issues.setdefault(repository, [])
+        number = FIRST_ISSUE + len(issues)
+        issue = {
+            "number": number, "title": title, "body": body, "state": "open", "state_reason": None,
+            "html_url": f"https://github.example/{repository}/issues/{number}",
+            "user": {"login": author.login, "type": author.type},
+        }
+        issues.append(issue)
+        return issue
+
+    def _issue_route(self, method: str, repository: str, number: Optional[int], query: Dict[str, List[str]],
+                     body: Optional[Any], account: Account, path: str) -> Tuple[int, Any, Dict[str, str]]:
+        issues = self.issues.get(repository, [])
+        if number is None and method == "GET":
+            state = query.get("state", ["open"])[0]
+            creator = query.get("creator", [None])[0]
+            listed = [issue for issue in issues if state in ("all", issue["state"])
+                      and (creator is None or issue["user"]["login"].lower() == creator.lower())]
+            return self._page(listed, query, path)
+        if number is None and method == "POST" and isinstance(body, dict) and isinstance(body.get("title"), str):
+            return 201, self._store_issue(repository, body["title"], str(body.get("body") or ""), account), {}
+        if number is not None and method == "PATCH" and isinstance(body, dict):
+            for issue in issues:
+                if issue["number"] == number and "pull_request" not in issue:
+                    issue.update({key: body[key] for key in ("title", "body", "state", "state_reason") if key in body})
+                    return 200, issue, {}
+        return 404, {"message": "Not Found"}, {}
 
     def _take_fault(self, method: str) -> Optional[Fault]:
         for fault in self.faults:
@@ -247,6 +306,15 @@ class FakeGitHub(LoopbackServer):
         self, method: str, path: str, query: Dict[str, List[str]], body: Optional[Any], account: Account
     ) -> Tuple[int, Any, Dict[str, str]]:
         segments = path.strip("/").split("/")
+        # /repos/{owner}/{repo}/pulls/{number}/files
+        if (len(segments) == 6 and segments[0] == "repos" and segments[3] == "pulls" and segments[5] == "files"
+                and method == "GET"):
+            listed = self.pull_files.get((f"{segments[1]}/{segments[2]}", int(segments[4])), [])[:PULL_FILES_CAP]
+            return self._page(listed, query, path)
+        # /repos/{owner}/{repo}/issues and /repos/{owner}/{repo}/issues/{number}
+        if len(segments) in (4, 5) and segments[0] == "repos" and segments[3] == "issues":
+            number = int(segments[4]) if len(segments) == 5 else None
+            return self._issue_route(method, f"{segments[1]}/{segments[2]}", number, query, body, account, path)
         # /repos/{owner}/{repo}/commits/{sha}/pulls
         if (len(segments) == 6 and segments[0] == "repos" and segments[3] == "commits" and segments[5] == "pulls"
                 and method == "GET"):
@@ -255,7 +323,7 @@ class FakeGitHub(LoopbackServer):
         if len(segments) == 6 and segments[0] == "repos" and segments[3] == "issues" and segments[5] == "comments":
             repository, number = f"{segments[1]}/{segments[2]}", int(segments[4])
             if method == "GET":
-                return self._page(repository, number, query, path)
+                return self._page(self.comments.get((repository, number), []), query, path)
             if method == "POST" and isinstance(body, dict) and isinstance(body.get("body"), str):
                 return 201, self._store(repository, number, body["body"], account), {}
         # /repos/{owner}/{repo}/issues/comments/{id}
@@ -271,16 +339,20 @@ class FakeGitHub(LoopbackServer):
         return 404, {"message": "Not Found"}, {}
 
     def _page(
-        self, repository: str, number: int, query: Dict[str, List[str]], path: str
+        self, items: List[Dict[str, Any]], query: Dict[str, List[str]], path: str
     ) -> Tuple[int, Any, Dict[str, str]]:
         per_page = min(int(query.get("per_page", ["30"])[0]), self.per_page_cap)
         page = int(query.get("page", ["1"])[0])
-        comments = self.comments.get((repository, number), [])
-        last = max((len(comments) + per_page - 1) // per_page, 1)
-        items = comments[(page - 1) * per_page : page * per_page]
+        last = max((len(items) + per_page - 1) // per_page, 1)
+        shown = items[(page - 1) * per_page : page * per_page]
         links = []
         base = self.link_base or self.url
+        kept = {name: values[0] for name, values in query.items() if name not in ("page", "per_page")}
+
+        def link(number: int) -> str:
+            return f"{base}{path}?{urlencode({**kept, 'per_page': per_page, 'page': number})}"
+
         if page < last:
-            links.append(f'<{base}{path}?per_page={per_page}&page={page + 1}>; rel="next"')
-            links.append(f'<{base}{path}?per_page={per_page}&page={last}>; rel="last"')
-        return 200, items, ({"Link": ", ".join(links)} if links else {})
+            links.append(f'<{link(page + 1)}>; rel="next"')
+            links.append(f'<{link(last)}>; rel="last"')
+        return 200, shown, ({"Link": ", ".join(links)} if links else {})

@@ -57,7 +57,7 @@ _json = st.recursive(
 )
 _optional = {
     "description": st.one_of(st.just(""), non_blank),
-    "command": st.sampled_from(["vllm serve m --port 8000", "python -m server", "run"]),
+    "command": st.sampled_from(["vllm serve --port 8000", "python -m server", "run"]),
     "vllm_version": st.sampled_from(["0.10.1", "0.9.2"]),
     "task_type": st.sampled_from(TASK_TYPES),
     "worker_id": identifiers,

@@ -269,7 +269,7 @@ def test_a_llamacpp_command_of_server_flags_only_is_fine_as_in_the_official_exam
 
 
 def test_a_word_starting_a_credential_prefix_inside_a_value_is_a_secret_error(tmp_path):
-    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "command: vllm serve m --api-key ik_live_secret\n")
+    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "command: vllm serve Qwen/Qwen2.5-7B-Instruct --api-key ik_live_secret\n")
     assert (problem.json_path, problem.rule, problem.severity) == ("$.command", "secret", "error")
     assert "ik_live_secret" not in problem.message
 

@@ -53,7 +53,7 @@ def test_an_environment_variable_inside_the_policy_config_is_an_error(tmp_path):
 
 
 def test_an_environment_variable_in_a_command_is_only_a_warning(tmp_path):
-    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "command: vllm serve m --port $PORT\n")
+    (problem,) = check(tmp_path, "s.yaml", MINIMAL + "command: vllm serve Qwen/Qwen2.5-7B-Instruct --port $PORT\n")
     assert (problem.json_path, problem.rule, problem.severity) == ("$.command", "interpolation", "warning")
 
 

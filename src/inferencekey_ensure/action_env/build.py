@@ -32,6 +32,7 @@ from inferencekey_ensure.action_env import index
 from inferencekey_ensure.action_env.locks import UvWheel
 from inferencekey_ensure.action_env.record import parse_record
 from inferencekey_ensure.action_env.verify import record_hash, site_packages, venv_python
+from inferencekey_ensure.domain.errors import IkEnsureError
 
 COMPILE_TIMEOUT_S = 300
 _LOCKED_INSTALL = ["--no-deps", "--require-hashes", "--only-binary", ":all:"]
@@ -43,7 +44,7 @@ _HASH_MISMATCH = re.compile(r"hash mismatch|do not match the hashes", re.IGNOREC
 _KEPT = frozenset({"PIP_CERT", "PIP_CLIENT_CERT"})
 
 
-class BuildError(Exception):
+class BuildError(IkEnsureError):
     """A step of the build failed; the message says which and what to do."""
 
 

@@ -18,6 +18,8 @@ import urllib.parse
 import urllib.request
 from typing import Callable, List, Optional, Tuple
 
+from inferencekey_ensure.domain.errors import IkEnsureError
+
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
 INDEX_INPUT = "INPUT_INDEX_URL"
 DOWNLOAD_TIMEOUT_S = 60
@@ -25,7 +27,7 @@ DOWNLOAD_ATTEMPTS = 3
 RETRY_DELAY_S = 1.0
 
 
-class IndexProblem(Exception):
+class IndexProblem(IkEnsureError):
     """The index input or the index's answer is not usable; the message says what to fix."""
 
 

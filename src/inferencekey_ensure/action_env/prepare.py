@@ -29,6 +29,7 @@ from inferencekey_ensure.action_env.locks import (
     uv_wheel_for,
 )
 from inferencekey_ensure.action_env.verify import environment_problems, site_packages, venv_python
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.github.flags import parse_flag
 
 ACTION_ROOT = Path(__file__).resolve().parents[3]
@@ -36,7 +37,7 @@ CACHE_INPUT = "INPUT_CACHE_ENVIRONMENT"
 SHOWN_PROBLEMS = 5
 
 
-class SetupError(Exception):
+class SetupError(IkEnsureError):
     def __init__(self, title: str, message: str) -> None:
         super().__init__(message)
         self.title = title

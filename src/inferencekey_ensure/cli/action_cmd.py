@@ -4,7 +4,8 @@ Mask the tokens, read the inputs, validate, then hand over to the host-neutral f
 (``flow.sequence``) with the GitHub adapter (``github.step``) as its host and the
 control plane the settings name. Exit codes: 0 success, 1 invalid specs, failed
 workloads, refused drift, a plan that is not the reviewed one (under
-``require-reviewed-plan``) or (with ``fail-on-drift``) drift found, 2 an unusable input.
+``require-reviewed-plan``) or (with ``fail-on-drift``) drift found, 64 an unusable input
+(``cli/exit_codes.py``); anything unforeseen meets the last-resort handler of ``cli/main.py``.
 """
 
 from __future__ import annotations
@@ -136,8 +137,4 @@ def run_action(_args: argparse.Namespace) -> int:
     for name in (env_name("sdk-token"), env_name("github-token"), TOKEN_ENV):
         if env.get(name, "").strip():
             log.mask(env[name].strip())
-    try:
-        return _run(env, log)
-    except Exception as error:  # noqa: BLE001 - one redacted line, never a traceback
-        log.annotate(Annotation("error", f"internal error: {type(error).__name__}: {error}", title=TITLE))
-        return exit_codes.FAILURE
+    return _run(env, log)

@@ -2,7 +2,7 @@
 
 Exit codes: 0 imported (files left alone are reported, not failures), 1 the
 platform could not be read, a ``--slug`` names no workload, or an imported file
-does not validate; 2 usage. Nothing is written before the listing succeeded.
+does not validate; 64 usage (``cli/exit_codes.py``). Nothing is written before the listing succeeded.
 """
 
 from __future__ import annotations
@@ -40,14 +40,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _import(args)
-    except OSError as exc:  # a folder that cannot be written: one line, not a traceback
-        print(f"ik-ensure import: error: {exc}", file=sys.stderr)
-        return exit_codes.FAILURE
-
-
-def _import(args: argparse.Namespace) -> int:
     from inferencekey_ensure.cli.connection import connector
     from inferencekey_ensure.controlplane.settings import TOKEN_ENV
     from inferencekey_ensure.domain.secrets import redact_text
@@ -74,7 +66,8 @@ def _import(args: argparse.Namespace) -> int:
         live = read_live_workloads(project, connector(args.base_url, os.environ, local_state))
     except LiveReadError as error:
         emit(f"ik-ensure import: error: project {project}: {error.message}")
-        emit(f"  fix: {error.fix}")
+        if error.fix:
+            emit(f"  fix: {error.fix}")
         return exit_codes.FAILURE
     selected, missing = select_slugs(live, args.slug)
     if missing:

@@ -2,7 +2,7 @@
 
 Exit codes: 0 set up (or already set up: nothing changed), 1 the existing specs or
 pre-commit config could not be read safely, or a spec names no project (the
-workflows would have no job for it; nothing is written), 2 usage (not a git
+workflows would have no job for it; nothing is written), 64 usage (not a git
 repository root).
 """
 
@@ -23,9 +23,10 @@ DEFAULT_BRANCH = "main"
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "init", help=f"add the preview/reconcile workflows, the pre-commit hook and {DEFAULT_SPEC_DIR}/",
+        "init", help=f"add the preview/reconcile/drift workflows, the pre-commit hook and {DEFAULT_SPEC_DIR}/",
         description="Set a repository up for InferenceKey specs: .github/workflows/ (preview on "
-        "pull requests, reconcile on push to the default branch), the inferencekey-validate "
+        "pull requests, reconcile on push to the default branch, a nightly drift check kept in an "
+        "issue), the inferencekey-validate "
         f"pre-commit hook and the {DEFAULT_SPEC_DIR}/ folder. Never overwrites anything.",
     )
     parser.add_argument("--dir", default=".", help="the repository root (default: the current folder)")
@@ -59,14 +60,6 @@ def _read(path: Path) -> Optional[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _init(args)
-    except OSError as exc:  # a folder that cannot be written: one line, not a traceback
-        print(f"ik-ensure init: error: {exc}", file=sys.stderr)
-        return exit_codes.FAILURE
-
-
-def _init(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.secrets import redact_text
     from inferencekey_ensure.engine.projects import declared_projects, no_project
     from inferencekey_ensure.loading.errors import UsageError
@@ -78,7 +71,7 @@ def _init(args: argparse.Namespace) -> int:
         RepositoryState,
         plan_scaffold,
     )
-    from inferencekey_ensure.onboarding.workflow_templates import PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
+    from inferencekey_ensure.onboarding.workflow_templates import DRIFT_FILE, PREVIEW_FILE, RECONCILE_FILE, WORKFLOW_DIR
     from inferencekey_ensure.report.validation_text import printable, problem_line
     from inferencekey_ensure.specset.load import load_workloads
 
@@ -116,7 +109,7 @@ def _init(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"ik-ensure init: error: {PRE_COMMIT_CONFIG}: {exc}; nothing was written", file=sys.stderr)
         return exit_codes.FAILURE
-    candidates = [WORKFLOW_DIR / PREVIEW_FILE, WORKFLOW_DIR / RECONCILE_FILE]
+    candidates = [WORKFLOW_DIR / PREVIEW_FILE, WORKFLOW_DIR / RECONCILE_FILE, WORKFLOW_DIR / DRIFT_FILE]
     state = RepositoryState(
         existing=[path for path in candidates if (root / path).exists()],
         pre_commit_text=pre_commit_text,

@@ -13,12 +13,14 @@ import importlib
 import io
 import os
 import sys
-from typing import Dict, List, NoReturn, Optional, Sequence
+from typing import Callable, Dict, List, NoReturn, Optional, Sequence
 
 from inferencekey_ensure import __version__
 from inferencekey_ensure.cli import exit_codes
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.secrets import redact_text
 from inferencekey_ensure.domain.spec import project_refusal
+from inferencekey_ensure.loading.errors import InstallationError, UsageError
 
 COMMAND_MODULES: Dict[str, str] = {
     "validate": "inferencekey_ensure.cli.validate_cmd",
@@ -52,10 +54,12 @@ def _modules_for(argv: Sequence[str]) -> List[str]:
 class _Parser(argparse.ArgumentParser):
     """argparse quotes the offending argument in its error; a token pasted as one
     (``--token ik_sdk_...``, a misplaced ``$INFERENCEKEY_SDK_TOKEN``) must not reach the log.
-    Subcommand parsers inherit this class."""
+    argparse exits 2 on a bad option, which ``plan --detailed-exitcode`` means as "changes
+    pending"; a usage error exits ``USAGE`` instead. Subcommand parsers inherit this class."""
 
     def error(self, message: str) -> NoReturn:
-        super().error(redact_text(message))
+        self.print_usage(sys.stderr)
+        self.exit(exit_codes.USAGE, f"{self.prog}: error: {redact_text(message)}\n")
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -91,11 +95,59 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if refused:
             print(f"ik-ensure {args.command}: error: {refused}", file=sys.stderr)
             return exit_codes.USAGE
+    return last_resort(args.command, lambda: int(args.func(args)))
+
+
+def last_resort(command: str, body: Callable[[], int]) -> int:
+    """The one handler of every command for what the command itself did not handle.
+
+    The package's own errors (``IkEnsureError``) are said as their message and fix: a
+    ``UsageError`` exits ``USAGE``, a broken install ``INTERNAL``, any other ``FAILURE``; a
+    file that cannot be read or written (``OSError``) is a failure too. Anything else is a
+    bug: one redacted line and ``INTERNAL``, never a traceback.
+    """
     try:
-        return int(args.func(args))
+        return body()
     except KeyboardInterrupt:
-        print("ik-ensure: interrupted", file=sys.stderr)
-        return 130
+        _say(command, "interrupted")
+        return exit_codes.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing left to say to it.
+        sys.stderr.close()
+        return exit_codes.FAILURE
+    except UsageError as error:
+        _say(command, f"error: {error}", error.fix)
+        return exit_codes.USAGE
+    except InstallationError as error:
+        _say(command, f"internal error: {error}", error.fix)
+        return exit_codes.INTERNAL
+    except IkEnsureError as error:
+        _say(command, f"error: {error}", error.fix)
+        return exit_codes.FAILURE
+    except OSError as error:
+        _say(command, f"error: {error}")
+        return exit_codes.FAILURE
+    except Exception as error:  # noqa: BLE001 - the contract is "never a traceback"
+        _say(command, f"internal error: {type(error).__name__}: {error}; please report it")
+        return exit_codes.INTERNAL
+
+
+def _say(command: str, message: str, fix: Optional[str] = None) -> None:
+    """One redacted line on stderr (and its fix); on a GitHub runner an error annotation too."""
+    # Imported only when there is something to say: `validate` must not load httpx for it.
+    from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+    from inferencekey_ensure.report.validation_text import printable
+
+    secrets = [os.environ.get(TOKEN_ENV)]
+    line = printable(redact_text(f"ik-ensure {command}: {message}", secrets))
+    print(line, file=sys.stderr)
+    if fix:
+        print(printable(redact_text(f"  fix: {fix}", secrets)), file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from inferencekey_ensure.github.commands import escape_data
+
+        said = line + (f" (fix: {redact_text(fix, secrets)})" if fix else "")
+        print(f"::error title=ik-ensure {command}::{escape_data(said)}", flush=True)
 
 
 def _credential_as_project(args: argparse.Namespace) -> Optional[str]:

@@ -1,9 +1,9 @@
 """``ik-ensure plan`` (preview) and ``ik-ensure apply`` (reconcile).
 
-Exit codes. plan: 0 ok, 1 error; with ``--detailed-exitcode`` 0 no changes,
-2 changes pending, 1 error. apply: 0 every workload ok, 1 any failed or refused.
-Both: 2 usage (bad flag, missing path). Every failure is one located or
-categorised message with the token redacted, never a traceback.
+Exit codes (``cli/exit_codes.py``). plan: 0 ok, 1 error; with ``--detailed-exitcode``
+2 changes pending. apply: 0 every workload ok, 1 any failed or refused. Both: 64 usage
+(bad flag, missing path). Every failure is one located or categorised message with the
+token redacted, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.cli.argtypes import plan_digest_arg, positive_int, positive_seconds, usd_per_hour
@@ -174,17 +174,7 @@ def _execute(args: argparse.Namespace, mode: RunMode, check: Optional[DigestChec
     return report
 
 
-def _guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    """Last line of defence: an unexpected failure is one redacted line, not a traceback."""
-    try:
-        return body(args)
-    except Exception as exc:  # noqa: BLE001 - printed, categorised, exit 1
-        message = redact_text(f"{type(exc).__name__}: {exc}", [os.environ.get(TOKEN_ENV)])
-        print(f"ik-ensure {args.command}: internal error: {message}", file=sys.stderr)
-        return exit_codes.FAILURE
-
-
-def _plan(args: argparse.Namespace) -> int:
+def run_plan(args: argparse.Namespace) -> int:
     report = _execute(args, PREVIEW)
     if report is None:
         return exit_codes.USAGE
@@ -195,7 +185,7 @@ def _plan(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
-def _apply(args: argparse.Namespace) -> int:
+def run_apply(args: argparse.Namespace) -> int:
     check = DigestCheck(args.expect_digest) if args.expect_digest else None
     report = _execute(args, RECONCILE, check)
     if report is None:
@@ -208,9 +198,3 @@ def _apply(args: argparse.Namespace) -> int:
     return exit_codes.OK if report.succeeded else exit_codes.FAILURE
 
 
-def run_plan(args: argparse.Namespace) -> int:
-    return _guarded(_plan, args)
-
-
-def run_apply(args: argparse.Namespace) -> int:
-    return _guarded(_apply, args)

@@ -3,7 +3,7 @@
 ``--json`` prints one JSON array on one line, ready for a workflow's
 ``strategy.matrix`` through ``fromJSON``; an ``inferencekey/`` folder with no spec
 yet lists none (``[]``). Exit codes: 0 listed, 1 invalid specs or a workload with
-no project, 2 usage (a missing path).
+no project, 64 usage (a missing path; ``cli/exit_codes.py``).
 """
 
 from __future__ import annotations

@@ -22,14 +22,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inferencekey_ensure.loading.errors import InstallationError
     from inferencekey_ensure.loading.schema_resource import schema_text
 
-    try:
-        text = schema_text()
-    except InstallationError as error:
-        print(f"ik-ensure schema: error: {error}", file=sys.stderr)
-        return exit_codes.USAGE
+    # A broken install (no schema file) raises InstallationError to the last-resort handler.
+    text = schema_text()
     # Bytes, not text: the platform's newline translation must not alter the file.
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))

@@ -1,7 +1,8 @@
 """``ik-ensure validate [PATHS...]``: check spec files, offline, at commit time.
 
-Exit codes: 0 valid (warnings allowed unless ``--strict``), 1 invalid, 2 when the
-run could not check anything (a missing path, a bad flag, a broken install).
+Exit codes (``cli/exit_codes.py``): 0 valid (warnings allowed unless ``--strict``), 1
+invalid; a run that could not check anything (a missing path, a bad flag) is a usage
+error, raised as ``UsageError`` to the last-resort handler of ``cli/main.py``.
 Everything beyond argument parsing is imported when the command runs, so other
 subcommands do not pay for it and this one pays for nothing else.
 """
@@ -64,27 +65,6 @@ def _format(requested: Any) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def run(args: argparse.Namespace) -> int:
-    from inferencekey_ensure.domain.secrets import redact_text
-    from inferencekey_ensure.loading.errors import InstallationError, UsageError
-
-    try:
-        return _validate(args)
-    except (UsageError, InstallationError) as error:
-        print(f"ik-ensure validate: error: {redact_text(str(error))}", file=sys.stderr)
-        return exit_codes.USAGE
-    except BrokenPipeError:
-        # The reader went away (``| head``); nothing left to say to it.
-        sys.stderr.close()
-        return exit_codes.FAILURE
-    except Exception as error:  # noqa: BLE001 - the contract is "never a traceback"
-        print(
-            f"ik-ensure validate: internal error ({type(error).__name__}: {redact_text(str(error))}); please report it",
-            file=sys.stderr,
-        )
-        return exit_codes.USAGE
-
-
 def _repository_place() -> Tuple[str, str]:
     """The working directory relative to the repository root, and the root (``""``: not in a
     repository): SARIF names files from the root."""
@@ -113,7 +93,7 @@ def _split_config(paths: List[str]) -> Tuple[Optional[str], List[str]]:
     return (configs[-1] if configs else None), specs
 
 
-def _validate(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.spec import fallback_project
     from inferencekey_ensure.specset.config import load_config
     from inferencekey_ensure.specset.validate import ValidationRun, validate_paths

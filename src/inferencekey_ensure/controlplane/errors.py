@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar, Dict, Iterable, Optional, Tuple, Type
 
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.secrets import redact_text
 
 # Response bodies end up in CI logs; a page of HTML from a proxy helps nobody.
@@ -22,13 +23,14 @@ MAX_DETAIL_CHARS = 500
 Secrets = Iterable[Optional[str]]
 
 
-class EnsureError(Exception):
+class EnsureError(IkEnsureError):
     """Base of every error this adapter raises; ``str()`` is the SDK-shaped message."""
 
     category: ClassVar[str] = "api"
     prefix: ClassVar[str] = "api error: "
     default_code: ClassVar[str] = "api_error"
     default_fix: ClassVar[str] = "Re-run later; if it keeps failing, report the message to InferenceKey support."
+    fix: str  # always set: a control-plane error always has a next step
 
     def __init__(
         self,
@@ -47,9 +49,8 @@ class EnsureError(Exception):
         # transport failure); the caller may report "re-run" rather than "fix".
         self.transient = transient
         self.detail = redact_text(detail, known)
-        self.message = redact_text(self._shape(self.detail), known)
-        self.fix = redact_text(fix or self._default_fix_for_code(), known)
-        super().__init__(self.message)
+        super().__init__(redact_text(self._shape(self.detail), known),
+                         redact_text(fix or self._default_fix_for_code(), known))
 
     def __reduce__(self) -> Tuple[Any, ...]:
         # The default rebuilds from ``args`` (the shaped message) and would shape it

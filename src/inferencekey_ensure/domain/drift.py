@@ -20,9 +20,9 @@ spec declares it, like the SDK never when it does not) is not drift:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Container, Dict, List, Optional, Sequence, Tuple
 
-from inferencekey_ensure.domain.fields import FIELD_ALWAYS, FIELD_NEVER, FIELDS, SpecField
+from inferencekey_ensure.domain.fields import BY_WIRE, FIELD_ALWAYS, FIELD_NEVER, FIELDS, SpecField
 from inferencekey_ensure.domain.spec import WorkloadSpec
 from inferencekey_ensure.domain.wire import LiveWorkload, create_body
 
@@ -100,3 +100,54 @@ def kind_switch_without_config(spec: WorkloadSpec, live: LiveWorkload) -> bool:
         and spec.execution_policy_config is None
         and live.value("execution_policy_config") is not None
     )
+
+
+# The spec's field whose keys a changed mapping is shown by, one key a line.
+_KEYED = ("execution_policy_config",)
+
+
+def _unfolded(diff: FieldDiff) -> List[FieldDiff]:
+    """``config`` (wire) as the spec's ``command`` and ``vllm_version``, each only when it differs."""
+    rows = [row for row in FIELDS if row.wire is not None and row.wire.startswith(f"{diff.field}.")]
+    live = diff.live if isinstance(diff.live, dict) else {}
+    desired = diff.desired if isinstance(diff.desired, dict) else {}
+    parts = []
+    for row in rows:
+        key = row.wire.split(".", 1)[1] if row.wire else ""
+        if (key in live or key in desired) and not same_json(live.get(key), desired.get(key)):
+            parts.append(FieldDiff(row.spec_name, live.get(key), desired.get(key)))
+    # Keys the table does not know (a live config the platform filled in) keep the whole value.
+    known = {row.wire.split(".", 1)[1] for row in rows if row.wire}
+    if parts and set(live) | set(desired) <= known:
+        return parts
+    return [diff]
+
+
+def _by_key(diff: FieldDiff) -> List[FieldDiff]:
+    """A changed mapping as the keys that changed (``execution_policy_config.max_workers``)."""
+    if not (isinstance(diff.live, dict) and isinstance(diff.desired, dict)):
+        return [diff]
+    keys = list(dict.fromkeys([*diff.live, *diff.desired]))
+    changed = [FieldDiff(f"{diff.field}.{key}", diff.live.get(key), diff.desired.get(key))
+               for key in keys if not same_json(diff.live.get(key), diff.desired.get(key))]
+    # Carried unchanged (the policy kind changed): the whole value says what is sent.
+    return changed or [diff]
+
+
+def in_spec_words(diffs: Sequence[FieldDiff], declared: Container[str]) -> List[FieldDiff]:
+    """The diffs named as the spec names its fields, for people; the plan JSON keeps the wire's.
+
+    ``model_name`` reads ``model``; ``config`` unfolds into ``command`` and
+    ``vllm_version``; a policy config shows its changed keys. A field the spec left to
+    its default (a create's ``task_type: text2text``) is left out: the spec never said it.
+    """
+    worded: List[FieldDiff] = []
+    for diff in diffs:
+        row = BY_WIRE.get(diff.field)
+        if row is not None:
+            if row.default is not None and row.spec_name not in declared:
+                continue
+            worded.extend(_by_key(diff) if row.spec_name in _KEYED else [FieldDiff(row.spec_name, diff.live, diff.desired)])
+        else:
+            worded.extend(_unfolded(diff))
+    return worded

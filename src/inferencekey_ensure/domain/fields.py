@@ -143,6 +143,8 @@ FIELDS: Tuple[SpecField, ...] = (
 )
 
 BY_SPEC_NAME: Dict[str, SpecField] = {row.spec_name: row for row in FIELDS}
+# The rows whose wire field is a whole top-level field (``config`` is built from two rows).
+BY_WIRE: Dict[str, SpecField] = {row.wire: row for row in FIELDS if row.wire is not None and "." not in row.wire}
 SPEC_NAMES = frozenset(BY_SPEC_NAME)
 REQUIRED = tuple(row.spec_name for row in FIELDS if row.required)
 

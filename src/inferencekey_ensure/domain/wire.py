@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.fields import (
     DECLARED,
     FIELD_ALWAYS,
@@ -73,7 +74,7 @@ def unsent_fields(spec: WorkloadSpec) -> List[str]:
     return [unsent_reason(row.spec_name) for row in FIELDS if unsent(row, spec.declared)]
 
 
-class MalformedWorkload(ValueError):
+class MalformedWorkload(IkEnsureError, ValueError):
     """A listed workload lacks what every platform workload has (an id and a slug)."""
 
 

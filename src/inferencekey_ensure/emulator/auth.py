@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple
 
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.secrets import LIVE_PREFIX, SDK_PREFIX
 
 READ = "read"
@@ -46,7 +47,7 @@ class TokenGrant:
         return self.project in (ANY_PROJECT, project)
 
 
-class AccessDenied(Exception):
+class AccessDenied(IkEnsureError):
     """A 401 or 403 answer, with the platform's error code."""
 
     def __init__(self, status: int, code: str, message: str) -> None:

@@ -14,6 +14,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set
 
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.fields import answer_fields
 
 FORMAT_VERSION = 1
@@ -22,7 +23,7 @@ Clock = Callable[[], float]
 Document = Dict[str, Any]
 
 
-class StateError(ValueError):
+class StateError(IkEnsureError, ValueError):
     """A state document that cannot be loaded."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Mapping, Optional, Tuple
 
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.fields import ENUM, FIELDS, OBJECT, READ_ONLY_FIELDS, wire_default, wire_fields
 from inferencekey_ensure.domain.slug import canonical_slug
 from inferencekey_ensure.emulator.policy import policy_config_problem
@@ -26,7 +27,7 @@ CHOICES = {row.wire: row.choices for row in FIELDS if row.type == ENUM and row.w
 FIXED_FIELDS = tuple(row.wire for row in FIELDS if row.wire is not None and "." not in row.wire and not row.patchable)
 
 
-class BodyError(ValueError):
+class BodyError(IkEnsureError, ValueError):
     """A request body the platform answers with 400."""
 
 

@@ -10,14 +10,10 @@ from __future__ import annotations
 from typing import Callable, ContextManager
 
 from inferencekey_ensure.controlplane.client import ControlPlaneClient
+from inferencekey_ensure.domain.errors import IkEnsureError
 
 Connector = Callable[[], ContextManager[ControlPlaneClient]]
 
 
-class ConnectFailed(Exception):
+class ConnectFailed(IkEnsureError):
     """The connector could not open a client (e.g. unreadable local state): reported, not raised."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix

@@ -48,7 +48,8 @@ def settled_result(planned: PlannedWorkload, mode: str) -> WorkloadResult:
         planned, STATUS_OK, exists=planned.live is not None, endpoint_ref=planned.endpoint_ref,
         notes=planned.notes,
     )
-    if planned.action == DRIFT_LEFT:
+    if planned.action == DRIFT_LEFT and planned.live is not None:
+        # A workload that never existed has no drift to leave: it is ok, and not created yet.
         return replace(base, status=LEFT_DRIFTED)
     if planned.action == DRIFT_REFUSED:
         return replace(base, status=REFUSED, error=planned.refusal,

@@ -132,9 +132,15 @@ class RunReport:
     @cached_property
     def plan_digest(self) -> Optional[str]:
         """The plan's digest, or None when the run ended before any plan (invalid specs, a bad token)."""
-        if not self.workloads and not self.unmanaged and self.has_errors:
+        if self.stopped_before_planning:
             return None
         return plan_digest(self.canonical_plan)
+
+    @property
+    def stopped_before_planning(self) -> bool:
+        """The run ended before any plan (invalid specs, a bad token): the renderings say the
+        error once, with no empty plan and all-zero summary around it."""
+        return not self.workloads and not self.unmanaged and self.has_errors
 
     @property
     def wording(self) -> str:

@@ -53,7 +53,7 @@ def problem_annotation(problem: Problem, workspace: Optional[str], cwd: str) -> 
 
 
 def _fields(entry: WorkloadResult) -> str:
-    return ", ".join(diff.field for diff in entry.planned.diffs) or "no field listed"
+    return ", ".join(diff.field for diff in entry.planned.spec_diffs) or "no field listed"
 
 
 def _failure_detail(entry: WorkloadResult, report: RunReport) -> str:

@@ -19,12 +19,14 @@ from inferencekey_ensure.domain.spec import PROJECT_ENV
 from inferencekey_ensure.engine import PREVIEW, RECONCILE, RunReport
 from inferencekey_ensure.engine.projects import DeclaredProjects
 from inferencekey_ensure.flow.annotations import TITLE, Annotation, run_annotations
+from inferencekey_ensure.flow.drift_issue import DriftIssuePlan, drift_issue_plan
 from inferencekey_ensure.flow.inputs import ActionInputs
 from inferencekey_ensure.flow.outputs import step_outputs
 from inferencekey_ensure.flow.review import (
     DIFFERS,
     MATCHED,
     RECONCILED_MARK,
+    UNKNOWN,
     ReviewedPlan,
     ReviewLookup,
     ReviewVerdict,
@@ -51,6 +53,7 @@ class HostFacts:
     """What the host says about this run, in its own terms nowhere below.
 
     ``change_request``: the run is for a pull (merge) request, whose preview may comment.
+    ``merge_queue``: the run checks a merge queue's head commit (it plans, never writes).
     ``workspace``/``cwd``: the repository root and the folder the run works in, to
     make annotation paths relative to the root.
     """
@@ -60,6 +63,7 @@ class HostFacts:
     footer: Footer
     workspace: Optional[str]
     cwd: str
+    merge_queue: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ class Outcome:
     important first), the comment, the summary, the outputs, the job's result.
 
     ``projects``: the ``projects`` output, the projects the specs declare (none when the
-    specs are invalid or a workload has no project, as ``ik-ensure projects`` lists none).
+    specs are invalid or a workload has no project, as ``ik-ensure projects`` lists none);
+    ``changed_projects`` those of them the change request touches (all of them elsewhere);
+    ``drift_issue`` what the drift issue should show (None: leave it alone).
     """
 
     failed: bool
@@ -87,9 +93,11 @@ class Outcome:
     summary: Optional[str] = None
     report: Optional[RunReport] = None
     projects: Tuple[str, ...] = ()
+    changed_projects: Tuple[str, ...] = ()
+    drift_issue: Optional[DriftIssuePlan] = None
 
-    def outputs(self, comment_url: Optional[str]) -> Dict[str, str]:
-        return step_outputs(self.report, comment_url, self.projects)
+    def outputs(self, comment_url: Optional[str], drift_issue_url: Optional[str] = None) -> Dict[str, str]:
+        return step_outputs(self.report, comment_url, self.projects, self.changed_projects, drift_issue_url)
 
 
 def matrix_projects(declared: DeclaredProjects) -> Tuple[str, ...]:
@@ -281,4 +289,55 @@ def run_outcome(
         comment=comment,
         summary=render_summary(report, info=facts.footer, preamble=preamble or None),
         report=report,
+        # The drift issue is a scheduled run's: a change request reports in its comment.
+        drift_issue=(drift_issue_plan(report, inputs.comment_key, facts.footer)
+                     if inputs.drift_issue and not (facts.change_request or facts.merge_queue) else None),
     )
+
+
+def queue_outcome(
+    inputs: ActionInputs, facts: HostFacts, report: RunReport, lookup: Optional[ReviewLookup],
+    verdict: Optional[ReviewVerdict],
+) -> Outcome:
+    """A merge queue's check of its head commit: the preview, and (with ``require-reviewed-plan``)
+    whether its plan is the one reviewed on the queued pull request.
+
+    A plan that is not stops the entry (the check fails, so the queue drops it before anything
+    merges); the pull request's comment says so and keeps the reviewed record as it was, so the
+    entry is stopped again until a new preview records a new plan. A plan that is leaves the
+    comment alone. No plan (no lookup, or the run ended before planning) stops nothing by itself.
+    """
+    planned = run_outcome(inputs, facts, report)
+    if lookup is None or verdict is None:
+        return replace(planned, comment=None)
+    planned = replace(planned, log_lines=planned.log_lines + tuple(_review_lines(verdict)))
+    warnings = problems_table([problem for problem in report.problems if not problem.is_error])
+    if not verdict.refused:
+        note = review_note("NOTE", f"Merge queue: {verdict.why}.", [])
+        return replace(planned, comment=None, summary=render_summary(
+            report, info=facts.footer, preamble="\n\n".join(block for block in (note, warnings) if block)))
+    stopped = ("the plan changed since the review" if verdict.state == DIFFERS else "no reviewed plan")
+    note = review_note("CAUTION", f"Merge queue entry stopped: {verdict.why}. Nothing merges until the plan "
+                                  "is reviewed again.", verdict.differences + list(verdict.fix))
+    lead = review_note("CAUTION", f"{verdict.why}. The merge queue dropped this pull request's entry{_at(facts)}; "
+                                  "nothing was merged or applied.", verdict.differences)
+    lead += _run_link(facts)
+    # When GitHub could not be asked, what the comment holds is unknown: it is left as it is.
+    comment = None if verdict.state == UNKNOWN else CommentPlan(render_comment(
+        report, comment_key=inputs.comment_key, info=facts.footer,
+        record=reviewed_record(lookup.reviewed) if lookup.reviewed is not None else "",
+        title=f"merge queue entry stopped: {stopped}", lead=lead,
+    ), worth_reporting=True)
+    annotation = Annotation("error", f"Merge queue entry stopped: {verdict.why}. Nothing was merged or applied.",
+                            title=f"{TITLE}: not the reviewed plan")
+    return replace(planned, failed=True, annotations=(annotation,) + planned.annotations, comment=comment,
+                   summary=render_summary(report, info=facts.footer,
+                                          preamble="\n\n".join(block for block in (note, warnings) if block)))
+
+
+def queue_without_plan(outcome: Outcome) -> Outcome:
+    """A merge queue's check under ``require-reviewed-plan`` that could make no plan (no sdk-token):
+    nothing shows the entry is the reviewed plan, so it is stopped."""
+    stop = Annotation("error", "Merge queue entry stopped: no plan could be made to compare with the reviewed one "
+                               "(this job has no sdk-token).", title=f"{TITLE}: not the reviewed plan")
+    return replace(outcome, failed=True, annotations=(stop,) + outcome.annotations)

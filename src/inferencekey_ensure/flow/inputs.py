@@ -40,6 +40,7 @@ class ActionInputs:
     require_reviewed_plan: bool = False
     config: Optional[str] = None
     max_spend_increase: Optional[float] = None
+    drift_issue: bool = False
 
     def __repr__(self) -> str:
         # Tokens never reach a log through a repr.

@@ -29,23 +29,28 @@ OUTPUT_NAMES = (
     "workload-slug",
     "plan-digest",
     "projects",
+    "changed-projects",
     "sarif-file",
+    "drift-issue-url",
 )
 # GitHub's limit for one step output (1 MB), less room for the heredoc lines around it.
 MAX_OUTPUT_BYTES = 1_000_000 - 1_000
 
 
 def step_outputs(
-    report: Optional[RunReport], comment_url: Optional[str], projects: Sequence[str] = ()
+    report: Optional[RunReport], comment_url: Optional[str], projects: Sequence[str] = (),
+    changed_projects: Sequence[str] = (), drift_issue_url: Optional[str] = None,
 ) -> Dict[str, str]:
     """All outputs; ``report`` is None when no plan ran (no token, a fork, invalid specs).
 
-    ``projects`` is set whether or not a plan ran: a matrix's first job only validates.
-    ``sarif-file`` is the host adapter's to fill in (it writes the file).
+    ``projects`` and ``changed_projects`` are set whether or not a plan ran: a matrix's
+    first job only validates. ``sarif-file`` is the host adapter's to fill in (it writes the file).
     """
     outputs = {name: "" for name in OUTPUT_NAMES}
     outputs.update({"endpoint-refs": "[]", "has-changes": "false", "changes": "0"})
     outputs["projects"] = json.dumps(list(projects), ensure_ascii=False)
+    outputs["changed-projects"] = json.dumps(list(changed_projects), ensure_ascii=False)
+    outputs["drift-issue-url"] = drift_issue_url or ""
     if report is None:
         return outputs
     changes = report.changes

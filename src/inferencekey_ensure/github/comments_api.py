@@ -1,6 +1,7 @@
 """The GitHub adapter for pull-request comments: list (every page), create, update,
 plus the two GraphQL questions REST cannot answer: who the token is, and which
-comments a moderator has minimized (hidden); and which pull requests a commit came from.
+comments a moderator has minimized (hidden); which pull requests a commit came from,
+the files a pull request changed, and the drift issue (list, open, edit).
 
 GitHub answers busy moments with 5xx and with rate limits (403 or 429 carrying
 ``Retry-After`` or ``x-ratelimit-reset``, or the "secondary rate limit" message);
@@ -13,18 +14,22 @@ are born; the caller re-lists instead (``OUTCOME_UNKNOWN``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Set
-from urllib.parse import urlsplit
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.domain.errors import IkEnsureError
+from inferencekey_ensure.flow.changed_projects import ChangedFile, ChangedFiles
 from inferencekey_ensure.github.context import graphql_url_for
 from inferencekey_ensure.pacing import Timing, exponential_backoff_s, parse_retry_after
 
 API_VERSION = "2022-11-28"
 PER_PAGE = 100
 MAX_PAGES = 1000
+# GitHub lists at most this many files of a pull request.
+PULL_FILES_LIMIT = 3000
 # GraphQL's ``nodes(ids:)`` takes at most 100 ids per query.
 NODES_PER_QUERY = 100
 
@@ -46,7 +51,7 @@ BAD_RESPONSE = "bad-response"
 CLIENT = "client"
 
 
-class GitHubApiError(Exception):
+class GitHubApiError(IkEnsureError):
     """A comment request that failed for good; ``kind`` says why (see the constants above)."""
 
     def __init__(self, message: str, *, kind: str, status: Optional[int] = None) -> None:
@@ -127,6 +132,35 @@ def _comment(data: Any) -> IssueComment:
         author_login=_string(user.get("login")),
         node_id=_string(data.get("node_id")),
     )
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One issue as REST lists it; ``author_login``/``author_type`` as for comments (``sticky.authored_by``)."""
+
+    number: int
+    title: str
+    body: str
+    state: str
+    html_url: str
+    author_type: str = ""
+    author_login: str = ""
+
+
+def _issue(data: Any) -> Issue:
+    if not isinstance(data, dict) or not isinstance(data.get("number"), int):
+        raise GitHubApiError("GitHub answered with something that is not an issue", kind=BAD_RESPONSE)
+    user_field = data.get("user")
+    user: Dict[str, Any] = user_field if isinstance(user_field, dict) else {}
+    return Issue(data["number"], _string(data.get("title")), _string(data.get("body")), _string(data.get("state")),
+                 _string(data.get("html_url")), _string(user.get("type")), _string(user.get("login")))
+
+
+def _changed_file(data: Any) -> ChangedFile:
+    if not isinstance(data, dict) or not isinstance(data.get("filename"), str):
+        raise GitHubApiError("GitHub answered with something that is not a changed file", kind=BAD_RESPONSE)
+    previous = data.get("previous_filename")
+    return ChangedFile(data["filename"], _string(data.get("status")), previous if isinstance(previous, str) else None)
 
 
 def _string(value: Any) -> str:
@@ -213,22 +247,53 @@ class CommentsApi:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def list_comments(self, number: int) -> List[IssueComment]:
-        """Every comment on the PR, following ``Link: rel="next"`` to the last page."""
-        url: Optional[str] = f"{self._api_url}/repos/{self._repository}/issues/{number}/comments?per_page={PER_PAGE}"
-        comments: List[IssueComment] = []
+    def _pages(self, url: str, what: str, last_page: Optional[int] = None) -> Iterator[List[Any]]:
+        """Each page of a listing, following ``Link: rel="next"`` to the last (or to ``last_page``,
+        where GitHub itself stops listing)."""
+        next_url: Optional[str] = url
         seen: Set[str] = set()
-        while url is not None:
-            if url in seen or len(seen) >= MAX_PAGES:
-                raise GitHubApiError("the comment list's pagination does not end", kind=BAD_RESPONSE)
-            seen.add(url)
-            response = self._send("GET", url, None, replayable=True)
+        while next_url is not None:
+            if next_url in seen or len(seen) >= MAX_PAGES:
+                raise GitHubApiError(f"the {what}'s pagination does not end", kind=BAD_RESPONSE)
+            seen.add(next_url)
+            response = self._send("GET", next_url, None, replayable=True)
             page = self._json(response)
             if not isinstance(page, list):
-                raise GitHubApiError("GitHub answered the comment list with something that is not a list", kind=BAD_RESPONSE)
-            comments.extend(_comment(item) for item in page)
-            url = self._next_page(response)
-        return comments
+                raise GitHubApiError(f"GitHub answered the {what} with something that is not a list", kind=BAD_RESPONSE)
+            yield page
+            next_url = None if last_page is not None and len(seen) >= last_page else self._next_page(response)
+
+    def list_comments(self, number: int) -> List[IssueComment]:
+        """Every comment on the PR (or issue), every page."""
+        url = f"{self._api_url}/repos/{self._repository}/issues/{number}/comments?per_page={PER_PAGE}"
+        return [_comment(item) for page in self._pages(url, "comment list") for item in page]
+
+    def pull_request_files(self, number: int) -> ChangedFiles:
+        """The PR's changed files, every page up to GitHub's cap of ``PULL_FILES_LIMIT``.
+
+        At the cap the list is marked incomplete: GitHub lists no more, whatever the PR holds.
+        """
+        url = f"{self._api_url}/repos/{self._repository}/pulls/{number}/files?per_page={PER_PAGE}"
+        files = [_changed_file(item) for page in self._pages(url, "pull request's file list",
+                                                              last_page=PULL_FILES_LIMIT // PER_PAGE)
+                 for item in page]
+        return ChangedFiles(tuple(files), complete=len(files) < PULL_FILES_LIMIT)
+
+    def list_issues(self, creator: str) -> List[Issue]:
+        """Every issue (open or closed) ``creator`` opened; pull requests, which GitHub lists too, left out."""
+        url = (f"{self._api_url}/repos/{self._repository}/issues?state=all&creator={quote(creator, safe='')}"
+               f"&per_page={PER_PAGE}")
+        return [_issue(item) for page in self._pages(url, "issue list") for item in page
+                if not (isinstance(item, dict) and "pull_request" in item)]
+
+    def create_issue(self, title: str, body: str) -> Issue:
+        url = f"{self._api_url}/repos/{self._repository}/issues"
+        return _issue(self._json(self._send("POST", url, {"title": title, "body": body}, replayable=False)))
+
+    def update_issue(self, number: int, fields: Dict[str, str]) -> Issue:
+        """Edit ``title``, ``body``, ``state`` and ``state_reason``: the same fields again land the same."""
+        url = f"{self._api_url}/repos/{self._repository}/issues/{number}"
+        return _issue(self._json(self._send("PATCH", url, dict(fields), replayable=True)))
 
     def create_comment(self, number: int, body: str) -> IssueComment:
         url = f"{self._api_url}/repos/{self._repository}/issues/{number}/comments"

@@ -8,11 +8,15 @@ read in one place, once, into a plain value the rest of the action can be tested
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+MERGE_GROUP_EVENT = "merge_group"
+# merge_group.head_ref: refs/heads/gh-readonly-queue/<base>/pr-<N>-<sha> (the last PR of a group).
+_QUEUE_REF = re.compile(r"^refs/heads/gh-readonly-queue/.+/pr-([0-9]+)-[0-9a-f]+$")
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"
 
@@ -28,10 +32,17 @@ class GitHubContext:
     pr_number: Optional[int] = None
     from_fork: bool = False
     graphql_url: str = ""
+    # The pull request's base commit (pull_request events), where removed spec files can be read.
+    base_sha: str = ""
 
     @property
     def is_pull_request(self) -> bool:
         return self.event_name in PULL_REQUEST_EVENTS and self.pr_number is not None
+
+    @property
+    def is_merge_group(self) -> bool:
+        """A merge queue's check of its head commit: ``pr_number`` is the PR the entry carries (when named)."""
+        return self.event_name == MERGE_GROUP_EVENT
 
     @property
     def short_sha(self) -> str:
@@ -91,6 +102,7 @@ def context_from(env: Mapping[str, str], event: Mapping[str, Any]) -> GitHubCont
     sha = env.get("GITHUB_SHA", "")
     pr_number: Optional[int] = None
     from_fork = False
+    base_sha = ""
     pull_request = _mapping(event.get("pull_request"))
     if event_name in PULL_REQUEST_EVENTS and pull_request:
         number = pull_request.get("number", event.get("number"))
@@ -101,6 +113,14 @@ def context_from(env: Mapping[str, str], event: Mapping[str, Any]) -> GitHubCont
             # GITHUB_SHA is the merge commit on pull_request, the base on _target;
             # the commit the author pushed is the head.
             sha = head_sha
+        base = _mapping(pull_request.get("base")).get("sha")
+        base_sha = base if isinstance(base, str) else ""
+    if event_name == MERGE_GROUP_EVENT:
+        group = _mapping(event.get("merge_group"))
+        queued = _QUEUE_REF.match(str(group.get("head_ref") or ""))
+        pr_number = int(queued.group(1)) if queued else None
+        head_sha = group.get("head_sha")
+        sha = head_sha if isinstance(head_sha, str) and head_sha else sha
     api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
     return GitHubContext(
         event_name=event_name,
@@ -112,6 +132,7 @@ def context_from(env: Mapping[str, str], event: Mapping[str, Any]) -> GitHubCont
         pr_number=pr_number,
         from_fork=from_fork,
         graphql_url=(env.get("GITHUB_GRAPHQL_URL") or graphql_url_for(api_url)).rstrip("/"),
+        base_sha=base_sha,
     )
 
 

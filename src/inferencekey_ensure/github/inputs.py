@@ -12,6 +12,7 @@ from typing import Mapping, Optional, Tuple, TypeVar
 
 from inferencekey_ensure.controlplane.readiness import DEFAULT_WAIT_TIMEOUT_S
 from inferencekey_ensure.controlplane.settings import TOKEN_ENV
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.fields import DEFAULT_ON_DRIFT, ON_DRIFT_VALUES
 from inferencekey_ensure.engine.request import DEFAULT_PRUNE_LIMIT, PREVIEW, RUN_MODES
 from inferencekey_ensure.flow.inputs import DEFAULT_COMMENT_KEY, DEFAULT_SPECS, ActionInputs
@@ -24,7 +25,7 @@ __all__ = ["InputError", "env_name", "read_inputs"]
 _COMMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
-class InputError(ValueError):
+class InputError(IkEnsureError, ValueError):
     """An input the action cannot use; the message names the input and what it accepts."""
 
 
@@ -138,4 +139,5 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         require_reviewed_plan=require_reviewed_plan,
         config=_text(env, "config"),
         max_spend_increase=_usd(env, "max-spend-increase"),
+        drift_issue=_flag(env, "drift-issue"),
     )

@@ -9,7 +9,7 @@ which comments are minimized.
 
 from __future__ import annotations
 
-from typing import AbstractSet, List, Optional, Sequence
+from typing import AbstractSet, List, Optional, Protocol, Sequence
 
 from inferencekey_ensure.github.comments_api import IssueComment
 
@@ -18,13 +18,23 @@ DEFAULT_TOKEN_LOGIN = "github-actions[bot]"
 BOT_SUFFIX = "[bot]"
 
 
+class Authored(Protocol):
+    """A comment or an issue: who wrote it, as REST shows it."""
+
+    @property
+    def author_login(self) -> str: ...
+
+    @property
+    def author_type(self) -> str: ...
+
+
 def marked(comments: Sequence[IssueComment], marker: str) -> List[IssueComment]:
     """Comments that start with our marker, whoever wrote them."""
     return [comment for comment in comments if comment.body.startswith(marker)]
 
 
-def authored_by(comment: IssueComment, login: str) -> bool:
-    """Whether ``login`` wrote ``comment``.
+def authored_by(comment: Authored, login: str) -> bool:
+    """Whether ``login`` wrote ``comment`` (or an issue).
 
     ``login`` is GraphQL's ``viewer.login`` (no suffix: a bot ``ci`` is ``ci``) or
     the fallback ``github-actions[bot]``; REST shows a bot as ``ci[bot]`` with type

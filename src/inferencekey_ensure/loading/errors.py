@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from inferencekey_ensure.domain.errors import IkEnsureError
 
-class UsageError(Exception):
+
+class UsageError(IkEnsureError):
     """The command line named something unusable (a missing path, a glob matching nothing).
 
-    The CLI turns it into exit code 2: the run never looked at a spec, so it can say
+    The CLI turns it into the usage exit code (64, ``cli/exit_codes.py``): the run never looked at a spec, so it can say
     nothing about validity.
     """
 
@@ -24,7 +26,7 @@ class ConfigNotFound(UsageError):
     """``--config FILE`` (input ``config``) names no file."""
 
 
-class InstallationError(Exception):
+class InstallationError(IkEnsureError):
     """The package is installed without the JSON Schema it validates with.
 
     Not the user's spec's fault and not fixable by editing it, so the CLI reports

@@ -31,6 +31,7 @@ from inferencekey_ensure.loading.limits import ALIAS_BUDGET, MAX_DEPTH
 from inferencekey_ensure.loading.nodes import Document, MappingNode, Node, ScalarNode, SequenceNode
 from inferencekey_ensure.loading.parsed import ParsedText, duplicate_key, line_and_column, next_child_path
 from inferencekey_ensure.loading.scalars import MERGE_TAG, construct, resolve_tag
+from inferencekey_ensure.loading.yaml_syntax import plain_syntax_error
 
 _EventSource = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _COLLECTION_TAGS = {
@@ -245,7 +246,7 @@ def parse_yaml(
     except _Stop as stop:
         builder.problems.append(stop.problem)
     except yaml.MarkedYAMLError as error:
-        builder.problems.append(_syntax_problem(path, error))
+        builder.problems.append(_syntax_problem(path, text, error))
     except yaml.reader.ReaderError as error:
         line, column = line_and_column(text, error.position)
         builder.problems.append(Problem(path, line, column, "$", f"YAML syntax error: {error.reason}", rule="syntax"))
@@ -256,12 +257,6 @@ def parse_yaml(
     return ParsedText(builder.documents, builder.problems)
 
 
-def _syntax_problem(path: str, error: yaml.MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    message = f"YAML syntax error: {error.problem or 'unreadable YAML'}"
-    if error.context and error.context_mark is not None:
-        message += f" ({error.context} at line {error.context_mark.line + 1}, column {error.context_mark.column + 1})"
-    elif error.context:
-        message += f" ({error.context})"
-    return Problem(path, line, column, "$", message, rule="syntax")
+def _syntax_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    found = plain_syntax_error(text, error)
+    return Problem(path, found.line, found.column, "$", f"YAML syntax error: {found.message}", rule="syntax")

@@ -11,17 +11,15 @@ from __future__ import annotations
 from typing import List
 
 from inferencekey_ensure.controlplane.errors import EnsureError
+from inferencekey_ensure.domain.errors import IkEnsureError
 from inferencekey_ensure.domain.wire import LiveWorkload, MalformedWorkload, normalise_live
 from inferencekey_ensure.engine.connector import ConnectFailed, Connector
 
 __all__ = ["LiveReadError", "read_live_workloads"]
 
 
-class LiveReadError(Exception):
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
+class LiveReadError(IkEnsureError):
+    """The live workloads could not be read; ``message`` and ``fix`` are the client's."""
 
 
 def read_live_workloads(project: str, connect: Connector) -> List[LiveWorkload]:

@@ -14,13 +14,14 @@ from typing import Any, List, Optional
 import yaml
 
 from inferencekey_ensure import __version__
+from inferencekey_ensure.domain.errors import IkEnsureError
 
 HOOK_ID = "inferencekey-validate"
 HOOK_REPO = "https://github.com/inferencekey/ensure-action"
 HOOK_REV = f"v{__version__}"
 
 
-class ConfigEditError(ValueError):
+class ConfigEditError(IkEnsureError, ValueError):
     """The file cannot be edited safely; ``str()`` says why and what to add by hand."""
 
 

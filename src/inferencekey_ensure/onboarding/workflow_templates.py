@@ -18,6 +18,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 WORKFLOW_DIR = Path(".github") / "workflows"
 PREVIEW_FILE = "inferencekey-preview.yml"
 RECONCILE_FILE = "inferencekey-reconcile.yml"
+DRIFT_FILE = "inferencekey-drift.yml"
 ACTION_REF = f"inferencekey/ensure-action@v{__version__}"
 _PLACEHOLDER = re.compile(r"@@[A-Z_]+@@")
 
@@ -47,4 +48,5 @@ def workflows(branch: str, matrix: bool) -> Dict[Path, str]:
     return {
         WORKFLOW_DIR / PREVIEW_FILE: _fill(f"preview{suffix}.yml", values),
         WORKFLOW_DIR / RECONCILE_FILE: _fill(f"reconcile{suffix}.yml", values),
+        WORKFLOW_DIR / DRIFT_FILE: _fill(f"drift{suffix}.yml", values),
     }

@@ -237,6 +237,10 @@ class DigestCheck:
         return self.enforce and self.digest is not None and not self.passes
 
     def __call__(self, plan: Plan) -> bool:
-        self.plan = canonical_plan(plan.workloads, plan.unmanaged)
-        self.digest = plan_digest(self.plan)
+        return self.see(canonical_plan(plan.workloads, plan.unmanaged))
+
+    def see(self, plan: CanonicalPlan) -> bool:
+        """Judge a plan that is only previewed (a merge queue's check): what a reconcile would do with it."""
+        self.plan = plan
+        self.digest = plan_digest(plan)
         return self.passes or not self.enforce

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Literal, Optional, Tuple
 
-from inferencekey_ensure.domain.drift import FieldDiff
+from inferencekey_ensure.domain.drift import FieldDiff, in_spec_words
 from inferencekey_ensure.domain.fields import OnDrift
 from inferencekey_ensure.domain.spec import DeclaredWorkload
 from inferencekey_ensure.domain.wire import LiveWorkload
@@ -80,6 +80,11 @@ class PlannedWorkload:
     @property
     def declared(self) -> DeclaredWorkload:
         return self.target.declared
+
+    @property
+    def spec_diffs(self) -> Tuple[FieldDiff, ...]:
+        """``diffs`` as the spec names the fields (``model``, ``command``), for the text and Markdown views."""
+        return tuple(in_spec_words(self.diffs, self.declared.spec.declared))
 
 
 @dataclass(frozen=True)

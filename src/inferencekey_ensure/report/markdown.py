@@ -57,9 +57,11 @@ class _Parts:
     diffs: List[str]
     notices: str
     tail: List[str] = field(default_factory=list)
+    # A run that stopped before planning has nothing to tabulate.
+    tabulated: bool = True
 
     def render(self) -> str:
-        table = "\n".join([sections.TABLE_HEADER] + self.rows)
+        table = "\n".join([sections.TABLE_HEADER] + self.rows) if self.tabulated else ""
         blocks = self.head + [table] + self.diffs + [self.notices] + self.tail
         return BLOCK_SEPARATOR.join(block for block in blocks if block)
 
@@ -78,7 +80,8 @@ def _fit(report: RunReport, head: List[str], extras: List[str], info: Footer, bu
     diffed = sections.diffed_entries(report)
     diffs = [sections.diff_block(entry) for entry in diffed]
     tail = [sections.footer(info)]
-    parts = _Parts(head=head + extras, rows=rows, diffs=diffs, notices=sections.notices(report, compact=False), tail=tail)
+    parts = _Parts(head=head + extras, rows=rows, diffs=diffs, notices=sections.notices(report, compact=False), tail=tail,
+                   tabulated=not report.stopped_before_planning)
     full = parts.render()
     if size(full) <= budget.limit:
         return full
@@ -153,7 +156,8 @@ def render_comment(
     shown_key = comment_key if comment_key != "default" else None
     marker = comment_marker(comment_key) + ("\n" + record if record else "")
     head = ([marker, sections.headline(report, shown_key, title)] + ([lead] if lead else [])
-            + [sections.deletions_notice(report), spend_block(report.spend), policy_block(report.problems)])
+            + [sections.errors_notice(report), sections.deletions_notice(report), spend_block(report.spend),
+               policy_block(report.problems)])
     return _fit(report, head, [], info, budget)
 
 
@@ -169,6 +173,6 @@ def render_summary(report: RunReport, *, info: Footer, preamble: Optional[str] =
         limit_name="the 1 MiB job-summary limit",
         elsewhere="the step's `plan` output",
     )
-    head = [sections.headline(report), sections.deletions_notice(report), spend_block(report.spend),
-            policy_block(report.problems)]
+    head = [sections.headline(report), sections.errors_notice(report), sections.deletions_notice(report),
+            spend_block(report.spend), policy_block(report.problems)]
     return _fit(report, head, [preamble] if preamble else [], info, budget)

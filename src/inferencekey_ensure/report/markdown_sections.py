@@ -80,6 +80,8 @@ def headline(report: RunReport, comment_key: Optional[str] = None, title_text: O
         title += f" ({markdown_text(on_drift_outcomes(result.planned.on_drift for result in report.workloads), 200)})"
     if comment_key:
         title += f" \u00b7 {table_code(comment_key, 64)}"
+    if report.stopped_before_planning:
+        return f"{title}\n\n\u274c **Stopped before planning.** Nothing was planned or changed; the errors below say why."
     verbs = _VERBS.get(report.mode, _VERBS["preview"])
     summary = report.summary()
     counts = [
@@ -130,13 +132,16 @@ def table_row(entry: WorkloadResult, mode: str) -> str:
         action = _DONE_LABELS[entry.action]
     else:
         action = _ACTION_LABELS.get(entry.action) or markdown_text(entry.action, 30)
+        if entry.action == "drift-left" and planned.live is None:
+            # Nothing live to drift from: on_drift dry_run left it uncreated.
+            action = f"not created yet ({table_code('on_drift: ' + planned.on_drift, 40)})"
         if mode == "refused" and entry.action in _DONE_LABELS:
             action += " \u00b7 not applied"
     if entry.is_problem:
         action += f" \u00b7 \u274c {markdown_text(entry.status, 20)}"
         if entry.error:
             action += ": " + markdown_text(entry.error, 200)
-    diffs = planned.diffs
+    diffs = planned.spec_diffs
     fields = ", ".join(table_code(diff.field, 40) for diff in diffs[:12])
     if len(diffs) > 12:
         fields += f" and {len(diffs) - 12} more"
@@ -193,7 +198,7 @@ def _has_live_side(entry: WorkloadResult) -> bool:
 def diff_lines(entry: WorkloadResult) -> List[str]:
     """``-`` live / ``+`` desired lines per field, with unchanged lines of nested values as context."""
     lines: List[str] = []
-    for diff in entry.planned.diffs:
+    for diff in entry.planned.spec_diffs:
         lines.append(f"@@ {one_line(diff.field)} @@")
         desired = _render_value(diff.desired)
         if _has_live_side(entry):
@@ -208,7 +213,7 @@ def diff_block(entry: WorkloadResult) -> str:
     body = reveal_bidi("\n".join(diff_lines(entry)))
     fence = code_fence(body)
     planned = entry.planned
-    count = len(planned.diffs)
+    count = len(planned.spec_diffs)
     summary = (
         f"<code>{html_text(planned.slug or planned.declared.spec.name, 120)}</code> \u00b7 "
         f"{html_text(entry.action, 30)} \u00b7 {count} field{'s' if count != 1 else ''}"
@@ -261,8 +266,20 @@ def _unmanaged_item(entry: UnmanagedResult, mode: str) -> str:
     return text
 
 
+def errors_notice(report: RunReport) -> str:
+    """The run's errors, right under the headline: above the deletions a refusal refuses."""
+    errors = error_lines(report)
+    if not errors:
+        return ""
+    lines = ["> [!CAUTION]", f"> **{len(errors)} run error(s)**"]
+    return "\n".join(lines + _listed([
+        (f"project {table_code(error.project)}: " if error.project else "") + markdown_text(error.message, 300)
+        for error in errors
+    ]))
+
+
 def notices(report: RunReport, compact: bool) -> str:
-    """Replacement-needed, notes, unmanaged and run-error notices; ``compact`` keeps only counts."""
+    """Replacement-needed, notes and unmanaged notices; ``compact`` keeps only counts."""
     blocks: List[str] = []
     replaced = [entry for entry in report.workloads if entry.action == "replace"]
     if replaced:
@@ -289,14 +306,6 @@ def notices(report: RunReport, compact: bool) -> str:
             lines[-1] += " Set `prune: true` to delete them."
         if not compact:
             lines += _listed([_unmanaged_item(entry, report.wording) for entry in unmanaged])
-        blocks.append("\n".join(lines))
-    errors = error_lines(report)
-    if errors:
-        lines = ["> [!CAUTION]", f"> **{len(errors)} run error(s)**"]
-        lines += _listed([
-            (f"project {table_code(error.project)}: " if error.project else "") + markdown_text(error.message, 300)
-            for error in (errors if not compact else errors[:3])
-        ])
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

@@ -14,6 +14,7 @@ from inferencekey_ensure.domain.fields import on_drift_outcomes
 from inferencekey_ensure.engine.request import RECONCILE
 from inferencekey_ensure.engine.results import (
     FAILED,
+    LEFT_DRIFTED,
     REFUSED,
     STATUS_OK,
     RunError,
@@ -48,6 +49,9 @@ RECONCILE_LABELS = {**PREVIEW_LABELS, CREATE: "created", UPDATE: "updated"}
 REFUSED_LABELS = {**PREVIEW_LABELS, CREATE: "would be created - not applied",
                   UPDATE: "would be updated - not applied"}
 WORDING_LABELS = {"preview": PREVIEW_LABELS, "reconcile": RECONCILE_LABELS, "refused": REFUSED_LABELS}
+# A workload whose write failed says which write (its ``error:`` line says why).
+FAILED_LABELS = {CREATE: "create FAILED", UPDATE: "update FAILED", REPLACE: "needs replacement - not applied",
+                 UNKNOWN: PREVIEW_LABELS[UNKNOWN]}
 ACTION_COLOURS = {CREATE: GREEN, UPDATE: YELLOW, REPLACE: RED, DRIFT_LEFT: YELLOW,
                   DRIFT_REFUSED: RED, UNKNOWN: RED}
 
@@ -76,13 +80,28 @@ def _label(result: WorkloadResult, mode: str) -> str:
     label = labels.get(result.action, result.action)
     if result.action == DRIFT_LEFT and result.planned.live is None:
         label = f"missing, not created (on_drift={result.planned.on_drift})"
-    return f"{label} - FAILED" if result.status == FAILED else label
+    if result.status != FAILED:
+        return label
+    if result.action == CREATE and result.exists:
+        return "created, then FAILED"
+    return FAILED_LABELS.get(result.action, f"{label} - FAILED")
+
+
+def state_word(result: WorkloadResult) -> str:
+    """Where a workload stands, in words that read true: one not created yet is not "ok"."""
+    if result.status == FAILED:
+        return "failed"
+    if result.status == REFUSED:
+        return "refused"
+    if not result.exists:
+        return "not created yet"
+    return "drift left in place" if result.status == LEFT_DRIFTED else "ok"
 
 
 def _diff_lines(result: WorkloadResult, paint: Paint) -> List[str]:
     lines = []
     planned = result.planned
-    for diff in planned.diffs:
+    for diff in planned.spec_diffs:
         if planned.live is not None:
             lines.append(paint(f"    - {diff.field}: {format_value(diff.live)}", RED))
         lines.append(paint(f"    + {diff.field}: {format_value(diff.desired)}", GREEN))
@@ -175,11 +194,10 @@ def summary_line(report: RunReport) -> str:
 
 
 def endpoint_table(results: Sequence[WorkloadResult]) -> List[str]:
-    rows = [("PROJECT", "WORKLOAD", "STATUS", "EXISTS", "ENDPOINT")]
+    rows = [("PROJECT", "WORKLOAD", "STATE", "ENDPOINT")]
     for result in results:
         ref = result.endpoint_ref
-        rows.append((ref.project_slug, ref.workload_slug, result.status,
-                     "yes" if result.exists else "no", ref.endpoint_path))
+        rows.append((ref.project_slug, ref.workload_slug, state_word(result), ref.endpoint_path))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
             for row in rows]
@@ -188,6 +206,8 @@ def endpoint_table(results: Sequence[WorkloadResult]) -> List[str]:
 def render_plan(report: RunReport, *, colour: bool = False) -> str:
     """The whole human report (validation problems are printed by the caller)."""
     paint = _painter(colour)
+    if report.stopped_before_planning:
+        return "\n".join(_error_lines(report.errors, paint)) + "\n" if report.errors else ""
     if report.refused:
         title = "Apply refused (nothing was written)"
     elif report.mode == RECONCILE:
@@ -197,13 +217,13 @@ def render_plan(report: RunReport, *, colour: bool = False) -> str:
     projects = sorted({result.planned.project for result in report.workloads})
     lines = [paint(f"{title}: {len(report.workloads)} workload(s) in "
                    f"{len(projects)} project(s)", BOLD), ""]
+    if report.errors:
+        # First: a refusal (the prune limit) stands above the deletions it refuses.
+        lines.extend(_error_lines(report.errors, paint) + [""])
     lines.extend(deletion_lines(report, paint))
     for result in report.workloads:
         lines.extend(_workload_lines(result, report.wording, paint))
     lines.extend(_unmanaged_lines(report.unmanaged, report.wording, paint))
-    if report.errors:
-        lines.append("")
-        lines.extend(_error_lines(report.errors, paint))
     lines.extend(["", summary_line(report)])
     if report.spend.workloads:
         lines.extend(["", paint(spend_text.headline(report.spend), BOLD)])
@@ -220,7 +240,7 @@ def drift_warnings(report: RunReport) -> List[str]:
     for result in report.workloads:
         planned = result.planned
         if result.action == DRIFT_LEFT and planned.on_drift == "warn":
-            fields = [diff.field for diff in planned.diffs]
+            fields = [diff.field for diff in planned.spec_diffs]
             if planned.replacement is not None:
                 fields.append(planned.replacement.field)
             warnings.append(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Tuple
 
 from inferencekey_ensure.diagnostics.problem import PathPart
+from inferencekey_ensure.domain.errors import IkEnsureError
 
 Schema = Any  # a dict, or True/False
 Path = Tuple[PathPart, ...]
@@ -28,7 +29,7 @@ Path = Tuple[PathPart, ...]
 ANNOTATIONS = frozenset(
     {"$schema", "$id", "$comment", "title", "description", "examples", "default", "deprecated", "$defs"}
 )
-class UnsupportedSchemaError(ValueError):
+class UnsupportedSchemaError(IkEnsureError, ValueError):
     """The schema uses a keyword this evaluator does not implement."""
 
 

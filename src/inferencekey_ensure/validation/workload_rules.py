@@ -10,7 +10,8 @@ look like misspellings of checked ones, and the Manager's own cross-field rules
 
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, List, Optional
+import shlex
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence
 
 from inferencekey_ensure.diagnostics.problem import ERROR, WARNING, PathPart, Problem, json_path, problem_at
 from inferencekey_ensure.diagnostics.wording import closest, show_value
@@ -79,6 +80,61 @@ def _ignored_fields(fields: Dict[str, Any], found: _Findings) -> None:
         found.add(["command"], f"a llamacpp command must launch {LLAMACPP_SERVER} on a GGUF model", "llamacpp-command", WARNING)
 
 
+# The flags that name the model a server loads: vLLM's, and llama-server's (a file, or a Hugging Face repo).
+_MODEL_FLAGS = {"vllm": ("--model",), LLAMACPP_SERVER: ("-m", "--model", "-hf", "--hf-repo")}
+
+
+def _flag_value(words: Sequence[str], flags: Sequence[str]) -> Optional[str]:
+    for index, word in enumerate(words):
+        for flag in flags:
+            if word == flag and index + 1 < len(words):
+                return words[index + 1]
+            if word.startswith(f"{flag}="):
+                return word[len(flag) + 1:]
+    return None
+
+
+def served_model(command: str) -> Optional[str]:
+    """The model ``command`` serves (``vllm serve M``, ``llama-server -hf M``), or None when it names none."""
+    try:
+        words = shlex.split(command)
+    except ValueError:  # an unbalanced quote: the platform's shell will say so
+        words = command.split()
+    names = [word.rsplit("/", 1)[-1] for word in words]
+    if "vllm" in names:
+        start = names.index("vllm")
+        rest = words[start + 1:]
+        if len(rest) >= 2 and rest[0] == "serve" and not rest[1].startswith("-"):
+            return rest[1]
+        return _flag_value(rest, _MODEL_FLAGS["vllm"])
+    if LLAMACPP_SERVER in names:
+        return _flag_value(words[names.index(LLAMACPP_SERVER) + 1:], _MODEL_FLAGS[LLAMACPP_SERVER])
+    return None
+
+
+def _local_file(served: str) -> bool:
+    """A model file on the worker (``-m /models/x.gguf``): which model it holds cannot be told from its name."""
+    return served.lower().endswith(".gguf") or served.startswith(("/", ".", "~"))
+
+
+def _same_model(served: str, model: str) -> bool:
+    """Hugging Face ids ignore case, and llama-server's ``-hf`` may add a ``:quant`` tag."""
+    return served.lower().split(":", 1)[0] == model.lower()
+
+
+def _command_model(fields: Dict[str, Any], found: _Findings) -> None:
+    """A ``command`` that serves another model than ``model``: what a changed ``model`` leaves behind."""
+    command, model = fields.get("command"), fields.get("model")
+    if not (isinstance(command, str) and isinstance(model, str)):
+        return
+    served = served_model(command)
+    if served is None or _local_file(served) or any(mark in served for mark in ("$", "{", "%")):
+        return  # no model named, a file, or a variable the interpolation rule already reports
+    if not _same_model(served, model):
+        found.add(["command"], f"`command` serves {show_value(served)} but `model` is {show_value(model)}; "
+                  "the workload runs what the command says: change the two together", "command-model", WARNING)
+
+
 def _unsent_fields(fields: Dict[str, Any], found: _Findings) -> None:
     """Fields the SDK's WorkloadSpec takes but never sends (``config``): the plan says so, and so does validate.
 
@@ -126,6 +182,7 @@ def workload_problems(entry: WorkloadEntry, policy_keys: Dict[str, FrozenSet[str
     fields = entry.node.value
     _backend_typo(fields, found)
     _ignored_fields(fields, found)
+    _command_model(fields, found)
     _unsent_fields(fields, found)
     _platform_rules(fields, found, policy_keys)
     _policy_key_typos(fields, found, policy_keys)
