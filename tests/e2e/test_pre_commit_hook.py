@@ -54,8 +54,9 @@ def test_the_manifest_declares_a_serial_python_hook_named_as_documented():
     ("inferencekey/chat.yaml", True), ("inferencekey/a/b.yml", True), ("inferencekey/x.json", True),
     ("inferencekey/X.YAML", True), ("inferencekey/README.md", False), ("config/app.yaml", False),
     ("services/inferencekey/chat.yaml", False), ("inferencekey.yaml", False),
+    (".ik-ensure.yaml", True), ("services/.ik-ensure.yaml", False), (".ik-ensure.yaml.bak", False),
 ])
-def test_the_files_pattern_matches_the_default_discovery_folder(path, matched):
+def test_the_files_pattern_matches_the_default_discovery_folder_and_the_root_config(path, matched):
     assert bool(re.search(MANIFEST[0]["files"], path)) is matched
 
 
@@ -136,9 +137,12 @@ def _snapshot_of_this_checkout(tmp_path: Path) -> tuple:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="the hook repository is made from this git checkout")
-def test_a_normal_commit_fails_a_staged_slug_colliding_with_a_committed_file(user_repo, tmp_path, request,
-                                                                              package_index):
+def test_a_normal_commit_fails_a_staged_file_against_the_committed_ones(user_repo, tmp_path, request, package_index):
+    """A staged slug colliding with a committed file, a staged cap taking its project over the
+    project ceiling with the committed ones, and a config change alone, each fail the commit."""
     snapshot, rev = _snapshot_of_this_checkout(tmp_path)
+    write(user_repo, ".ik-ensure.yaml", "policy:\n  max_project_hourly_usd: 40\n")
+    write(user_repo, "inferencekey/gpu/big.yaml", _capped("big", 30))
     write(user_repo, ".pre-commit-config.yaml",
           f"repos:\n  - repo: {snapshot.as_posix()}\n    rev: {rev}\n    hooks:\n      - id: inferencekey-validate\n")
     env = {**os.environ, **package_index.pip_env(), "PRE_COMMIT_HOME": str(request.config.cache.mkdir("pre-commit-home")),
@@ -160,8 +164,37 @@ def test_a_normal_commit_fails_a_staged_slug_colliding_with_a_committed_file(use
     (line,) = [line for line in output.splitlines() if "[slug-collision]" in line]
     assert line.startswith("inferencekey/team/copy.yaml:") and "by the workload at inferencekey/chat.yaml:" in line
     assert "1 file, 1 workload: 1 error" in output
+    _git(user_repo, "rm", "-q", "--cached", "inferencekey/team/copy.yaml")
+    (user_repo / "inferencekey/team/copy.yaml").unlink()
+
+    # $20/h is within the $40/h limit alone; with the committed $30/h, the project is over.
+    write(user_repo, "inferencekey/gpu/more.yaml", _capped("more", 20))
+    _git(user_repo, "add", "inferencekey/gpu/more.yaml")
+    failed = subprocess.run(["git", "commit", "-m", "more"], cwd=user_repo, env=env, capture_output=True, text=True, timeout=900)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode == 1, output
+    whole = subprocess.run([_entry_command()[0], "validate"], cwd=user_repo, capture_output=True, text=True, timeout=120)
+    (line,) = [line for line in output.splitlines() if "[policy/max_project_hourly_usd]" in line]
+    assert [line] == [line for line in whole.stdout.splitlines() if "[policy/" in line] and whole.returncode == 1
+    assert line.startswith("inferencekey/gpu/more.yaml:8:24: ") and "sum to $50.00/h" in line
+    _git(user_repo, "rm", "-q", "--cached", "inferencekey/gpu/more.yaml")
+    (user_repo / "inferencekey/gpu/more.yaml").unlink()
+
+    # Only the config is staged: the hook runs, and holds the committed specs to the new limit.
+    write(user_repo, ".ik-ensure.yaml", "policy:\n  max_project_hourly_usd: 20\n")
+    _git(user_repo, "add", ".ik-ensure.yaml")
+    failed = subprocess.run(["git", "commit", "-m", "limit"], cwd=user_repo, env=env, capture_output=True, text=True, timeout=900)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode == 1, output
+    assert any(line.startswith("inferencekey/gpu/big.yaml:8:24: ") and "sum to $30.00/h" in line
+               for line in output.splitlines()), output
     log = subprocess.run(["git", "log", "--format=%s"], cwd=user_repo, capture_output=True, text=True, check=True).stdout
     assert log.split() == ["specs"]
+
+
+def _capped(slug: str, hourly: int) -> str:
+    return (f"project: demo\nname: {slug}\nslug: {slug}\nmodel: m\nbackend: vllm\nexecution_policy: autoscaling\n"
+            f"execution_policy_config:\n  max_hourly_cost_usd: {hourly}\n")
 
 
 @pytest.mark.slow

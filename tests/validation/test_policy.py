@@ -103,7 +103,70 @@ def test_the_project_ceiling_adds_up_the_projects_specs_across_files(tmp_path: P
     code, out, _ = run_cli(capsys, "validate", "--config", config, first.parent)
     [line] = [line for line in out.splitlines() if "[policy/" in line]
     assert code == 1 and line.startswith(f"{(first.parent / 'b.yaml').as_posix()}:3:")
-    assert "project 'acme': spend ceilings reach $16.00/h with this workload, above the project limit of $15.00/h" in line
+    assert ("project 'acme': spend ceilings sum to $16.00/h, above the project limit of $15.00/h; "
+            "this workload's ceiling takes it over") in line
+
+
+def _fleet(repo: Path, ceilings: List[tuple]) -> None:
+    """A repository (``.git``) with a project limit of $40/h and one spec file per (file, project, ceiling)."""
+    (repo / ".git").mkdir()
+    write(repo, ".ik-ensure.yaml", "policy:\n  max_project_hourly_usd: 40\n")
+    for name, project, hourly in ceilings:
+        write(repo, f"inferencekey/{name}.yaml", f"project: {project}\nname: {name}\nslug: {name}\nmodel: m\n"
+              f"backend: vllm\nexecution_policy: autoscaling\nexecution_policy_config:\n  max_hourly_cost_usd: {hourly}\n")
+
+
+def _policy_lines(out: str) -> List[str]:
+    return [line for line in out.splitlines() if "[policy/" in line]
+
+
+def test_a_hook_run_adds_the_sibling_ceilings_and_fails_the_staged_file_as_the_whole_tree_run_does(
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    _fleet(tmp_path, [("a", "acme", 30), ("b", "acme", 20), ("c", "acme", 5), ("d", "other", 30)])
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "validate", "--siblings", "inferencekey/b.yaml")
+    whole_code, whole, _ = run_cli(capsys, "validate")
+    assert code == whole_code == 1
+    assert _policy_lines(out) == _policy_lines(whole) == [
+        "inferencekey/b.yaml:8:24: $.execution_policy_config.max_hourly_cost_usd: project 'acme': spend ceilings "
+        "sum to $55.00/h, above the project limit of $40.00/h; this workload's ceiling takes it over "
+        "[policy/max_project_hourly_usd]"]
+    assert "1 file, 1 workload: 1 error" in out
+    # Alone, b's $20/h is within the limit: only the siblings take its project over.
+    assert run_cli(capsys, "validate", "inferencekey/b.yaml")[0] == 0
+
+
+def test_a_hook_run_fails_a_staged_workload_adding_to_a_project_its_siblings_already_took_over(
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    _fleet(tmp_path, [("a", "acme", 30), ("b", "acme", 15), ("c", "acme", 1), ("d", "other", 1)])
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "validate", "--siblings", "inferencekey/c.yaml")
+    assert code == 1 and [line.split(":")[0] for line in _policy_lines(out)] == ["inferencekey/c.yaml"]
+    assert "sum to $46.00/h" in out
+    # A staged workload of another project is not blamed for acme's sum.
+    assert run_cli(capsys, "validate", "--siblings", "inferencekey/d.yaml")[0] == 0
+
+
+def test_a_named_config_file_is_checked_as_the_config_with_the_spec_folder_it_governs(
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    _fleet(tmp_path, [("a", "acme", 30), ("b", "acme", 20)])
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "validate", "--siblings", ".ik-ensure.yaml")
+    assert code == 1 and [line.split(":")[0] for line in _policy_lines(out)] == ["inferencekey/b.yaml"]
+    assert "2 files, 2 workloads: 1 error" in out
+    write(tmp_path, ".ik-ensure.yaml", "policy:\n  max_project_hourly_usd: fifty\n")
+    code, out, _ = run_cli(capsys, "validate", "--siblings", ".ik-ensure.yaml")
+    assert code == 1 and out.startswith(".ik-ensure.yaml:2:27: ")
+
+
+def test_a_named_config_file_without_a_spec_folder_is_checked_alone(tmp_path: Path, capsys, monkeypatch) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, ".ik-ensure.yaml", "project: acme\npolicy:\n  allowed_backends: [vllm]\n")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, "validate", ".ik-ensure.yaml")[0] == 0
+    write(tmp_path, ".ik-ensure.yaml", "project: acme\npolicy:\n  allowed_backend: [vllm]\n")
+    code, out, _ = run_cli(capsys, "validate", ".ik-ensure.yaml")
+    assert code == 1 and out.startswith(".ik-ensure.yaml:3:3: "), out
 
 
 def test_a_private_worker_is_a_ceiling_of_zero_and_passes_forbid_uncapped(tmp_path: Path, capsys) -> None:

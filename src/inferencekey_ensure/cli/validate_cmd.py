@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Tuple
+from typing import Any, List, Optional, Tuple
 
 from inferencekey_ensure.cli import exit_codes
 from inferencekey_ensure.loading.discovery import DEFAULT_SPEC_DIR
@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help=f"spec files, folders (searched for *.yaml, *.yml, *.json) or globs; default: {DEFAULT_SPEC_DIR}/",
+        help=f"spec files, folders (searched for *.yaml, *.yml, *.json) or globs; default: {DEFAULT_SPEC_DIR}/; "
+        f"a named .ik-ensure.yaml is checked as the config, with {DEFAULT_SPEC_DIR}/ under it",
     )
     parser.add_argument(
         "--format",
@@ -52,8 +53,9 @@ def register(subparsers: Any) -> None:
                         help="check only the files holding specs of project P (repeatable)")
     parser.add_argument("--siblings", action="store_true",
                         help="also read the other spec files of each named file's spec root (its nearest folder "
-                             "named inferencekey) and fail a slug the named files share with them; the "
-                             "pre-commit hook sets it, since pre-commit names only the staged files")
+                             "named inferencekey) and fail a slug the named files share with them, or a project "
+                             "ceiling their workloads take over the limit with them; the pre-commit hook sets it, "
+                             "since pre-commit names only the staged files")
     parser.set_defaults(func=run)
 
 
@@ -77,14 +79,32 @@ def _repository_place() -> Tuple[str, str]:
     return ("" if root == here else here.relative_to(root).as_posix()), root.as_posix()
 
 
+def _split_config(paths: List[str]) -> Tuple[Optional[str], List[str]]:
+    """A named ``.ik-ensure.yaml`` (the hook passes a staged one) and the spec paths to check.
+
+    A config is not a spec file: it is checked as the run's config, and since its policy
+    governs every spec, the default spec folder is checked under it too (when there is one)."""
+    from inferencekey_ensure.domain.repo_config import CONFIG_FILE
+
+    configs = [path for path in paths if os.path.basename(path) == CONFIG_FILE]
+    specs = [path for path in paths if os.path.basename(path) != CONFIG_FILE]
+    if configs and os.path.isdir(DEFAULT_SPEC_DIR):
+        specs.append(DEFAULT_SPEC_DIR)
+    return (configs[-1] if configs else None), specs
+
+
 def run(args: argparse.Namespace) -> int:
     from inferencekey_ensure.domain.spec import fallback_project
     from inferencekey_ensure.specset.config import load_config
-    from inferencekey_ensure.specset.validate import validate_paths
+    from inferencekey_ensure.specset.validate import ValidationRun, validate_paths
 
     explicit = fallback_project(args.project, os.environ)
-    result = validate_paths(args.paths, config=load_config(args.config), fallback=explicit, warn_unresolved=True,
-                            siblings=args.siblings)
+    named_config, paths = _split_config(args.paths)
+    config = load_config(args.config or named_config)
+    if named_config is not None and not paths:
+        result = ValidationRun(config=config.config, problems=list(config.problems))
+    else:
+        result = validate_paths(paths, config=config, fallback=explicit, warn_unresolved=True, siblings=args.siblings)
     if args.only_project:
         from inferencekey_ensure.specset.project_filter import only_found, requested_projects
 

@@ -61,13 +61,14 @@ def validate_paths(
     specs naming none before the config's ``project`` (``--project``, the environment).
     ``warn_unresolved`` (``validate``) warns at each workload no source gives a project, which
     the plan would refuse. With ``siblings``, the other spec files of the named files' spec
-    roots are read too, for slug collisions only: a named file colliding with one of them
-    fails, naming both, as a run over the whole root would; their own problems are theirs.
+    roots are read too, for slug collisions and the project ceiling only: a named file
+    colliding with one of them, or taking its project's ceilings over the limit with theirs,
+    fails as a run over the whole root would; their own problems are theirs.
     """
     spec_paths = discover_spec_files(paths, default_dir, root=root)
     checker = FileChecker(load_schema())
     loaded_config = config or ConfigLoad()
-    # Siblings first, so a collision is reported at the named file and names the sibling.
+    # Siblings first, so a collision or a project ceiling is reported at the named file.
     context: List[FoundWorkload] = []
     for spec_path in sibling_spec_files(spec_paths, os.path.basename(default_dir), root=root) if siblings else []:
         context += workloads_only(spec_path.display, parse_spec_file(spec_path.path, spec_path.display, max_bytes))
@@ -87,7 +88,7 @@ def validate_paths(
     named = set(run.files)
     project = fallback or run.config.project
     across = [problem for problem in slug_collisions(context + run.workloads) if problem.path in named]
-    across += policy_problems(run.workloads, run.config.policy, project)
+    across += policy_problems(run.workloads, run.config.policy, project, context)
     if warn_unresolved:
         across += unresolved_project_problems(run.workloads, project, run.config.path)
     run.problems += across + loaded_config.problems

@@ -85,31 +85,46 @@ def _workload_rules(found: _Found, workload: FoundWorkload) -> None:
                   "execution_policy_config.max_hourly_cost_usd, or private workers)")
 
 
-def _project_ceilings(found: _Found, workloads: Sequence[FoundWorkload], fallback: Optional[str]) -> None:
-    """A problem at the workload whose ceiling takes its project's sum over the limit."""
+def _project_ceilings(
+    found: _Found, workloads: Sequence[FoundWorkload], fallback: Optional[str], context: Sequence[FoundWorkload],
+) -> None:
+    """A problem at the first of ``workloads`` at which its project's running sum is over the limit.
+
+    ``context`` (the sibling files of a hook run) is counted first and gets no problem: the
+    staged workload that takes, or keeps, its project over the limit is the one reported,
+    with the project's whole sum, as a run over the whole spec root reports it."""
     limit = found.policy.max_project_hourly_usd
     if limit is None:
         return
+    counted: List[Tuple[bool, FoundWorkload, Optional[str], float]] = []
+    for index, workload in enumerate([*context, *workloads]):
+        hourly = ceiling_of(workload.fields).hourly_usd
+        if hourly is not None:
+            project = resolve_project(workload.fields.get("project"), workload.file_project, fallback)
+            counted.append((index >= len(context), workload, project, hourly))
     totals: Dict[Optional[str], float] = {}
+    for _, _, project, hourly in counted:
+        totals[project] = totals.get(project, 0.0) + hourly
+    running: Dict[Optional[str], float] = {}
     over: Dict[Optional[str], bool] = {}
-    for workload in workloads:
-        ceiling = ceiling_of(workload.fields)
-        if ceiling.hourly_usd is None:
-            continue
-        project = resolve_project(workload.fields.get("project"), workload.file_project, fallback)
-        totals[project] = totals.get(project, 0.0) + ceiling.hourly_usd
-        if totals[project] > limit and not over.get(project):
+    for reported, workload, project, hourly in counted:
+        running[project] = running.get(project, 0.0) + hourly
+        if reported and running[project] > limit and not over.get(project):
             over[project] = True
             named = f"project {show_value(project)}" if project else "the default project"
             found.add("max_project_hourly_usd", workload, _CAP_PATH,
-                      f"{named}: spend ceilings reach {usd(totals[project])}/h with this workload, above the "
-                      f"project limit of {usd(limit)}/h")
+                      f"{named}: spend ceilings sum to {usd(totals[project])}/h, above the project limit of "
+                      f"{usd(limit)}/h; this workload's ceiling takes it over")
 
 
-def policy_problems(workloads: Sequence[FoundWorkload], policy: Policy, fallback: Optional[str]) -> List[Problem]:
-    """Every violation of ``policy`` by ``workloads``; ``fallback`` is the project of workloads naming none."""
+def policy_problems(
+    workloads: Sequence[FoundWorkload], policy: Policy, fallback: Optional[str],
+    context: Sequence[FoundWorkload] = (),
+) -> List[Problem]:
+    """Every violation of ``policy`` by ``workloads``; ``fallback`` is the project of workloads naming
+    none. ``context`` counts toward the project ceilings only (see ``_project_ceilings``)."""
     found = _Found(policy)
     for workload in workloads:
         _workload_rules(found, workload)
-    _project_ceilings(found, workloads, fallback)
+    _project_ceilings(found, workloads, fallback, context)
     return found.problems
