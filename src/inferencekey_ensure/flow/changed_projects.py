@@ -22,8 +22,6 @@ from inferencekey_ensure.domain.repo_config import CONFIG_FILE
 
 REMOVED = "removed"
 RENAMED = "renamed"
-ADDED = "added"
-MODIFIED = "modified"
 # Where a repository pins the action's version (its workflows, or a local action wrapping it).
 VERSION_FOLDERS = (".github/workflows/", ".github/actions/")
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")

@@ -28,7 +28,6 @@ _DIGEST_PREFIX = "<!-- ik-ensure:drift-report "
 TITLE_LIMIT = 200
 
 OPEN = "open"
-CLOSED = "closed"
 
 CREATE = "create"
 EDIT = "edit"
